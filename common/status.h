@@ -28,9 +28,9 @@ enum class ErrorCode : std::uint16_t {
   kBusy = 11,            // the resource is held by someone else (lock, in-flight op)
   kInternal = 12,        // a bug: an invariant did not hold
   kPermissionDenied = 13,
-  kConflict = 14,        // the request contradicts current state
+  kConflict = 14,  // the request contradicts current state
   kUnknownCommand = 15,
-  kFailed = 16,          // the operation ran and reported failure (node crashed at start)
+  kFailed = 16,  // the operation ran and reported failure (node crashed at start)
 };
 
 // Stable lower-case name used in logs and JSON ("invalid_argument").
@@ -45,7 +45,9 @@ class Status {
   Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
 
   static Status ok() { return {}; }
-  static Status invalid_argument(std::string m) { return {ErrorCode::kInvalidArgument, std::move(m)}; }
+  static Status invalid_argument(std::string m) {
+    return {ErrorCode::kInvalidArgument, std::move(m)};
+  }
   static Status not_found(std::string m) { return {ErrorCode::kNotFound, std::move(m)}; }
   static Status parse_error(std::string m) { return {ErrorCode::kParse, std::move(m)}; }
   static Status io_error(std::string m) { return {ErrorCode::kIo, std::move(m)}; }
@@ -72,7 +74,7 @@ class Status {
 template <class T>
 class Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}         // NOLINT(google-explicit-constructor)
   Result(Status status) : v_(std::move(status)) {}  // NOLINT(google-explicit-constructor)
 
   bool is_ok() const { return std::holds_alternative<T>(v_); }

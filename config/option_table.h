@@ -17,7 +17,7 @@ enum class OptionCategory {
 };
 
 struct OptionSpec {
-  std::string_view name;           // canonical spelling, e.g. "SitePolicyPath"
+  std::string_view name;  // canonical spelling, e.g. "SitePolicyPath"
   OptionType type;
   std::string_view default_value;  // may contain ${Other} references
   OptionCategory category;

@@ -1,0 +1,137 @@
+#include "broker/broker.h"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "common/version.h"
+#include "messages/codec.h"
+#include "messages/heartbeat.h"
+#include "net/socket_factory.h"
+
+namespace bc::broker {
+namespace {
+
+net::SocketOptions bus_options(int hwm) {
+  net::SocketOptions o;
+  o.send_hwm = hwm;
+  o.recv_hwm = hwm;
+  return o;
+}
+
+// Reads the rest of a multipart message so the next read starts at a message boundary.
+void discard_rest(zmq::socket_t& socket) {
+  while (socket.get(zmq::sockopt::rcvmore) != 0) {
+    zmq::message_t part;
+    (void)socket.recv(part, zmq::recv_flags::none);
+  }
+}
+
+}  // namespace
+
+Broker::Broker(zmq::context_t& ctx, BrokerOptions options, const Clock& clock)
+    : options_(std::move(options)),
+      clock_(clock),
+      in_(net::make_socket(ctx, zmq::socket_type::xsub, bus_options(options_.hwm))),
+      out_(net::make_socket(ctx, zmq::socket_type::xpub, bus_options(options_.hwm))),
+      started_(clock.now()) {}
+
+Status Broker::bind() {
+  for (auto [socket, endpoint] : {std::pair{&in_, &options_.pub_in}, {&out_, &options_.sub_out}}) {
+    try {
+      socket->bind(*endpoint);
+    } catch (const zmq::error_t& e) {
+      return Status::io_error("cannot bind " + *endpoint + ": " + e.what());
+    }
+  }
+  return Status::ok();
+}
+
+void Broker::forward_event() {
+  zmq::message_t topic, body;
+  if (!in_.recv(topic, zmq::recv_flags::dontwait)) return;
+  if (!topic.more()) {
+    ++counters_.malformed;
+    return;
+  }
+  (void)in_.recv(body, zmq::recv_flags::none);
+  if (body.more()) {
+    discard_rest(in_);
+    ++counters_.malformed;
+    return;
+  }
+  // XPUB drops per subscriber at its high-water mark without telling us; what we can
+  // see is a send refused outright.
+  if (!out_.send(topic, zmq::send_flags::sndmore | zmq::send_flags::dontwait) ||
+      !out_.send(body, zmq::send_flags::dontwait)) {
+    ++counters_.dropped;
+    return;
+  }
+  ++counters_.forwarded;
+}
+
+void Broker::forward_subscription() {
+  zmq::message_t sub;
+  if (!out_.recv(sub, zmq::recv_flags::dontwait)) return;
+  if (sub.more()) {
+    discard_rest(out_);
+    return;
+  }
+  (void)in_.send(sub, zmq::send_flags::dontwait);
+  ++counters_.subscriptions;
+}
+
+void Broker::publish_heartbeat() {
+  msg::Heartbeat hb;
+  msg::stamp(hb, options_.host, ++seq_, clock_.wall_us());
+  hb.role = "broker";
+  hb.pid = getpid();
+  hb.uptime_s = std::chrono::duration<double>(clock_.now() - started_).count();
+  hb.interval_ms = static_cast<std::uint32_t>(options_.heartbeat_interval.count());
+  hb.counters = {{"forwarded", counters_.forwarded},
+                 {"dropped", counters_.dropped},
+                 {"malformed", counters_.malformed},
+                 {"subscriptions", counters_.subscriptions}};
+  hb.software = kVersion;
+  const std::string topic = msg::topic_for(hb);
+  const std::string body = msg::encode(hb);
+  if (!out_.send(zmq::buffer(topic), zmq::send_flags::sndmore | zmq::send_flags::dontwait) ||
+      !out_.send(zmq::buffer(body), zmq::send_flags::dontwait)) {
+    ++counters_.dropped;
+  }
+}
+
+void Broker::run() {
+  auto next_heartbeat = clock_.now();
+  // Drain in batches per wake-up: at high rates one poll per message would dominate.
+  constexpr int kBatch = 512;
+  while (!stop_.load()) {
+    const auto now = clock_.now();
+    if (now >= next_heartbeat) {
+      publish_heartbeat();
+      next_heartbeat = now + options_.heartbeat_interval;
+    }
+    zmq::pollitem_t items[] = {{in_.handle(), 0, ZMQ_POLLIN, 0}, {out_.handle(), 0, ZMQ_POLLIN, 0}};
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_heartbeat - now);
+    try {
+      zmq::poll(items, 2, std::min(wait, std::chrono::milliseconds(200)));
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EINTR) throw;
+      continue;
+    }
+    if (items[1].revents & ZMQ_POLLIN) {
+      for (int i = 0; i < kBatch && out_.get(zmq::sockopt::events) & ZMQ_POLLIN; ++i) {
+        forward_subscription();
+      }
+    }
+    if (items[0].revents & ZMQ_POLLIN) {
+      for (int i = 0; i < kBatch && in_.get(zmq::sockopt::events) & ZMQ_POLLIN; ++i) {
+        forward_event();
+      }
+    }
+  }
+  spdlog::info("stopping: forwarded={} dropped={} malformed={}", counters_.forwarded,
+               counters_.dropped, counters_.malformed);
+}
+
+}  // namespace bc::broker

@@ -1,0 +1,60 @@
+#pragma once
+// The event bus: XSUB (publishers connect) <-> XPUB (subscribers connect). Dumb and fast:
+// it forwards two-frame events unchanged, passes subscriptions upstream, drops anything
+// else (counted), and publishes its own heartbeat with its counters. Holds no state that
+// a restart loses: publishers and subscribers reconnect on their own and re-subscribe.
+// Owns its sockets; run() on one thread.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <zmq.hpp>
+
+#include "common/clock.h"
+#include "common/status.h"
+
+namespace bc::broker {
+
+struct BrokerOptions {
+  std::string host;     // our host name as node.cfg names it (for the heartbeat)
+  std::string pub_in;   // XSUB bind endpoint
+  std::string sub_out;  // XPUB bind endpoint
+  int hwm = 100000;     // per-peer queue, both sides (see docs/PERFORMANCE.md)
+  std::chrono::milliseconds heartbeat_interval{1000};
+};
+
+struct BrokerCounters {
+  std::uint64_t forwarded = 0;      // events passed to XPUB
+  std::uint64_t dropped = 0;        // events XPUB refused (EAGAIN)
+  std::uint64_t malformed = 0;      // not two frames, dropped
+  std::uint64_t subscriptions = 0;  // subscribe/unsubscribe messages passed upstream
+};
+
+class Broker {
+ public:
+  Broker(zmq::context_t& ctx, BrokerOptions options, const Clock& clock);
+
+  // Binds both sockets; kIo naming the endpoint when one cannot be bound.
+  Status bind();
+  // Forwards until stop() is called (from a signal handler's thread or another thread).
+  void run();
+  void stop() { stop_.store(true); }
+  const BrokerCounters& counters() const { return counters_; }
+
+ private:
+  void forward_event();
+  void forward_subscription();
+  void publish_heartbeat();
+
+  BrokerOptions options_;
+  const Clock& clock_;
+  zmq::socket_t in_;
+  zmq::socket_t out_;
+  BrokerCounters counters_;
+  std::uint64_t seq_ = 0;
+  std::chrono::steady_clock::time_point started_;
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace bc::broker

@@ -1,0 +1,25 @@
+#pragma once
+// The command line every BroCluster daemon shares (--base, --host, --foreground) and the
+// loading of the configuration it runs from, with errors printed the same way as the
+// shell prints them.
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "config/cluster.h"
+
+namespace bc::daemon {
+
+struct DaemonCli {
+  std::string base;  // BroBase; default as the shell finds it
+  std::string host;  // which node.cfg host this is
+  bool foreground = false;
+};
+
+void add_daemon_options(CLI::App& app, DaemonCli& cli);
+
+// Loads the configuration of cli.base; prints diagnostics to stderr; nullopt on errors.
+std::optional<config::Cluster> load_configuration(const DaemonCli& cli);
+
+}  // namespace bc::daemon

@@ -1,0 +1,128 @@
+// Non-template writers for strings and Values, shared by the msgpack and JSON paths.
+
+#include <array>
+#include <string>
+
+#include "messages/json_render.h"
+#include "messages/wire_write.h"
+
+namespace bc::msg::detail {
+namespace {
+
+// RFC 4648 base64 with padding: how binary values appear in JSON.
+std::string base64(const std::vector<std::uint8_t>& bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    for (int shift = 18; shift >= 0; shift -= 6) {
+      out += kAlphabet[(n >> shift) & 0x3f];
+    }
+  }
+  const std::size_t rest = bytes.size() - i;
+  if (rest > 0) {
+    std::uint32_t n = bytes[i] << 16;
+    if (rest == 2) n |= bytes[i + 1] << 8;
+    out += kAlphabet[(n >> 18) & 0x3f];
+    out += kAlphabet[(n >> 12) & 0x3f];
+    out += rest == 2 ? kAlphabet[(n >> 6) & 0x3f] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_string(Packer& pk, std::string_view s) {
+  pk.pack_str(static_cast<std::uint32_t>(s.size()));
+  pk.pack_str_body(s.data(), static_cast<std::uint32_t>(s.size()));
+}
+
+void write_value(Packer& pk, const Value& value) {
+  switch (value.kind()) {
+    case Value::Kind::kNil:
+      pk.pack_nil();
+      return;
+    case Value::Kind::kBool:
+      *value.as_bool() ? pk.pack_true() : pk.pack_false();
+      return;
+    case Value::Kind::kInt:
+      pk.pack_int64(*value.as_int());
+      return;
+    case Value::Kind::kUint:
+      pk.pack_uint64(*value.as_uint());
+      return;
+    case Value::Kind::kDouble:
+      pk.pack_double(*value.as_double());
+      return;
+    case Value::Kind::kString:
+      write_string(pk, *value.as_string());
+      return;
+    case Value::Kind::kBinary: {
+      const auto& bytes = value.as_binary()->bytes;
+      pk.pack_bin(static_cast<std::uint32_t>(bytes.size()));
+      pk.pack_bin_body(reinterpret_cast<const char*>(bytes.data()),
+                       static_cast<std::uint32_t>(bytes.size()));
+      return;
+    }
+    case Value::Kind::kArray:
+      pk.pack_array(static_cast<std::uint32_t>(value.as_array()->size()));
+      for (const Value& item : *value.as_array()) {
+        write_value(pk, item);
+      }
+      return;
+    case Value::Kind::kMap:
+      pk.pack_map(static_cast<std::uint32_t>(value.as_map()->size()));
+      for (const auto& [key, item] : *value.as_map()) {
+        write_string(pk, key);
+        write_value(pk, item);
+      }
+      return;
+  }
+}
+
+void render_value(JsonWriter& w, const Value& value) {
+  switch (value.kind()) {
+    case Value::Kind::kNil:
+      w.null_value();
+      return;
+    case Value::Kind::kBool:
+      w.bool_value(*value.as_bool());
+      return;
+    case Value::Kind::kInt:
+      w.int_value(*value.as_int());
+      return;
+    case Value::Kind::kUint:
+      w.uint_value(*value.as_uint());
+      return;
+    case Value::Kind::kDouble:
+      w.double_value(*value.as_double());
+      return;
+    case Value::Kind::kString:
+      w.string_value(*value.as_string());
+      return;
+    case Value::Kind::kBinary:
+      w.string_value(base64(value.as_binary()->bytes));
+      return;
+    case Value::Kind::kArray:
+      w.begin_array();
+      for (const Value& item : *value.as_array()) {
+        render_value(w, item);
+      }
+      w.end_array();
+      return;
+    case Value::Kind::kMap:
+      w.begin_object();
+      for (const auto& [key, item] : *value.as_map()) {
+        w.key(key);
+        render_value(w, item);
+      }
+      w.end_object();
+      return;
+  }
+}
+
+}  // namespace bc::msg::detail

@@ -1,0 +1,80 @@
+#include "net/request_client.h"
+
+#include "common/clock.h"
+#include "messages/codec.h"
+#include "net/socket_factory.h"
+
+namespace bc::net {
+
+RequestClient::RequestClient(zmq::context_t& ctx, std::string endpoint)
+    : socket_(make_socket(ctx, zmq::socket_type::dealer)), endpoint_(std::move(endpoint)) {
+  socket_.connect(endpoint_);
+}
+
+std::uint64_t RequestClient::send(std::string_view cmd, msg::Value args) {
+  msg::Request request;
+  request.id = next_id_++;
+  request.cmd = std::string(cmd);
+  request.args = std::move(args);
+  request.ts = SystemClock().wall_us();
+  const std::string body = msg::encode(request);
+  // DEALER queues while disconnected; dontwait so a full queue fails the request instead
+  // of blocking (the wait then reports the server unreachable).
+  try {
+    (void)socket_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  } catch (const zmq::error_t&) {
+  }
+  return request.id;
+}
+
+bool RequestClient::receive_one(zmq::recv_flags flags) {
+  zmq::message_t frame;
+  if (!socket_.recv(frame, flags)) return false;
+  while (frame.more()) {  // a reply is one frame; extra frames are hostile or a bug
+    zmq::message_t extra;
+    (void)socket_.recv(extra, zmq::recv_flags::none);
+    frame.swap(extra);
+  }
+  auto reply = msg::decode<msg::Reply>(frame.to_string_view());
+  if (!reply.is_ok()) {
+    ++malformed_;
+    return true;
+  }
+  inbox_[reply->id] = std::move(*reply);
+  return true;
+}
+
+void RequestClient::drain() {
+  while (receive_one(zmq::recv_flags::dontwait)) {
+  }
+}
+
+std::optional<msg::Reply> RequestClient::take(std::uint64_t id) {
+  auto it = inbox_.find(id);
+  if (it == inbox_.end()) return std::nullopt;
+  msg::Reply reply = std::move(it->second);
+  inbox_.erase(it);
+  return reply;
+}
+
+Result<msg::Reply> RequestClient::wait(std::uint64_t id, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    drain();
+    if (auto reply = take(id)) return std::move(*reply);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+    zmq::poll(&item, 1, left);
+  }
+  return Status::unreachable("no reply from " + endpoint_ + " within " +
+                             std::to_string(timeout.count()) + " ms");
+}
+
+Result<msg::Reply> RequestClient::call(std::string_view cmd, msg::Value args,
+                                       std::chrono::milliseconds timeout) {
+  return wait(send(cmd, std::move(args)), timeout);
+}
+
+}  // namespace bc::net

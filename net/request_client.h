@@ -1,0 +1,50 @@
+#pragma once
+// The client side of the command conversation: a DEALER connected to one server (a
+// supervisor or the collector). Several requests may be outstanding; replies are matched
+// by id and may arrive in any order. Every wait has a deadline: a server that does not
+// answer in time is reported as unreachable, never waited for.
+// Owned by one thread.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <zmq.hpp>
+
+#include "common/status.h"
+#include "messages/request.h"
+
+namespace bc::net {
+
+class RequestClient {
+ public:
+  RequestClient(zmq::context_t& ctx, std::string endpoint);
+
+  // Queues a request and returns its id. Never blocks.
+  std::uint64_t send(std::string_view cmd, msg::Value args = msg::Value::empty_map());
+  // Waits up to `timeout` for the reply to `id`; replies to other ids that arrive meanwhile
+  // are kept for their own wait(). kUnreachable when none arrives in time.
+  Result<msg::Reply> wait(std::uint64_t id, std::chrono::milliseconds timeout);
+  Result<msg::Reply> call(std::string_view cmd, msg::Value args, std::chrono::milliseconds timeout);
+
+  // Reads every reply already queued on the socket (non-blocking).
+  void drain();
+  // The reply to `id` if it has arrived (removes it from the inbox).
+  std::optional<msg::Reply> take(std::uint64_t id);
+
+  zmq::socket_t& socket() { return socket_; }
+  const std::string& endpoint() const { return endpoint_; }
+  std::uint64_t malformed_replies() const { return malformed_; }
+
+ private:
+  bool receive_one(zmq::recv_flags flags);
+
+  zmq::socket_t socket_;
+  std::string endpoint_;
+  std::uint64_t next_id_ = 1;
+  std::uint64_t malformed_ = 0;
+  std::map<std::uint64_t, msg::Reply> inbox_;
+};
+
+}  // namespace bc::net

@@ -1,0 +1,33 @@
+#include "net/socket_factory.h"
+
+namespace bc::net {
+
+zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type,
+                          const SocketOptions& options) {
+  zmq::socket_t socket(ctx, type);
+  socket.set(zmq::sockopt::sndhwm, options.send_hwm);
+  socket.set(zmq::sockopt::rcvhwm, options.recv_hwm);
+  socket.set(zmq::sockopt::maxmsgsize, options.max_message_bytes);
+  socket.set(zmq::sockopt::linger, options.linger_ms);
+  // Reconnect fast after a peer restart (default 100 ms), backing off to 1 s.
+  socket.set(zmq::sockopt::reconnect_ivl, 50);
+  socket.set(zmq::sockopt::reconnect_ivl_max, 1000);
+  if (type == zmq::socket_type::router) {
+    // A reply to a client that went away is dropped rather than queued (or blocking).
+    socket.set(zmq::sockopt::router_mandatory, false);
+  }
+  return socket;
+}
+
+std::string tcp_endpoint(std::string_view address, int port) {
+  if (address.starts_with("tcp://") || address.starts_with("ipc://") ||
+      address.starts_with("inproc://")) {
+    return std::string(address);
+  }
+  const bool v6 = address.find(':') != std::string_view::npos;
+  std::string out = "tcp://";
+  out += v6 ? "[" + std::string(address) + "]" : std::string(address);
+  return out + ":" + std::to_string(port);
+}
+
+}  // namespace bc::net

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Configures and builds BroCluster. Usage: scripts/build.sh [--sanitize] [--no-tests]
+# Normal build in build/, ASan+UBSan build in build-asan/. Prints the build dir last.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dir=build
+flags=(-DCMAKE_BUILD_TYPE=RelWithDebInfo)
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) dir=build-asan; flags+=(-DBROCLUSTER_SANITIZE=ON) ;;
+    --no-tests) flags+=(-DBROCLUSTER_TESTS=OFF) ;;
+    *) echo "build.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+scripts/deps.sh
+cmake -S . -B "$dir" "${flags[@]}" >/dev/null
+cmake --build "$dir" -j"$(nproc)" >&2
+echo "$dir"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages BroCluster needs to build and test, skipping those present.
+# Runs as root (apt-get); prints what it installs.
+set -euo pipefail
+
+PKGS=(
+  build-essential cmake pkg-config clang-format
+  libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libcli11-dev libspdlog-dev
+  libgtest-dev libedit-dev libpcap-dev
+  python3 python3-zmq python3-msgpack
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "deps: missing packages: ${missing[*]} (run as root or install them)" >&2
+  exit 2
+fi
+echo "deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+timeout 600 apt-get update -qq >&2
+timeout 1200 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

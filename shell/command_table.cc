@@ -1,0 +1,148 @@
+#include <array>
+
+#include "common/strings.h"
+#include "shell/command.h"
+#include "shell/commands/handlers.h"
+
+namespace bc::shell {
+namespace {
+
+// Sorted by name: `help` prints in this order. Descriptions follow the BroCluster manual.
+constexpr std::array kCommands = {
+    CommandSpec{"analysis", "analysis [enable|disable <type>]",
+                "Lists, enables or disables kinds of analysis (applied by update).",
+                "Enables or disables kinds of analysis without changing scripts (dns, ftp,\n"
+                "http-body, http-request, http-reply, http-header, scan, smtp). Without\n"
+                "arguments it lists them. Changes take effect after install and update; no\n"
+                "restart is needed.",
+                nullptr, false},
+    CommandSpec{"attachgdb", "attachgdb [<nodes>]", "Attaches gdb to the nodes' main process.",
+                "Primarily for debugging: attaches an interactive gdb to the main process of\n"
+                "each given node on the local host; for a remote host it prints a full\n"
+                "backtrace of all threads.",
+                nullptr, true},
+    CommandSpec{"capstats", "capstats [<nodes>] [<interval>]",
+                "Reports the load on the workers' interfaces.",
+                "Determines the current load on the network interfaces monitored by each of\n"
+                "the given worker nodes, measured over <interval> seconds (default 10).",
+                nullptr, true},
+    CommandSpec{"check", "check [<nodes>]", "Checks the edited configuration for errors.",
+                "Verifies a modified configuration in terms of syntactical correctness (most\n"
+                "importantly correct policy script syntax), using the files as found in\n"
+                "SitePolicyPath. Works without a former install; run it before install.",
+                nullptr, true},
+    CommandSpec{"cleanup", "cleanup [--all] [<nodes>]", "Removes the nodes' spool directories.",
+                "Removes the spool directories of nodes that are not running, flushing their\n"
+                "persistent state; crashed nodes are reset to stopped. With --all also\n"
+                "removes the content of TmpDir, including data kept from earlier crashes.",
+                nullptr, true},
+    CommandSpec{"config", "config", "Prints all configuration options with their values.",
+                "Prints every configuration option of etc/cluster.cfg with its current value,\n"
+                "defaults included, sorted by name. With --json prints one JSON object.",
+                &cmd_config, false},
+    CommandSpec{"cron", "cron [enable|disable|?] [<nodes>]", "Runs the periodic maintenance.",
+                "Performs the maintenance tasks: logs statistics, expires old logs, checks\n"
+                "for dead hosts and low disk space, and restarts nodes that terminated\n"
+                "unexpectedly. The collector runs it on its own schedule; running it by hand\n"
+                "does no harm. 'cron disable' stops the scheduled runs, 'cron ?' shows the\n"
+                "current setting.",
+                nullptr, true},
+    CommandSpec{"deploy", "deploy", "Checks, installs and restarts, stopping at a failure.",
+                "Runs check, install and restart in turn, stopping at the first failure.", nullptr,
+                false},
+    CommandSpec{"df", "df [<nodes>]", "Reports free disk space on the nodes' hosts.",
+                "Reports the amount of disk space available on the hosts of the given nodes,\n"
+                "for the paths relevant to the cluster installation.",
+                nullptr, true},
+    CommandSpec{"diag", "diag [<nodes>]", "Prints the crash report of crashed nodes.",
+                "If a node has terminated unexpectedly, prints a summary of its final state:\n"
+                "exit status, excerpts of stdout/stderr, resource usage and a stack backtrace\n"
+                "if a core dump was found. The same report is mailed on a crash.",
+                nullptr, true},
+    CommandSpec{"exec", "exec <command line>", "Runs a shell command on every host.",
+                "Executes the given shell command line once on every host that runs a cluster\n"
+                "node and prints the output per host.",
+                nullptr, false},
+    CommandSpec{"exit", "exit", "Terminates the shell.", "Terminates the shell.", nullptr, false},
+    CommandSpec{"help", "help [<command>]", "Prints a summary of all commands.",
+                "Without arguments, prints a brief summary of all commands; with a command\n"
+                "name, prints its full description.",
+                &cmd_help, false},
+    CommandSpec{"install", "install [<nodes>]", "Installs the configuration on all hosts.",
+                "Checks, then installs the configuration, policy scripts and settings on all\n"
+                "hosts over the bus. Must follow every configuration change; nothing changes\n"
+                "on a running node until restart or update.",
+                nullptr, true},
+    CommandSpec{"keygen", "keygen", "Creates a key pair for the authenticated bus.",
+                "Creates a CURVE key pair for a host, an admin or a monitor.", nullptr, false},
+    CommandSpec{"keys", "keys", "Lists the public keys per role.",
+                "Lists the public keys known to the cluster, per role.", nullptr, false},
+    CommandSpec{"netstats", "netstats [<nodes>]", "Prints captured and dropped packet counts.",
+                "Queries each of the given nodes (default: the workers) for their current\n"
+                "counts of captured and dropped packets.",
+                nullptr, true},
+    CommandSpec{"nodes", "nodes", "Prints a list of all configured nodes.",
+                "Prints one line per configured node (lb_procs groups expanded) with all its\n"
+                "attributes. With --json prints a JSON array.",
+                &cmd_nodes, false},
+    CommandSpec{"peerstatus", "peerstatus [<nodes>]", "Reports the nodes' peer connections.",
+                "Primarily for debugging: reports statistics about the connections the nodes\n"
+                "use to communicate with other cluster nodes.",
+                nullptr, true},
+    CommandSpec{"print", "print <id> [<nodes>]", "Prints the value of a script identifier.",
+                "Reports the current value of the given script identifier on the given running\n"
+                "nodes. Identifiers inside a module are written <module>::<id>.",
+                nullptr, true},
+    CommandSpec{"process", "process <trace> [-- <scripts>]", "Runs the node offline on a trace.",
+                "Runs the node program on a pcap trace with the site policy in a scratch\n"
+                "directory and says where the logs are.",
+                nullptr, false},
+    CommandSpec{"quit", "quit", "Terminates the shell.", "Terminates the shell.", nullptr, false},
+    CommandSpec{"restart", "restart [--clean] [<nodes>]", "Restarts the nodes.",
+                "Stops and then starts the given nodes (all if none are given). With --clean\n"
+                "also cleans up, checks and installs in between.",
+                nullptr, true},
+    CommandSpec{"scripts", "scripts [-p|-c] [<nodes>]", "Lists the scripts the nodes load.",
+                "Lists the scripts loaded by each node in load order; -p with full paths, -c\n"
+                "from the edited files (as check reads them) instead of the installed copy.",
+                nullptr, true},
+    CommandSpec{"start", "start [<nodes>]", "Starts the nodes.",
+                "Starts the given nodes, or the whole cluster: manager, then proxies, then\n"
+                "workers. Nodes already running are left untouched.",
+                nullptr, true},
+    CommandSpec{"status", "status [<nodes>]", "Prints the status of the nodes.",
+                "Prints the current status of the given nodes: name, type, host, status, pid,\n"
+                "peers and start time.",
+                nullptr, true},
+    CommandSpec{"stop", "stop [<nodes>]", "Stops the nodes.",
+                "Stops the given nodes, or the whole cluster: workers, then proxies, then the\n"
+                "manager. Nodes not running are left untouched.",
+                nullptr, true},
+    CommandSpec{"tap", "tap [--json] [<topic-prefix> ...]", "Follows the event bus live.",
+                "Prints every event on the bus (or those whose topic starts with one of the\n"
+                "given prefixes) as it happens, until Ctrl-C. --json prints JSON lines.",
+                nullptr, false},
+    CommandSpec{"top", "top [<nodes>]", "Shows CPU and memory of the nodes' processes.",
+                "For each node prints pid, virtual size, resident size, CPU and command; in\n"
+                "interactive mode refreshes every second until Ctrl-C or q.",
+                nullptr, true},
+    CommandSpec{"update", "update [<nodes>]", "Applies &redef and analysis changes live.",
+                "After install, sends new values of &redef variables and analysis toggles to\n"
+                "the running nodes without restarting them, and reports what changed.",
+                nullptr, true},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> command_table() {
+  return kCommands;
+}
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const auto& spec : kCommands) {
+    if (iequals(spec.name, name)) return &spec;
+  }
+  return nullptr;
+}
+
+}  // namespace bc::shell

@@ -1,0 +1,97 @@
+// `nodes`: every configured node with all its attributes, lb_procs groups expanded.
+
+#include <ostream>
+
+#include "common/strings.h"
+#include "messages/codec.h"
+#include "shell/commands/handlers.h"
+#include "shell/shell_context.h"
+
+namespace bc::shell {
+namespace {
+
+using Attributes = std::vector<std::pair<std::string, std::string>>;
+
+std::string join_ints(const std::vector<int>& values) {
+  std::vector<std::string> parts;
+  for (int v : values)
+    parts.push_back(std::to_string(v));
+  return join(parts, ",");
+}
+
+std::string join_env(const config::EnvVars& env) {
+  std::vector<std::string> parts;
+  for (const auto& [key, value] : env)
+    parts.push_back(key + "=" + value);
+  return join(parts, ", ");
+}
+
+// Attributes in the order zeekctl users know from its `nodes` output; empty ones omitted.
+Attributes attributes_of(const config::NodeSpec& node) {
+  Attributes attrs = {{"type", std::string(config::node_type_name(node.type))},
+                      {"host", node.host},
+                      {"address", node.address},
+                      {"interface", node.interface},
+                      {"aux_scripts", join(node.aux_scripts, " ")},
+                      {"lb_group", node.lb_group},
+                      {"lb_index", node.lb_index > 0 ? std::to_string(node.lb_index) : ""},
+                      {"lb_procs", node.lb_procs > 0 ? std::to_string(node.lb_procs) : ""},
+                      {"pin_cpus", join_ints(node.pin_cpus)},
+                      {"env_vars", join_env(node.env_vars)},
+                      {"program", node.program}};
+  std::erase_if(attrs, [](const auto& kv) { return kv.second.empty(); });
+  return attrs;
+}
+
+// JSON keeps the types: lists stay arrays, numbers stay numbers, every key present.
+msg::Value node_json(const config::NodeSpec& node) {
+  msg::Value scripts = msg::Value::empty_array();
+  for (const auto& s : node.aux_scripts)
+    scripts.push_back(s);
+  msg::Value cpus = msg::Value::empty_array();
+  for (int cpu : node.pin_cpus)
+    cpus.push_back(cpu);
+  msg::Value env = msg::Value::empty_map();
+  for (const auto& [key, value] : node.env_vars)
+    env.set(key, value);
+  msg::Value object = msg::Value::empty_map();
+  object.set("name", node.name)
+      .set("type", std::string(config::node_type_name(node.type)))
+      .set("host", node.host)
+      .set("address", node.address)
+      .set("interface", node.interface)
+      .set("aux_scripts", std::move(scripts))
+      .set("lb_group", node.lb_group)
+      .set("lb_index", node.lb_index)
+      .set("lb_procs", node.lb_procs)
+      .set("pin_cpus", std::move(cpus))
+      .set("env_vars", std::move(env))
+      .set("program", node.program);
+  return object;
+}
+
+}  // namespace
+
+int cmd_nodes(ShellContext& ctx, const std::vector<std::string>& args) {
+  if (!args.empty()) return ctx.fail("usage: nodes");
+  const config::Cluster* cluster = ctx.cluster();
+  if (cluster == nullptr) return 1;
+  if (ctx.json()) {
+    msg::Value list = msg::Value::empty_array();
+    for (const auto& node : cluster->nodes)
+      list.push_back(node_json(node));
+    ctx.out() << msg::to_json(list) << '\n';
+    return 0;
+  }
+  for (const auto& node : cluster->nodes) {
+    ctx.out() << node.name << " -";
+    for (const auto& [key, value] : attributes_of(node)) {
+      ctx.out() << ' ' << key << '='
+                << (value.find(' ') == std::string::npos ? value : '"' + value + '"');
+    }
+    ctx.out() << '\n';
+  }
+  return 0;
+}
+
+}  // namespace bc::shell

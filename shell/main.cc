@@ -1,0 +1,45 @@
+// brocluster: the cluster shell. Parses global options, then runs one command or the
+// interactive shell.
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <iostream>
+
+#include "common/paths.h"
+#include "common/version.h"
+#include "shell/shell.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"BroCluster shell: controls a cluster of network analysis nodes", "brocluster"};
+  std::string base;
+  bool json = false;
+  bool version = false;
+  app.add_option("--base", base,
+                 "BroBase: the installation directory (default: derived from the "
+                 "executable's location or $BROCLUSTER_BASE)");
+  app.add_flag("--json", json, "machine-readable JSON output");
+  app.add_flag("--version", version, "print the version and exit");
+  app.prefix_command();  // everything from the first positional on is the command
+  app.footer("Without a command, starts the interactive shell. 'brocluster help' lists commands.");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (version) {
+    std::cout << bc::kProductName << ' ' << bc::kVersion << '\n';
+    return 0;
+  }
+  std::vector<std::string> words = app.remaining();
+  // `--json` is accepted after the command as well (`brocluster status --json`), except
+  // where it is part of a command line handed to another program.
+  if (words.empty() || words[0] != "exec") {
+    const auto it = std::remove(words.begin(), words.end(), "--json");
+    if (it != words.end()) json = true;
+    words.erase(it, words.end());
+  }
+  bc::shell::ShellContext ctx(base.empty() ? bc::default_base_dir() : base, json, std::cout,
+                              std::cerr);
+  bc::shell::Shell shell(ctx);
+  return words.empty() ? shell.run_interactive() : shell.dispatch(words);
+}

@@ -1,0 +1,85 @@
+#include "shell/shell.h"
+
+#include <algorithm>
+#include <exception>
+#include <ostream>
+
+#include "common/strings.h"
+#include "common/version.h"
+#include "shell/command.h"
+#include "shell/line_reader.h"
+#include "shell/tokenize.h"
+
+namespace bc::shell {
+
+int Shell::dispatch(const std::vector<std::string>& words) {
+  if (words.empty()) return 0;
+  const CommandSpec* spec = find_command(words[0]);
+  if (spec == nullptr) {
+    return ctx_.fail("unknown command '" + words[0] + "'; type \"help\" for a list");
+  }
+  if (spec->name == "exit" || spec->name == "quit") return 0;
+  if (spec->handler == nullptr) {
+    return ctx_.fail("'" + std::string(spec->name) + "' is not available yet in " + kProductName +
+                     " " + kVersion);
+  }
+  const std::vector<std::string> args(words.begin() + 1, words.end());
+  try {
+    return spec->handler(ctx_, args);
+  } catch (const std::exception& e) {
+    return ctx_.fail(std::string("internal error in '") + std::string(spec->name) +
+                     "': " + e.what());
+  }
+}
+
+int Shell::run_interactive() {
+  ctx_.set_interactive(true);
+  ctx_.out() << "Welcome to " << kProductName << ' ' << kVersion << '\n'
+             << "Type \"help\" for help.\n";
+  ctx_.cluster();  // config errors and warnings up front, and node names for completion
+  LineReader reader("[BroCluster] > ",
+                    [this](const std::vector<std::string>& preceding, std::string_view prefix) {
+                      return completions(preceding, prefix);
+                    });
+  int rc = 0;
+  while (auto line = reader.read_line()) {
+    auto words = tokenize(*line);
+    if (!words.is_ok()) {
+      rc = ctx_.fail(words.status().message());
+      continue;
+    }
+    if (words->empty()) continue;
+    reader.remember(*line);
+    if (iequals((*words)[0], "exit") || iequals((*words)[0], "quit")) break;
+    rc = dispatch(*words);
+    ctx_.out().flush();
+  }
+  return rc;
+}
+
+std::vector<std::string> Shell::completions(const std::vector<std::string>& preceding,
+                                            std::string_view prefix) {
+  std::vector<std::string> out;
+  const auto offer = [&](std::string_view word) {
+    if (starts_with_icase(word, prefix) && std::find(out.begin(), out.end(), word) == out.end()) {
+      out.emplace_back(word);
+    }
+  };
+  if (preceding.empty()) {
+    for (const auto& spec : command_table())
+      offer(spec.name);
+    return out;
+  }
+  const CommandSpec* spec = find_command(preceding[0]);
+  if (spec == nullptr || !spec->completes_nodes) return out;
+  for (std::string_view group : {"all", "manager", "proxies", "workers", "loggers"})
+    offer(group);
+  // Completion must not print config errors in the middle of the user's line.
+  if (const config::Cluster* cluster = ctx_.cluster_if_loaded()) {
+    for (const auto& node : cluster->nodes)
+      offer(node.name);
+  }
+  return out;
+}
+
+}  // namespace bc::shell

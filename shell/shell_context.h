@@ -1,0 +1,45 @@
+#pragma once
+// What a command handler sees: the output streams, the global flags and the cluster
+// configuration, loaded on first use so that `help` and `--version` work even when the
+// configuration is broken. Owned by the Shell; single-threaded.
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+
+#include "config/cluster.h"
+
+namespace bc::shell {
+
+class ShellContext {
+ public:
+  ShellContext(std::string base_dir, bool json, std::ostream& out, std::ostream& err);
+
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+  bool json() const { return json_; }
+  const std::string& base_dir() const { return base_dir_; }
+  bool interactive() const { return interactive_; }
+  void set_interactive(bool on) { interactive_ = on; }
+
+  // The loaded configuration, or nullptr after printing its errors to err(). Warnings are
+  // printed once per session. Loaded once; reload() forces a fresh read.
+  const config::Cluster* cluster();
+  void reload();
+  // The configuration if it has been loaded successfully already; never loads or prints.
+  const config::Cluster* cluster_if_loaded() const { return cluster_ ? &*cluster_ : nullptr; }
+
+  // Prints "Error: <message>" to err() and returns 1, for handlers' early exits.
+  int fail(std::string_view message);
+
+ private:
+  std::string base_dir_;
+  bool json_;
+  bool interactive_ = false;
+  std::ostream& out_;
+  std::ostream& err_;
+  std::optional<config::Cluster> cluster_;
+  bool load_failed_ = false;
+};
+
+}  // namespace bc::shell

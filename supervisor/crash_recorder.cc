@@ -1,0 +1,158 @@
+#include "supervisor/crash_recorder.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <sstream>
+
+#include "messages/codec.h"
+#include "supervisor/file_util.h"
+#include "supervisor/node_launcher.h"
+
+namespace bc::sup {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string utc_stamp(std::int64_t us) {
+  const std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return buf;
+}
+
+std::string wall_text(std::int64_t us) {
+  if (us <= 0) return "unknown";
+  const std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
+  return buf;
+}
+
+// Oldest first, so that pruning removes from the front. Names start with a UTC stamp.
+std::vector<fs::path> records_of(const std::string& root) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    if (entry.is_directory(ec)) out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void prune(const std::string& root) {
+  auto records = records_of(root);
+  std::error_code ec;
+  for (std::size_t i = 0; i + kKeepPerNode < records.size(); ++i)
+    fs::remove_all(records[i], ec);
+}
+
+}  // namespace
+
+std::string crash_root(const SupervisorOptions& options, const std::string& node) {
+  return options.tmp_dir + "/crashes/" + node;
+}
+
+std::string find_core_file(const std::string& dir, pid_t pid) {
+  std::error_code ec;
+  for (const std::string& name : {"core." + std::to_string(pid), std::string("core")}) {
+    const fs::path p = fs::path(dir) / name;
+    if (fs::is_regular_file(p, ec)) return p.string();
+  }
+  return {};
+}
+
+Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, const Node& node,
+                                            const std::optional<ExitInfo>& exit,
+                                            std::int64_t ended_at_us) {
+  msg::CrashReport r;
+  r.env.host = options.host;
+  r.node = node.spec.name;
+  r.node_type = std::string(node.type_name());
+  r.pid = node.pid;
+  r.started_at = node.started_at_us;
+  r.ended_at = ended_at_us;
+  if (exit) {
+    r.exit_code = exit->exited ? exit->exit_code : -1;
+    r.signal = exit->exited ? 0 : exit->signal;
+    r.core_dumped = exit->core_dumped;
+    r.utime_s = exit->utime_s;
+    r.stime_s = exit->stime_s;
+    r.maxrss_kb = static_cast<std::uint64_t>(std::max(exit->maxrss_kb, 0L));
+  }
+  const std::string dir = node_dir(options, node.spec);
+  r.stdout_tail = tail_file(dir + "/stdout.log", kTailBytes);
+  r.stderr_tail = tail_file(dir + "/stderr.log", kTailBytes);
+  if (const std::string core = find_core_file(dir, node.pid); !core.empty()) r.core_path = core;
+  const std::string root = crash_root(options, node.spec.name);
+  r.record_dir = root + "/" + utc_stamp(ended_at_us) + "-" + std::to_string(node.pid);
+  if (Status s = ensure_dir(r.record_dir, 0750); !s.is_ok()) return s;
+  std::error_code ec;
+  for (const char* file : {".cmdline", ".env_vars", "stdout.log", "stderr.log"}) {
+    // Whole logs are copied only when small; the tails are in the report anyway.
+    const fs::path from = fs::path(dir) / file;
+    if (fs::exists(from, ec) && fs::file_size(from, ec) <= (1u << 20)) {
+      fs::copy_file(from, fs::path(r.record_dir) / file, fs::copy_options::overwrite_existing, ec);
+    }
+  }
+  if (Status s = update_crash_record(r); !s.is_ok()) return s;
+  prune(root);
+  return r;
+}
+
+Status update_crash_record(const msg::CrashReport& report) {
+  // Renamed into place but not fsync'ed: the record sits on the crash-repair path, and
+  // the failure that would lose it (power) also loses the node it describes.
+  const std::string& dir = report.record_dir;
+  if (Status s =
+          write_file_atomic(dir + "/report.bin", msg::encode(report), 0640, Durability::kNoSync);
+      !s.is_ok()) {
+    return s;
+  }
+  return write_file_atomic(dir + "/report.txt", render_crash_report(report), 0640,
+                           Durability::kNoSync);
+}
+
+Result<msg::CrashReport> latest_crash_record(const SupervisorOptions& options,
+                                             const std::string& node) {
+  const auto records = records_of(crash_root(options, node));
+  if (records.empty()) return Status::not_found("no crash record for " + node);
+  auto bytes = read_file((records.back() / "report.bin").string(), 32u << 20);
+  if (!bytes.is_ok()) return bytes.status();
+  return msg::decode<msg::CrashReport>(*bytes);
+}
+
+std::string render_crash_report(const msg::CrashReport& r) {
+  std::ostringstream out;
+  out << "Node:       " << r.node << " (" << r.node_type << ")\n"
+      << "Host:       " << (r.env.host.empty() ? "-" : r.env.host) << "\n"
+      << "Pid:        " << r.pid << "\n";
+  if (r.exit_code >= 0) {
+    out << "Exit:       exit code " << r.exit_code << "\n";
+  } else if (r.signal > 0) {
+    out << "Exit:       signal " << r.signal << " (" << strsignal(r.signal) << ")"
+        << (r.core_dumped ? ", core dumped" : "") << "\n";
+  } else {
+    out << "Exit:       unknown (the process ended while the supervisor was not running)\n";
+  }
+  out << "Started:    " << wall_text(r.started_at) << "\n"
+      << "Ended:      " << wall_text(r.ended_at) << "\n"
+      << "CPU:        user " << r.utime_s << " s, system " << r.stime_s << " s\n"
+      << "Max RSS:    " << r.maxrss_kb << " KiB\n"
+      << "Record:     " << r.record_dir << "\n";
+  if (r.core_path) out << "Core:       " << *r.core_path << "\n";
+  out << "\n==== stdout (tail)\n" << r.stdout_tail << "\n==== stderr (tail)\n" << r.stderr_tail;
+  if (r.backtrace) out << "\n==== backtrace\n" << *r.backtrace;
+  out << "\n";
+  return out.str();
+}
+
+}  // namespace bc::sup

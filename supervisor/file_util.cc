@@ -1,0 +1,170 @@
+#include "supervisor/file_util.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <vector>
+
+#include "supervisor/os_error.h"
+
+namespace bc::sup {
+namespace {
+
+// Closes an fd on scope exit unless released.
+class FdGuard {
+ public:
+  explicit FdGuard(int fd) : fd_(fd) {}
+  ~FdGuard() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FdGuard(const FdGuard&) = delete;
+  FdGuard& operator=(const FdGuard&) = delete;
+  int get() const { return fd_; }
+  // Closes now and reports close()'s errno (0 if fine): on NFS a write error can surface
+  // only at close.
+  int close_now() {
+    const int rc = ::close(fd_);
+    fd_ = -1;
+    return rc == 0 ? 0 : errno;
+  }
+
+ private:
+  int fd_;
+};
+
+std::string dir_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string base_of(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Returns 0 or the errno of the failing write.
+int write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return 0;
+}
+
+int fsync_dir(const std::string& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return errno;
+  FdGuard guard(fd);
+  return ::fsync(fd) == 0 ? 0 : errno;
+}
+
+// Fills the temporary; returns 0 or the errno of the first failing step.
+int fill_temp(int fd, std::string_view content, mode_t mode, bool sync) {
+  if (::fchmod(fd, mode) != 0) return errno;
+  if (int err = write_all(fd, content); err != 0) return err;
+  if (sync && ::fsync(fd) != 0) return errno;
+  return 0;
+}
+
+}  // namespace
+
+Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode,
+                         Durability durability) {
+  const bool sync = durability == Durability::kSync;
+  const std::string what = "cannot write " + quoted(path);
+  const std::string dir = dir_of(path);
+  // Hidden name so that a listing of the spool never shows half-written state files.
+  std::string tmp = dir + "/." + base_of(path) + ".tmp.XXXXXX";
+  FdGuard fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  if (fd.get() < 0) return io_status(what, errno);
+  int err = fill_temp(fd.get(), content, mode, sync);
+  if (err == 0) err = fd.close_now();
+  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    return io_status(what, err);
+  }
+  // The rename is durable only once the directory entry is on disk.
+  if (!sync) return Status::ok();
+  if (int dir_err = fsync_dir(dir); dir_err != 0) return io_status(what, dir_err);
+  return Status::ok();
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+  const std::string what = "cannot read " + quoted(path);
+  FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return file_status(what, errno);
+  std::string out;
+  char buf[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_status(what, errno);
+    if (n == 0) return out;
+    if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
+      return Status(ErrorCode::kTooLarge,
+                    quoted(path) + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+std::string tail_file(const std::string& path, std::size_t max_bytes) {
+  FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || max_bytes == 0) return {};
+  const auto size = static_cast<std::size_t>(st.st_size);
+  // One byte before the window tells whether the window starts a line.
+  const std::size_t start = size > max_bytes ? size - max_bytes - 1 : 0;
+  std::string out(size - start, '\0');
+  std::size_t got = 0;
+  while (got < out.size()) {
+    const ssize_t n =
+        ::pread(fd.get(), out.data() + got, out.size() - got, static_cast<off_t>(start + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
+  if (size <= max_bytes) return out;
+  // Drop the partial first line, unless the window is one (long) line.
+  const auto nl = out.find('\n');
+  const bool useful = nl != std::string::npos && nl + 1 < out.size();
+  out.erase(0, useful ? nl + 1 : std::min<std::size_t>(1, out.size()));
+  return out;
+}
+
+Status ensure_dir(const std::string& path, mode_t mode) {
+  if (path.empty()) return Status::invalid_argument("empty directory path");
+  // Create each prefix in turn; EEXIST is fine as long as it is a directory.
+  for (std::size_t pos = path.find('/', 1);; pos = path.find('/', pos + 1)) {
+    const std::string prefix = path.substr(0, pos);
+    if (!prefix.empty() && ::mkdir(prefix.c_str(), mode) != 0 && errno != EEXIST) {
+      return io_status("cannot create directory " + quoted(path), errno);
+    }
+    if (pos == std::string::npos) break;
+  }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    return io_status("cannot create directory " + quoted(path), errno);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return io_status("cannot create directory " + quoted(path), ENOTDIR);
+  }
+  if (::access(path.c_str(), W_OK | X_OK) != 0) {
+    return io_status("directory " + quoted(path) + " is not writable", errno);
+  }
+  return Status::ok();
+}
+
+}  // namespace bc::sup

@@ -1,0 +1,183 @@
+#include "supervisor/host_commands.h"
+
+#include <filesystem>
+#include <set>
+
+#include "supervisor/crash_recorder.h"
+#include "supervisor/file_util.h"
+#include "supervisor/node_launcher.h"
+
+namespace bc::sup {
+namespace {
+
+namespace fs = std::filesystem;
+using Responder = Supervisor::Responder;
+
+void fail(const msg::Request& r, const Responder& respond, const Status& s) {
+  respond(msg::make_error(r.id, s));
+}
+
+// A numeric argument in seconds with a default and a range.
+Result<double> seconds_arg(const msg::Value& args, std::string_view key, double fallback,
+                           double min, double max) {
+  const msg::Value* v = args.find(key);
+  if (v == nullptr || v->is_nil()) return fallback;
+  auto d = v->as_double();
+  if (!d || *d < min || *d > max) {
+    return Status::invalid_argument("'" + std::string(key) + "' must be a number from " +
+                                    std::to_string(min) + " to " + std::to_string(max));
+  }
+  return *d;
+}
+
+// Removes what is inside `dir`, not `dir` itself (it may be a mount point).
+void clear_dir(const std::string& dir, const std::set<std::string>& keep = {}) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (keep.count(entry.path().filename().string()) == 0) fs::remove_all(entry.path(), ec);
+  }
+}
+
+Result<std::uint64_t> read_counter(const std::string& iface, const char* name) {
+  auto text = read_file("/sys/class/net/" + iface + "/statistics/" + name, 64);
+  if (!text.is_ok()) return Status::not_found("interface '" + iface + "' not found on this host");
+  return std::strtoull(text->c_str(), nullptr, 10);
+}
+
+}  // namespace
+
+void cmd_df(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  msg::Value disks = msg::Value::empty_array();
+  for (const auto& path : sup.options().df_paths) {
+    msg::Value d = msg::Value::empty_map();
+    d.set("path", path);
+    if (auto du = disk_usage(path); du.is_ok()) {
+      d.set("total", du->total_bytes).set("avail", du->avail_bytes).set("avail_pct", du->avail_pct);
+    } else {
+      d.set("error", du.status().message());
+    }
+    disks.push_back(std::move(d));
+  }
+  msg::Value v = msg::Value::empty_map();
+  v.set("host", sup.options().host).set("disks", std::move(disks));
+  respond(msg::make_ok(r.id, std::move(v)));
+}
+
+void cmd_exec(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  auto cmdline = r.args.get_string("cmdline");
+  if (!cmdline.is_ok() || cmdline->empty() || cmdline->size() > kMaxCommandLine) {
+    return fail(r, respond,
+                Status::invalid_argument("'cmdline' must be a non-empty string of "
+                                         "at most 64 KiB"));
+  }
+  auto timeout = seconds_arg(r.args, "timeout", 60, 0.01, kMaxExecSeconds);
+  if (!timeout.is_ok()) return fail(r, respond, timeout.status());
+  JobSpec spec;
+  spec.argv = {"/bin/sh", "-c", *cmdline};
+  spec.cwd = sup.options().base_dir.empty() ? "/" : sup.options().base_dir;
+  spec.env = {"PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + spec.cwd,
+              "CLUSTER_HOST=" + sup.options().host};
+  spec.timeout = std::chrono::milliseconds(static_cast<long>(*timeout * 1000));
+  spec.max_output = kMaxExecOutput;
+  const std::string host = sup.options().host;
+  const std::uint64_t id = r.id;
+  Status started = sup.jobs().start(spec, [respond, host, id](const JobResult& result) {
+    msg::Value v = msg::Value::empty_map();
+    v.set("host", host)
+        .set("exit_code", result.exit.exited ? result.exit.exit_code : -1)
+        .set("signal", result.exit.exited ? 0 : result.exit.signal)
+        .set("output", result.output)
+        .set("truncated", result.truncated)
+        .set("timed_out", result.timed_out);
+    respond(msg::make_ok(id, std::move(v)));
+  });
+  if (!started.is_ok()) fail(r, respond, started);
+}
+
+void cmd_diag(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  auto nodes = sup.select(r.args);
+  if (!nodes.is_ok()) return fail(r, respond, nodes.status());
+  msg::Value list = msg::Value::empty_array();
+  for (Node* node : *nodes) {
+    msg::Value v = sup.node_status(*node);
+    if (auto report = latest_crash_record(sup.options(), node->spec.name); report.is_ok()) {
+      v.set("record_dir", report->record_dir).set("report", render_crash_report(*report));
+    } else {
+      const std::string dir = node_dir(sup.options(), node->spec);
+      v.set("stdout_tail", tail_file(dir + "/stdout.log", kTailBytes))
+          .set("stderr_tail", tail_file(dir + "/stderr.log", kTailBytes));
+    }
+    list.push_back(std::move(v));
+  }
+  msg::Value v = msg::Value::empty_map();
+  v.set("host", sup.options().host).set("nodes", std::move(list));
+  respond(msg::make_ok(r.id, std::move(v)));
+}
+
+void cmd_cleanup(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  auto nodes = sup.select(r.args);
+  if (!nodes.is_ok()) return fail(r, respond, nodes.status());
+  const msg::Value* all_arg = r.args.find("all");
+  const bool all = all_arg != nullptr && all_arg->as_bool().value_or(false);
+  PendingReply pending(r.id, r.cmd, respond);
+  for (Node* node : *nodes)
+    pending.expect(node->spec.name);
+  for (Node* node : *nodes) {
+    // The lifecycle decides whether the node may be cleaned (never while it has a
+    // process); its one-node answer arrives synchronously through `outcome`.
+    Status outcome = Status::ok();
+    auto verdict = std::make_shared<PendingReply>(
+        r.id, r.cmd, [&outcome](const msg::Reply& reply) { outcome = msg::reply_status(reply); });
+    verdict->expect(node->spec.name);
+    node->last_reason = "cleanup";
+    sup.apply(*node, NodeEvent::kCleanup, verdict);
+    if (outcome.is_ok()) {
+      clear_dir(node_dir(sup.options(), node->spec));
+      if (all) clear_dir(crash_root(sup.options(), node->spec.name));
+    }
+    pending.report(node->spec.name, outcome, sup.node_status(*node));
+  }
+  if (all && nodes->size() == sup.nodes().size()) clear_dir(sup.options().tmp_dir, {"jobs"});
+  pending.seal();
+}
+
+void cmd_capstats(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  auto nodes = sup.select(r.args);
+  if (!nodes.is_ok()) return fail(r, respond, nodes.status());
+  auto interval = seconds_arg(r.args, "interval", 10, 0.1, 600);
+  if (!interval.is_ok()) return fail(r, respond, interval.status());
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> before;
+  for (Node* node : *nodes) {
+    const auto& iface = node->spec.interface;
+    if (iface.empty() || before.count(iface)) continue;
+    auto packets = read_counter(iface, "rx_packets");
+    auto bytes = read_counter(iface, "rx_bytes");
+    if (!packets.is_ok() || !bytes.is_ok()) return fail(r, respond, packets.status());
+    before[iface] = {*packets, *bytes};
+  }
+  const double secs = *interval;
+  const std::string host = sup.options().host;
+  const std::uint64_t id = r.id;
+  sup.timers().schedule(
+      sup.clock().now() + std::chrono::milliseconds(static_cast<long>(secs * 1000)),
+      [before, secs, host, id, respond] {
+        msg::Value ifaces = msg::Value::empty_map();
+        for (const auto& [iface, counts] : before) {
+          auto packets = read_counter(iface, "rx_packets");
+          auto bytes = read_counter(iface, "rx_bytes");
+          msg::Value v = msg::Value::empty_map();
+          if (!packets.is_ok() || !bytes.is_ok()) {
+            v.set("error", "interface disappeared");
+          } else {
+            v.set("kpps", static_cast<double>(*packets - counts.first) / secs / 1000.0)
+                .set("mbps", static_cast<double>(*bytes - counts.second) * 8.0 / secs / 1e6);
+          }
+          ifaces.set(iface, std::move(v));
+        }
+        msg::Value v = msg::Value::empty_map();
+        v.set("host", host).set("interval", secs).set("interfaces", std::move(ifaces));
+        respond(msg::make_ok(id, std::move(v)));
+      });
+}
+
+}  // namespace bc::sup

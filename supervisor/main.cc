@@ -1,0 +1,62 @@
+// brocluster-supervisor: parses options, loads the configuration, detaches, runs.
+
+#include <zmq.hpp>
+
+#include <spdlog/spdlog.h>
+#include <iostream>
+
+#include "daemon/daemon_cli.h"
+#include "daemon/daemon_util.h"
+#include "supervisor/supervisor.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"BroCluster supervisor: starts, stops and watches the nodes of one host",
+               "brocluster-supervisor"};
+  bc::daemon::DaemonCli cli;
+  bc::daemon::add_daemon_options(app, cli);
+  CLI11_PARSE(app, argc, argv);
+
+  auto cluster = bc::daemon::load_configuration(cli);
+  if (!cluster) return 1;
+  auto host = bc::sup::choose_host(*cluster, cli.host);
+  auto options = host.is_ok() ? bc::sup::supervisor_options(*cluster, *host)
+                              : bc::Result<bc::sup::SupervisorOptions>(host.status());
+  if (!options.is_ok()) {
+    std::cerr << "Error: " << options.status().message() << '\n';
+    return 1;
+  }
+  int ready_fd = -1;
+  if (!cli.foreground) {
+    auto detached = bc::daemon::detach();
+    if (!detached.is_ok()) {
+      std::cerr << "Error: " << detached.status().message() << '\n';
+      return 1;
+    }
+    ready_fd = *detached;
+  }
+  // Signals are blocked before the ZeroMQ context starts its threads (see supervisor.h).
+  auto signals = bc::sup::SignalFd::open();
+  auto pid_file = bc::daemon::acquire_pid_file(options->spool_dir + "/supervisor.pid");
+  const bc::Status early = !signals.is_ok() ? signals.status() : pid_file.status();
+  if (!early.is_ok()) {
+    bc::daemon::report_ready(ready_fd, early.message());
+    std::cerr << "Error: " << early.message() << '\n';
+    return 1;
+  }
+  bc::daemon::setup_logging("supervisor", options->spool_dir + "/supervisor.log", options->debug,
+                            cli.foreground);
+  zmq::context_t ctx(1);
+  bc::SystemClock clock;
+  bc::sup::PosixSpawner spawner;
+  bc::sup::ProcReader proc;
+  bc::sup::Supervisor supervisor(ctx, std::move(*signals), std::move(*options), clock, spawner,
+                                 proc);
+  if (bc::Status s = supervisor.start(); !s.is_ok()) {
+    spdlog::error("{}", s.message());
+    bc::daemon::report_ready(ready_fd, s.message());
+    return 1;
+  }
+  bc::daemon::report_ready(ready_fd);
+  supervisor.run();
+  return 0;
+}

@@ -1,0 +1,99 @@
+#include "supervisor/node_launcher.h"
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "common/strings.h"
+#include "config/node_scripts.h"
+#include "supervisor/file_util.h"
+
+namespace bc::sup {
+namespace {
+
+// Variables passed through from the supervisor's own environment: enough for a program
+// to find its tools and speak the local language, nothing that leaks the daemon's setup.
+constexpr const char* kPassThrough[] = {"PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ"};
+
+void put(std::vector<std::string>& env, const std::string& key, const std::string& value) {
+  const std::string prefix = key + "=";
+  for (auto& entry : env) {
+    if (entry.starts_with(prefix)) {
+      entry = prefix + value;
+      return;
+    }
+  }
+  env.push_back(prefix + value);
+}
+
+}  // namespace
+
+std::string node_dir(const SupervisorOptions& options, const config::NodeSpec& node) {
+  return options.spool_dir + "/" + node.name;
+}
+
+std::vector<std::string> node_environment(const SupervisorOptions& options,
+                                          const config::NodeSpec& node) {
+  std::vector<std::string> env;
+  for (const char* key : kPassThrough) {
+    if (const char* value = std::getenv(key)) put(env, key, value);
+  }
+  if (std::getenv("PATH") == nullptr) put(env, "PATH", "/usr/local/bin:/usr/bin:/bin");
+  const std::string dir = node_dir(options, node);
+  put(env, "CLUSTER_NODE", node.name);
+  put(env, "CLUSTER_NODE_TYPE", std::string(config::node_type_name(node.type)));
+  put(env, "CLUSTER_HOST", node.host);
+  put(env, "CLUSTER_INTERFACE", node.interface);
+  put(env, "CLUSTER_SCRIPTS", join(config::node_scripts(options.cluster_options, node), " "));
+  put(env, "CLUSTER_BASE", options.base_dir);
+  put(env, "CLUSTER_SPOOL", dir);
+  put(env, "CLUSTER_CONTROL", "ipc://" + dir + "/.control");
+  put(env, "CLUSTER_NOTIFY_FD", std::to_string(kNotifyFd));
+  if (node.lb_index > 0) {
+    put(env, "CLUSTER_LB_GROUP", node.lb_group);
+    put(env, "CLUSTER_LB_INDEX", std::to_string(node.lb_index));
+    put(env, "CLUSTER_LB_PROCS", std::to_string(node.lb_procs));
+  }
+  for (const auto& [key, value] : node.env_vars)
+    put(env, key, value);
+  return env;
+}
+
+SpawnSpec make_spawn_spec(const SupervisorOptions& options, const config::NodeSpec& node) {
+  SpawnSpec spec;
+  spec.program = node.program.empty() ? options.node_program : node.program;
+  spec.argv.push_back(spec.program);
+  spec.argv.insert(spec.argv.end(), options.bro_args.begin(), options.bro_args.end());
+  spec.cwd = node_dir(options, node);
+  spec.env = node_environment(options, node);
+  spec.stdout_path = spec.cwd + "/stdout.log";
+  spec.stderr_path = spec.cwd + "/stderr.log";
+  spec.cpus = node.pin_cpus;
+  spec.mem_limit_bytes = options.mem_limit_bytes;
+  spec.core_dumps = true;
+  return spec;
+}
+
+Status write_start_files(const SpawnSpec& spec) {
+  if (Status s = ensure_dir(spec.cwd, 0755); !s.is_ok()) return s;
+  std::string cmdline = join(spec.argv, " ") + "\n";
+  std::string env;
+  for (const auto& entry : spec.env)
+    env += entry + "\n";
+  // Diagnostics, not state: no fsync, a lost write costs nothing but a hint.
+  if (Status s = write_file_atomic(spec.cwd + "/.cmdline", cmdline, 0644, Durability::kNoSync);
+      !s.is_ok())
+    return s;
+  return write_file_atomic(spec.cwd + "/.env_vars", env, 0644, Durability::kNoSync);
+}
+
+Status write_started_files(const std::string& dir, pid_t pid, std::int64_t started_at_us) {
+  if (Status s =
+          write_file_atomic(dir + "/.pid", std::to_string(pid) + "\n", 0644, Durability::kNoSync);
+      !s.is_ok()) {
+    return s;
+  }
+  return write_file_atomic(dir + "/.startup", std::to_string(started_at_us) + "\n", 0644,
+                           Durability::kNoSync);
+}
+
+}  // namespace bc::sup

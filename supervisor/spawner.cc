@@ -1,0 +1,335 @@
+#include "supervisor/spawner.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <optional>
+
+#include "supervisor/file_util.h"
+#include "supervisor/os_error.h"
+#include "supervisor/proc_reader.h"
+#include "supervisor/reaper.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+namespace bc::sup {
+namespace {
+
+// Where the child failed; travels through the error pipe together with errno.
+enum class Stage : int { kSetsid, kStdio, kAffinity, kMemLimit, kCoreLimit, kChdir, kExec };
+
+struct ChildError {
+  Stage stage;
+  int err;
+};
+
+constexpr int kMaxCpu = 8192;
+constexpr char kDefaultPath[] = "/usr/local/bin:/usr/bin:/bin";
+
+// Everything the child needs, built before fork: between fork and exec the child may
+// only make async-signal-safe calls (no malloc, no locks — another thread of the
+// supervisor, ZeroMQ's included, may have held them at the moment of the fork).
+class ChildPlan {
+ public:
+  ChildPlan() = default;
+  ChildPlan(const ChildPlan&) = delete;
+  ChildPlan& operator=(const ChildPlan&) = delete;
+  ~ChildPlan();
+
+  Status prepare(const SpawnSpec& spec);
+  [[noreturn]] void run_child() const;
+  // Parent side after fork: closes the write end and reads the child's verdict.
+  std::optional<ChildError> await_exec();
+  const std::string& program() const { return program_; }
+
+ private:
+  Status resolve_program(const SpawnSpec& spec);
+  Status open_stdio(const SpawnSpec& spec);
+  Status prepare_cpus(const std::vector<int>& cpus);
+  void prepare_limits(const SpawnSpec& spec);
+  [[noreturn]] void fail(Stage stage) const;
+  void reset_signals() const;
+  void close_other_fds() const;
+
+  std::string program_;
+  std::string cwd_;
+  std::vector<char*> argv_;
+  std::vector<char*> envp_;
+  int stdio_[3] = {-1, -1, -1};
+  int notify_ = -1;  // becomes fd 3 in the child
+  int pipe_read_ = -1;
+  int pipe_write_ = -1;
+  cpu_set_t* cpus_ = nullptr;
+  std::size_t cpus_size_ = 0;
+  bool set_mem_limit_ = false;
+  rlimit mem_limit_{};
+  rlimit core_limit_{};
+  int max_fd_ = 0;
+};
+
+// Moves `fd` to a number >= 4 (close-on-exec) so that the child's dup2 onto 0..3 (stdio
+// and the readiness fd) can never overwrite it, even if the supervisor was started with
+// stdio closed.
+int above_stdio(int fd) {
+  if (fd < 0 || fd > 3) return fd;
+  const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 4);
+  const int err = errno;
+  ::close(fd);
+  errno = err;
+  return moved;
+}
+
+int open_log(const std::string& path) {
+  if (path.empty()) return above_stdio(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  return above_stdio(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+}
+
+std::string env_path(const std::vector<std::string>& env) {
+  for (const auto& kv : env) {
+    if (kv.rfind("PATH=", 0) == 0) return kv.substr(5);
+  }
+  return kDefaultPath;
+}
+
+std::string cpu_list(const std::vector<int>& cpus) {
+  std::string s;
+  for (int c : cpus)
+    s += (s.empty() ? "" : ",") + std::to_string(c);
+  return s;
+}
+
+}  // namespace
+
+ChildPlan::~ChildPlan() {
+  for (int fd : {stdio_[0], stdio_[1], stdio_[2], notify_, pipe_read_, pipe_write_}) {
+    if (fd >= 0) ::close(fd);
+  }
+  if (cpus_ != nullptr) CPU_FREE(cpus_);
+}
+
+Status ChildPlan::prepare(const SpawnSpec& spec) {
+  if (spec.program.empty()) return Status::invalid_argument("no program to execute");
+  if (spec.argv.empty()) return Status::invalid_argument("argv must hold at least argv[0]");
+  if (spec.cwd.empty()) return Status::invalid_argument("no working directory given");
+  for (const auto& s : spec.argv)
+    argv_.push_back(const_cast<char*>(s.c_str()));
+  argv_.push_back(nullptr);
+  for (const auto& kv : spec.env) {
+    if (kv.find('=') == std::string::npos) {
+      return Status::invalid_argument("environment entry " + quoted(kv) + " has no '='");
+    }
+    envp_.push_back(const_cast<char*>(kv.c_str()));
+  }
+  envp_.push_back(nullptr);
+  cwd_ = spec.cwd;
+  if (Status s = ensure_dir(cwd_); !s) return s;
+  if (Status s = resolve_program(spec); !s) return s;
+  if (Status s = prepare_cpus(spec.cpus); !s) return s;
+  prepare_limits(spec);
+  if (Status s = open_stdio(spec); !s) return s;
+  if (spec.notify_fd >= 0) {
+    notify_ = ::fcntl(spec.notify_fd, F_DUPFD_CLOEXEC, 4);
+    if (notify_ < 0) return io_status("cannot pass the readiness pipe", errno);
+  }
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return io_status("cannot create pipe", errno);
+  pipe_read_ = above_stdio(fds[0]);
+  pipe_write_ = above_stdio(fds[1]);
+  if (pipe_read_ < 0 || pipe_write_ < 0) return io_status("cannot create pipe", errno);
+  return Status::ok();
+}
+
+Status ChildPlan::resolve_program(const SpawnSpec& spec) {
+  if (spec.program.find('/') != std::string::npos) {
+    program_ = spec.program;
+    return Status::ok();
+  }
+  const std::string path = env_path(spec.env);
+  std::size_t begin = 0;
+  while (begin <= path.size()) {
+    std::size_t end = path.find(':', begin);
+    if (end == std::string::npos) end = path.size();
+    const std::string dir = end > begin ? path.substr(begin, end - begin) : ".";
+    const std::string candidate = dir + "/" + spec.program;
+    if (::access(candidate.c_str(), X_OK) == 0) {
+      program_ = candidate;
+      return Status::ok();
+    }
+    begin = end + 1;
+  }
+  return io_status("cannot execute " + quoted(spec.program), ENOENT);
+}
+
+Status ChildPlan::open_stdio(const SpawnSpec& spec) {
+  stdio_[0] = above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+  if (stdio_[0] < 0) return io_status("cannot open '/dev/null'", errno);
+  stdio_[1] = open_log(spec.stdout_path);
+  if (stdio_[1] < 0) return io_status("cannot open log file " + quoted(spec.stdout_path), errno);
+  stdio_[2] = open_log(spec.stderr_path);
+  if (stdio_[2] < 0) return io_status("cannot open log file " + quoted(spec.stderr_path), errno);
+  return Status::ok();
+}
+
+Status ChildPlan::prepare_cpus(const std::vector<int>& cpus) {
+  if (cpus.empty()) return Status::ok();
+  for (int c : cpus) {
+    if (c < 0 || c >= kMaxCpu) {
+      return Status::invalid_argument("cpu number " + std::to_string(c) + " out of range");
+    }
+  }
+  cpus_ = CPU_ALLOC(kMaxCpu);
+  if (cpus_ == nullptr) return io_status("cannot allocate cpu set", ENOMEM);
+  cpus_size_ = CPU_ALLOC_SIZE(kMaxCpu);
+  CPU_ZERO_S(cpus_size_, cpus_);
+  for (int c : cpus)
+    CPU_SET_S(static_cast<std::size_t>(c), cpus_size_, cpus_);
+  return Status::ok();
+}
+
+void ChildPlan::prepare_limits(const SpawnSpec& spec) {
+  // Only soft limits move; the hard limits stay as the supervisor's (raising a hard
+  // limit needs CAP_SYS_RESOURCE, and lowering one would be irreversible for the node).
+  rlimit mem{};
+  ::getrlimit(RLIMIT_AS, &mem);
+  set_mem_limit_ = spec.mem_limit_bytes > 0;
+  mem_limit_ = {static_cast<rlim_t>(spec.mem_limit_bytes), mem.rlim_max};
+  ::getrlimit(RLIMIT_CORE, &core_limit_);
+  core_limit_.rlim_cur = spec.core_dumps ? core_limit_.rlim_max : 0;
+  rlimit files{};
+  ::getrlimit(RLIMIT_NOFILE, &files);
+  max_fd_ = files.rlim_cur == RLIM_INFINITY || files.rlim_cur > (1U << 20)
+                ? (1 << 20)
+                : static_cast<int>(files.rlim_cur);
+}
+
+// ---- child side: async-signal-safe calls only ----
+
+void ChildPlan::fail(Stage stage) const {
+  const ChildError e{stage, errno};
+  // If even this write fails the parent sees EOF and a child that exits with 127.
+  [[maybe_unused]] ssize_t n = ::write(pipe_write_, &e, sizeof(e));
+  ::_exit(127);
+}
+
+void ChildPlan::reset_signals() const {
+  // Ignored signals stay ignored across exec (SIGPIPE would), and the blocked mask is
+  // inherited (SIGCHLD/SIGTERM are blocked for our signalfd): give the node a clean slate.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig != SIGKILL && sig != SIGSTOP) ::sigaction(sig, &dfl, nullptr);
+  }
+  sigset_t empty;
+  sigemptyset(&empty);
+  ::sigprocmask(SIG_SETMASK, &empty, nullptr);
+}
+
+void ChildPlan::close_other_fds() const {
+  // Marking everything above stdio close-on-exec keeps the error pipe usable until the
+  // exec itself. Kernels before 5.11 lack the flag: close one by one, sparing the pipe.
+  const unsigned first = notify_ >= 0 ? 4U : 3U;
+#ifdef SYS_close_range
+  if (::syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+#endif
+  for (int fd = static_cast<int>(first); fd < max_fd_; ++fd) {
+    if (fd != pipe_write_) ::close(fd);
+  }
+}
+
+void ChildPlan::run_child() const {
+  if (::setsid() < 0) fail(Stage::kSetsid);
+  for (int fd = 0; fd < 3; ++fd) {
+    if (::dup2(stdio_[fd], fd) < 0) fail(Stage::kStdio);
+  }
+  if (notify_ >= 0 && ::dup2(notify_, 3) < 0) fail(Stage::kStdio);
+  if (cpus_ != nullptr && ::sched_setaffinity(0, cpus_size_, cpus_) != 0) fail(Stage::kAffinity);
+  if (set_mem_limit_ && ::setrlimit(RLIMIT_AS, &mem_limit_) != 0) fail(Stage::kMemLimit);
+  if (::setrlimit(RLIMIT_CORE, &core_limit_) != 0) fail(Stage::kCoreLimit);
+  if (::chdir(cwd_.c_str()) != 0) fail(Stage::kChdir);
+  close_other_fds();
+  reset_signals();
+  ::execve(program_.c_str(), argv_.data(), envp_.data());
+  fail(Stage::kExec);
+}
+
+// ---- parent side ----
+
+std::optional<ChildError> ChildPlan::await_exec() {
+  ::close(pipe_write_);
+  pipe_write_ = -1;
+  ChildError e{};
+  for (;;) {
+    const ssize_t n = ::read(pipe_read_, &e, sizeof(e));
+    if (n < 0 && errno == EINTR) continue;
+    // EOF: the pipe closed on a successful exec.
+    if (n == static_cast<ssize_t>(sizeof(e))) return e;
+    return std::nullopt;
+  }
+}
+
+namespace {
+
+Status child_error_status(const SpawnSpec& spec, const std::string& program, ChildError e) {
+  const std::string prog = quoted(program);
+  switch (e.stage) {
+    case Stage::kSetsid:
+      return io_status("cannot start a new session for " + prog, e.err);
+    case Stage::kStdio:
+      return io_status("cannot redirect the output of " + prog, e.err);
+    case Stage::kAffinity:
+      return io_status("cannot pin " + prog + " to cpus " + cpu_list(spec.cpus), e.err);
+    case Stage::kMemLimit:
+      return io_status("cannot limit the memory of " + prog + " to " +
+                           std::to_string(spec.mem_limit_bytes) + " bytes",
+                       e.err);
+    case Stage::kCoreLimit:
+      return io_status("cannot set the core dump limit of " + prog, e.err);
+    case Stage::kChdir:
+      return io_status("cannot change to directory " + quoted(spec.cwd), e.err);
+    case Stage::kExec:
+      break;
+  }
+  return io_status("cannot execute " + prog, e.err);
+}
+
+int open_pidfd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  const long fd = ::syscall(SYS_pidfd_open, pid, 0);
+  return fd < 0 ? -1 : static_cast<int>(fd);
+#else
+  (void)pid;
+  return -1;
+#endif
+}
+
+}  // namespace
+
+Result<SpawnedProcess> PosixSpawner::spawn(const SpawnSpec& spec) {
+  ChildPlan plan;
+  if (Status s = plan.prepare(spec); !s) return s;
+  const pid_t pid = ::fork();
+  if (pid < 0) return io_status("cannot fork to run " + quoted(plan.program()), errno);
+  if (pid == 0) plan.run_child();
+  if (auto failure = plan.await_exec()) {
+    reap_child(pid, /*block=*/true);  // it has _exit'ed already; leave no zombie
+    return child_error_status(spec, plan.program(), *failure);
+  }
+  SpawnedProcess out;
+  out.pid = pid;
+  out.pidfd = open_pidfd(pid);
+  // The start time is fixed at fork, so even a child that already exited (a zombie until
+  // we reap it) still reports it.
+  if (auto st = ProcReader().read_proc_stat(pid)) out.start_ticks = st->start_ticks;
+  return out;
+}
+
+}  // namespace bc::sup

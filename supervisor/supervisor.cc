@@ -1,0 +1,239 @@
+#include "supervisor/supervisor.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <cerrno>
+#include <zmq_addon.hpp>
+
+#include "messages/codec.h"
+#include "net/socket_factory.h"
+#include "supervisor/state_store.h"
+#include "supervisor/supervisor_commands.h"
+
+namespace bc::sup {
+
+Supervisor::Supervisor(zmq::context_t& ctx, SignalFd signals, SupervisorOptions options,
+                       const Clock& clock, Spawner& spawner, const ProcReader& proc)
+    : signals_(std::move(signals)),
+      options_(std::move(options)),
+      clock_(clock),
+      spawner_(spawner),
+      proc_(proc),
+      commands_(net::make_socket(ctx, zmq::socket_type::router)),
+      events_(ctx, options_.host, options_.broker_endpoint, clock),
+      jobs_(spawner, timers_, clock, options_.tmp_dir + "/jobs"),
+      state_path_(options_.spool_dir + "/supervisor.state"),
+      boot_id_(current_boot_id()),
+      started_(clock.now()) {
+  for (const auto& spec : options_.nodes)
+    nodes_[spec.name].spec = spec;
+}
+
+Supervisor::~Supervisor() {
+  for (auto& [name, node] : nodes_) {
+    if (node.pidfd >= 0) close(node.pidfd);
+    if (node.notify_fd >= 0) close(node.notify_fd);
+  }
+}
+
+Status Supervisor::start() {
+  try {
+    commands_.bind(options_.bind_endpoint);
+  } catch (const zmq::error_t& e) {
+    return Status::io_error("cannot listen on " + options_.bind_endpoint + ": " + e.what());
+  }
+  restore();
+  timers_.schedule(clock_.now(), [this] { publish_heartbeat(); });
+  timers_.schedule(clock_.now() + options_.stats_interval, [this] { publish_stats(); });
+  spdlog::info("host {}: serving on {}, publishing to {}, {} nodes", options_.host,
+               options_.bind_endpoint, options_.broker_endpoint, nodes_.size());
+  return Status::ok();
+}
+
+void Supervisor::run() {
+  while (!stop_requested_.load())
+    poll_once();
+  jobs_.kill_all();
+  persist();
+  spdlog::info("host {}: supervisor stopping; nodes keep running", options_.host);
+}
+
+void Supervisor::poll_once() {
+  std::vector<zmq::pollitem_t> items = {{commands_.handle(), 0, ZMQ_POLLIN, 0},
+                                        {nullptr, signals_.fd(), ZMQ_POLLIN, 0}};
+  std::vector<std::pair<Node*, bool>> owners;  // (node, is_pidfd) per extra item
+  for (auto& [name, node] : nodes_) {
+    if (node.notify_fd >= 0) {
+      items.push_back({nullptr, node.notify_fd, ZMQ_POLLIN, 0});
+      owners.emplace_back(&node, false);
+    }
+    if (node.pidfd >= 0 && node.adopted) {
+      items.push_back({nullptr, node.pidfd, ZMQ_POLLIN, 0});
+      owners.emplace_back(&node, true);
+    }
+  }
+  const long timeout = poll_timeout_ms(timers_.next_deadline(), clock_.now(), Millis(1000));
+  try {
+    zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeout));
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) spdlog::error("poll failed: {}", e.what());
+    return;
+  }
+  if (items[1].revents & ZMQ_POLLIN) on_signals();
+  if (items[0].revents & ZMQ_POLLIN) on_command();
+  for (std::size_t i = 0; i < owners.size(); ++i) {
+    if ((items[i + 2].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) == 0) continue;
+    auto [node, is_pidfd] = owners[i];
+    is_pidfd ? on_pidfd(*node) : on_notify(*node);
+  }
+  timers_.run_due(clock_.now());
+}
+
+void Supervisor::on_signals() {
+  for (int sig : signals_.drain()) {
+    if (sig == SIGCHLD) {
+      on_child_exits();
+    } else if (sig == SIGTERM || sig == SIGINT) {
+      spdlog::info("host {}: {} received", options_.host, strsignal(sig));
+      stop_requested_.store(true);
+    } else if (sig == SIGHUP) {
+      // Configuration changes reach nodes through install + restart, not a reload.
+      spdlog::info("host {}: SIGHUP ignored; use install and restart", options_.host);
+    }
+  }
+}
+
+void Supervisor::on_child_exits() {
+  for (const ExitInfo& exit : reap_children()) {
+    if (jobs_.on_exit(exit)) continue;
+    auto it = by_pid_.find(exit.pid);
+    if (it == by_pid_.end()) {
+      spdlog::warn("host {}: reaped unknown child {} ({})", options_.host, exit.pid,
+                   describe_exit(exit));
+      continue;
+    }
+    Node& node = nodes_.at(it->second);
+    node.last_exit = exit;
+    node.last_reason = describe_exit(exit);
+    apply(node, exit_event(exit), nullptr);
+  }
+}
+
+void Supervisor::on_notify(Node& node) {
+  char buf[256];
+  const ssize_t n = read(node.notify_fd, buf, sizeof buf);
+  if (n <= 0) {
+    if (n < 0 && errno == EAGAIN) return;
+    close(node.notify_fd);  // the node closed it; the grace timer still decides
+    node.notify_fd = -1;
+    return;
+  }
+  node.notify_buffer.append(buf, static_cast<std::size_t>(n));
+  std::size_t eol;
+  while ((eol = node.notify_buffer.find('\n')) != std::string::npos) {
+    const std::string line = node.notify_buffer.substr(0, eol);
+    node.notify_buffer.erase(0, eol + 1);
+    if (line == "ready") {
+      apply(node, NodeEvent::kReady, nullptr);
+      return;
+    }
+    if (line == "initializing" && node.timers.ready != 0) {
+      // The program speaks the readiness protocol: wait for its word, not the grace time.
+      timers_.cancel(node.timers.ready);
+      node.timers.ready = 0;
+    }
+  }
+  if (node.notify_buffer.size() > 1024) node.notify_buffer.clear();  // garbage, not a line
+}
+
+void Supervisor::on_pidfd(Node& node) {
+  // An adopted node is not our child: it has ended, but its exit status went to init.
+  node.last_exit.reset();
+  node.last_reason = "exited while adopted (status unknown)";
+  apply(node, NodeEvent::kExitClean, nullptr);
+}
+
+void Supervisor::on_command() {
+  for (int batch = 0; batch < 64; ++batch) {
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(commands_, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
+      return;
+    }
+    ++counters_.requests;
+    if (frames.size() != 2) {
+      ++counters_.malformed;
+      spdlog::warn("host {}: dropped a request of {} frames", options_.host, frames.size());
+      continue;
+    }
+    const std::string identity = frames[0].to_string();
+    auto request = msg::decode<msg::Request>(frames[1].to_string_view());
+    if (!request.is_ok()) {
+      ++counters_.malformed;
+      spdlog::warn("host {}: malformed request: {}", options_.host, request.status().message());
+      send_reply(identity, msg::make_error(0, request.status()));
+      continue;
+    }
+    dispatch(identity, *request);
+  }
+}
+
+void Supervisor::dispatch(const std::string& identity, const msg::Request& request) {
+  Responder respond = [this, identity](const msg::Reply& reply) { send_reply(identity, reply); };
+  // The one exception border of request handling: a throwing handler is an error reply.
+  try {
+    handle_command(*this, request, respond);
+  } catch (const std::exception& e) {
+    spdlog::error("host {}: command '{}' failed: {}", options_.host, request.cmd, e.what());
+    respond(msg::make_error(request.id, Status::internal(e.what())));
+  }
+}
+
+void Supervisor::send_reply(const std::string& identity, const msg::Reply& reply) {
+  if (!reply.ok) ++counters_.errors;
+  const std::string body = msg::encode(reply);
+  try {
+    (void)commands_.send(zmq::buffer(identity),
+                         zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    (void)commands_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  } catch (const zmq::error_t& e) {
+    spdlog::warn("host {}: reply {} not sent: {}", options_.host, reply.id, e.what());
+  }
+}
+
+Result<std::vector<Node*>> Supervisor::select(const msg::Value& args) {
+  std::vector<Node*> out;
+  const msg::Value* names = args.find("nodes");
+  const bool all = names == nullptr || names->is_nil() ||
+                   (names->as_array() != nullptr && names->as_array()->empty());
+  if (!all && names->as_array() == nullptr) {
+    return Status::invalid_argument("'nodes' must be a list of node names");
+  }
+  for (const auto& spec : options_.nodes) {  // start order
+    Node& node = nodes_.at(spec.name);
+    if (all) {
+      out.push_back(&node);
+      continue;
+    }
+    for (const auto& name : *names->as_array()) {
+      if (name.as_string() != nullptr && *name.as_string() == spec.name) {
+        out.push_back(&node);
+        break;
+      }
+    }
+  }
+  if (!all) {
+    for (const auto& name : *names->as_array()) {
+      const std::string* s = name.as_string();
+      if (s == nullptr) return Status::invalid_argument("node names must be strings");
+      if (nodes_.find(*s) == nodes_.end()) {
+        return Status::not_found("unknown node '" + *s + "' on host " + options_.host);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace bc::sup

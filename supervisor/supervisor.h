@@ -1,0 +1,118 @@
+#pragma once
+// brocluster-supervisor: owns the nodes of one host. One event loop over zmq::poll — the
+// command socket, a signalfd, the readiness pipes of starting nodes, the pidfds of
+// re-adopted nodes — and one timer queue; nothing in it blocks, so a stop waiting out
+// StopTimeout or a long `exec` never holds up a `status`. Node state changes go through
+// the lifecycle table (lifecycle.h); this class performs the actions it returns.
+// Constructed by main() or by a test, run() on one thread.
+//
+// REQUIRES: `signals` was opened before the ZeroMQ context was created. The signal mask
+// is inherited by threads at their creation; libzmq's I/O threads must have SIGCHLD and
+// SIGTERM blocked too, or the kernel delivers them there and the signalfd never sees them.
+
+#include <zmq.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "common/clock.h"
+#include "messages/request.h"
+#include "net/event_publisher.h"
+#include "supervisor/job_runner.h"
+#include "supervisor/node.h"
+#include "supervisor/pending_reply.h"
+#include "supervisor/proc_reader.h"
+#include "supervisor/signal_fd.h"
+#include "supervisor/spawner.h"
+#include "supervisor/supervisor_options.h"
+#include "supervisor/timer_queue.h"
+
+namespace bc::sup {
+
+struct SupervisorCounters {
+  std::uint64_t requests = 0;
+  std::uint64_t malformed = 0;  // undecodable frames and multipart garbage
+  std::uint64_t errors = 0;     // error replies sent
+};
+
+class Supervisor {
+ public:
+  Supervisor(zmq::context_t& ctx, SignalFd signals, SupervisorOptions options, const Clock& clock,
+             Spawner& spawner, const ProcReader& proc);
+  ~Supervisor();
+  Supervisor(const Supervisor&) = delete;
+  Supervisor& operator=(const Supervisor&) = delete;
+
+  // Binds the command socket and restores the persisted state, re-adopting live nodes and
+  // reporting those that died meanwhile. An error names what could not be done.
+  Status start();
+  // Serves until SIGTERM/SIGINT arrives or request_stop() is called. Nodes keep running.
+  void run();
+  void request_stop() { stop_requested_.store(true); }
+
+  // Everything below is for the command handlers (supervisor_commands.cc).
+  using Responder = std::function<void(const msg::Reply&)>;
+  const SupervisorOptions& options() const { return options_; }
+  std::map<std::string, Node>& nodes() { return nodes_; }
+  // The nodes named in args["nodes"] (all of ours when absent or empty), in start order;
+  // kNotFound naming the first unknown one.
+  Result<std::vector<Node*>> select(const msg::Value& args);
+  // Feeds a command event to a node; `request` collects the node's outcome.
+  void apply(Node& node, NodeEvent event, const std::shared_ptr<PendingReply>& request);
+  JobRunner& jobs() { return jobs_; }
+  TimerQueue& timers() { return timers_; }
+  const Clock& clock() const { return clock_; }
+  const ProcReader& proc() const { return proc_; }
+  msg::Value node_status(const Node& node) const;
+  msg::Value node_top(Node& node);
+  std::uint64_t state_version() const { return state_version_; }
+  const SupervisorCounters& counters() const { return counters_; }
+
+ private:
+  void poll_once();
+  void on_command();
+  void dispatch(const std::string& identity, const msg::Request& request);
+  void send_reply(const std::string& identity, const msg::Reply& reply);
+  void on_signals();
+  void on_child_exits();
+  void on_notify(Node& node);
+  void on_pidfd(Node& node);
+
+  void perform(Node& node, const Transition& t, const std::shared_ptr<PendingReply>& request);
+  void answer(Node& node, Action action, std::string_view note,
+              const std::shared_ptr<PendingReply>& request, bool parked);
+  bool spawn(Node& node);
+  void arm_timers(Node& node, Actions actions);
+  void record_crash(Node& node);
+  void publish_state(Node& node, NodeState from);
+  void release_process(Node& node);
+  void persist();
+  void restore();
+
+  void publish_heartbeat();
+  void publish_stats();
+
+  SignalFd signals_;
+  SupervisorOptions options_;
+  const Clock& clock_;
+  Spawner& spawner_;
+  const ProcReader& proc_;
+  zmq::socket_t commands_;
+  net::EventPublisher events_;
+  TimerQueue timers_;
+  JobRunner jobs_;
+  std::map<std::string, Node> nodes_;
+  std::map<pid_t, std::string> by_pid_;
+  std::string state_path_;
+  std::string boot_id_;
+  std::uint64_t state_version_ = 0;
+  SupervisorCounters counters_;
+  std::chrono::steady_clock::time_point started_;
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace bc::sup

@@ -1,0 +1,228 @@
+// What the Supervisor tells the bus — state changes, crash reports, heartbeats, stats —
+// and how it finds its nodes again after a restart.
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <filesystem>
+#include <thread>
+
+#include "common/version.h"
+#include "messages/codec.h"
+#include "supervisor/crash_recorder.h"
+#include "supervisor/file_util.h"
+#include "supervisor/node_launcher.h"
+#include "supervisor/orphan_scan.h"
+#include "supervisor/state_store.h"
+#include "supervisor/supervisor.h"
+
+namespace bc::sup {
+namespace {
+
+constexpr std::chrono::seconds kBacktraceTimeout{30};
+
+bool has_process(NodeState s) {
+  return s == NodeState::kInitializing || s == NodeState::kRunning || s == NodeState::kTerminating;
+}
+
+int open_pidfd(pid_t pid) {
+  return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
+}
+
+std::string gdb_path() {
+  std::error_code ec;
+  for (const char* p : {"/usr/bin/gdb", "/usr/local/bin/gdb"}) {
+    if (std::filesystem::exists(p, ec)) return p;
+  }
+  return {};
+}
+
+}  // namespace
+
+void Supervisor::publish_state(Node& node, NodeState from) {
+  msg::NodeStateChange e;
+  e.node = node.spec.name;
+  e.node_type = std::string(node.type_name());
+  e.state = std::string(state_name(node.lifecycle.state()));
+  e.prev_state = std::string(state_name(from));
+  e.desired = std::string(desired_name(node.lifecycle.desired()));
+  e.pid = node.pid;
+  e.started_at = node.pid > 0 ? node.started_at_us : 0;
+  if (!node.last_reason.empty()) e.reason = node.last_reason;
+  if (node.last_exit && !has_process(node.lifecycle.state())) {
+    e.exit_code = node.last_exit->exited ? node.last_exit->exit_code : -1;
+    e.signal = node.last_exit->exited ? 0 : node.last_exit->signal;
+    e.core_dumped = node.last_exit->core_dumped;
+  }
+  events_.publish(e);
+}
+
+void Supervisor::record_crash(Node& node) {
+  auto report = write_crash_record(options_, node, node.last_exit, clock_.wall_us());
+  if (!report.is_ok()) {
+    spdlog::error("host {}: node {}: crash record not written: {}", options_.host, node.spec.name,
+                  report.status().message());
+    return;
+  }
+  const std::string gdb = gdb_path();
+  if (!report->core_path || gdb.empty()) {
+    events_.publish(*report);
+    return;
+  }
+  // The backtrace takes seconds: the crash event waits for it (the record must be complete
+  // before it is announced), the node's state change does not.
+  JobSpec spec;
+  const std::string program = node.spec.program.empty() ? options_.node_program : node.spec.program;
+  spec.argv = {gdb, "-batch", "-nx", "-ex", "thread apply all bt", program, *report->core_path};
+  spec.cwd = report->record_dir;
+  spec.env = {"PATH=/usr/bin:/bin"};
+  spec.timeout = kBacktraceTimeout;
+  spec.max_output = 256 * 1024;
+  msg::CrashReport pending = *report;
+  Status s = jobs_.start(spec, [this, pending](const JobResult& result) mutable {
+    pending.backtrace = result.timed_out ? "gdb timed out\n" + result.output : result.output;
+    (void)update_crash_record(pending);
+    events_.publish(pending);
+  });
+  if (!s.is_ok()) events_.publish(*report);
+}
+
+void Supervisor::restore() {
+  auto loaded = load_state(state_path_);
+  if (!loaded.is_ok() && loaded.status().code() != ErrorCode::kNotFound) {
+    spdlog::error("host {}: {}; looking for running nodes in /proc instead", options_.host,
+                  loaded.status().message());
+  }
+  const bool same_boot = loaded.is_ok() && loaded->boot_id == boot_id_;
+  if (loaded.is_ok()) state_version_ = loaded->version;
+  for (auto& [name, node] : nodes_) {
+    const PersistedNode* saved = nullptr;
+    if (loaded.is_ok()) {
+      auto it = loaded->nodes.find(name);
+      if (it != loaded->nodes.end()) saved = &it->second;
+    }
+    if (saved == nullptr) {
+      // Unknown to the state file: adopt a copy that runs anyway rather than start another.
+      const pid_t orphan = find_node_process("/proc", node_dir(options_, node.spec));
+      if (orphan == 0) continue;
+      spdlog::warn("host {}: node {} runs as pid {} without a state record; adopting it",
+                   options_.host, name, orphan);
+      auto stat = proc_.read_proc_stat(orphan);
+      node.lifecycle = NodeLifecycle(NodeState::kRunning, DesiredState::kRunning);
+      node.pid = orphan;
+      node.start_ticks = stat.is_ok() ? stat->start_ticks : 0;
+    } else {
+      node.lifecycle = NodeLifecycle(saved->state, saved->desired);
+      node.pid = static_cast<pid_t>(saved->pid);
+      node.start_ticks = saved->start_ticks;
+      node.started_at_us = saved->started_at_us;
+      if (!has_process(saved->state)) {
+        node.pid = 0;
+        continue;
+      }
+    }
+    const bool alive = (same_boot || saved == nullptr) && node.pid > 0 &&
+                       proc_.process_alive_with_start(node.pid, node.start_ticks);
+    if (alive) {
+      node.adopted = true;
+      node.pidfd = open_pidfd(node.pid);
+      by_pid_[node.pid] = name;
+      node.last_reason = "re-adopted pid " + std::to_string(node.pid);
+      apply(node, NodeEvent::kAdoptAlive, nullptr);
+    } else {
+      node.last_reason = same_boot
+                             ? "died while the supervisor was not running (exit status unknown)"
+                             : "host rebooted";
+      apply(node, NodeEvent::kAdoptDead, nullptr);
+    }
+  }
+  persist();
+}
+
+void Supervisor::publish_heartbeat() {
+  msg::Heartbeat hb;
+  hb.role = "supervisor";
+  hb.pid = getpid();
+  hb.uptime_s = std::chrono::duration<double>(clock_.now() - started_).count();
+  hb.interval_ms = static_cast<std::uint32_t>(options_.heartbeat_interval.count());
+  hb.state_version = state_version_;
+  for (const auto& [name, node] : nodes_) {
+    ++hb.nodes_total;
+    if (node.lifecycle.state() == NodeState::kRunning) ++hb.nodes_running;
+    if (node.lifecycle.state() == NodeState::kCrashed) ++hb.nodes_crashed;
+  }
+  hb.counters = {{"requests", counters_.requests},
+                 {"malformed", counters_.malformed},
+                 {"errors", counters_.errors},
+                 {"events_dropped", events_.dropped()},
+                 {"jobs", jobs_.running()}};
+  hb.software = kVersion;
+  events_.publish(hb);
+  timers_.schedule(clock_.now() + options_.heartbeat_interval, [this] { publish_heartbeat(); });
+}
+
+msg::Value Supervisor::node_status(const Node& node) const {
+  msg::Value v = msg::Value::empty_map();
+  v.set("name", node.spec.name)
+      .set("type", std::string(node.type_name()))
+      .set("host", options_.host)
+      .set("state", std::string(state_name(node.lifecycle.state())))
+      .set("desired", std::string(desired_name(node.lifecycle.desired())))
+      .set("pid", static_cast<std::int64_t>(node.pid))
+      .set("started_at", node.pid > 0 ? node.started_at_us : 0);
+  if (!node.last_reason.empty()) v.set("reason", node.last_reason);
+  return v;
+}
+
+msg::Value Supervisor::node_top(Node& node) {
+  msg::Value v = node_status(node);
+  if (node.pid <= 0) return v;
+  auto stat = proc_.read_proc_stat(node.pid);
+  if (!stat.is_ok()) return v;
+  v.set("vsize", stat->vsize_bytes)
+      .set("rss", stat->rss_bytes)
+      .set("threads", static_cast<std::int64_t>(stat->threads))
+      .set("fds", static_cast<std::int64_t>(proc_.count_fds(node.pid)))
+      .set("cmd", stat->comm);
+  if (auto pct = node.cpu.sample(stat->cpu_ticks, clock_.now())) node.last_cpu_pct = pct;
+  v.set("cpu", node.last_cpu_pct.value_or(0.0));
+  return v;
+}
+
+void Supervisor::publish_stats() {
+  for (auto& [name, node] : nodes_) {
+    if (node.pid <= 0) continue;
+    auto stat = proc_.read_proc_stat(node.pid);
+    if (!stat.is_ok()) continue;
+    msg::NodeStats s;
+    s.node = name;
+    s.node_type = std::string(node.type_name());
+    s.pid = node.pid;
+    if (auto pct = node.cpu.sample(stat->cpu_ticks, clock_.now())) node.last_cpu_pct = pct;
+    s.cpu_pct = node.last_cpu_pct.value_or(0.0);
+    s.rss_bytes = stat->rss_bytes;
+    s.vsize_bytes = stat->vsize_bytes;
+    s.threads = static_cast<std::uint32_t>(std::max(stat->threads, 0L));
+    s.fds = static_cast<std::uint32_t>(std::max(proc_.count_fds(node.pid), 0));
+    s.cmd = stat->comm;
+    events_.publish(s);
+  }
+  const HostSample host = proc_.read_host();
+  msg::HostStats h;
+  h.load1 = host.load1;
+  h.load5 = host.load5;
+  h.load15 = host.load15;
+  h.cpu_count = std::thread::hardware_concurrency();
+  h.mem_total = host.mem_total_bytes;
+  h.mem_available = host.mem_available_bytes;
+  for (const auto& path : options_.df_paths) {
+    auto du = disk_usage(path);
+    if (!du.is_ok()) continue;
+    h.disks.push_back({path, du->total_bytes, du->avail_bytes, du->avail_pct});
+  }
+  events_.publish(h);
+  timers_.schedule(clock_.now() + options_.stats_interval, [this] { publish_stats(); });
+}
+
+}  // namespace bc::sup

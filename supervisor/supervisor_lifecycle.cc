@@ -1,0 +1,212 @@
+// The Supervisor's side of the lifecycle: performing the actions the transition table
+// returns, in the order lifecycle.h defines, and keeping the state file in step.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "supervisor/crash_recorder.h"
+#include "supervisor/node_launcher.h"
+#include "supervisor/state_store.h"
+#include "supervisor/supervisor.h"
+
+namespace bc::sup {
+namespace {
+
+bool has_process(NodeState s) {
+  return s == NodeState::kInitializing || s == NodeState::kRunning || s == NodeState::kTerminating;
+}
+
+}  // namespace
+
+void Supervisor::apply(Node& node, NodeEvent event, const std::shared_ptr<PendingReply>& request) {
+  const Transition t = node.lifecycle.handle(event);
+  if (!t.valid) {
+    spdlog::debug("host {}: node {}: {} ignored in state {}", options_.host, node.spec.name,
+                  event_name(event), state_name(node.lifecycle.state()));
+    return;
+  }
+  if (t.from != t.to) {
+    spdlog::info("host {}: node {}: {} -> {} ({}{}{})", options_.host, node.spec.name,
+                 state_name(t.from), state_name(t.to), event_name(event),
+                 node.last_reason.empty() ? "" : ": ", node.last_reason);
+  }
+  perform(node, t, request);
+}
+
+void Supervisor::perform(Node& node, const Transition& t,
+                         const std::shared_ptr<PendingReply>& request) {
+  const Actions a = t.actions;
+  if (a.has(Action::kCancelTimers)) {
+    for (auto* id : {&node.timers.ready, &node.timers.stop, &node.timers.kill}) {
+      timers_.cancel(*id);
+      *id = 0;
+    }
+  }
+  bool parked = false;
+  if (a.has(Action::kAwaitStart) && request) {
+    node.awaiting_start.push_back(request);
+    parked = true;
+  }
+  if (a.has(Action::kAwaitStop) && request) {
+    node.awaiting_stop.push_back(request);
+    parked = true;
+  }
+  if (a.has(Action::kSpawn)) {
+    node.last_reason = "start";
+    if (!spawn(node)) {
+      apply(node, NodeEvent::kSpawnFailed, nullptr);  // answers the parked start
+      return;
+    }
+  }
+  if (a.has(Action::kSendTerm) && node.pid > 0) kill(-node.pid, SIGTERM);
+  if (a.has(Action::kSendKill) && node.pid > 0) kill(-node.pid, SIGKILL);
+  arm_timers(node, a);
+  if (a.has(Action::kWriteCrashRecord)) record_crash(node);
+  if (!has_process(t.to)) release_process(node);
+  if (a.has(Action::kPersist)) persist();
+  for (Action reply : {Action::kReplyStartOk, Action::kReplyStartFailed, Action::kReplyStopOk,
+                       Action::kReplyStopCrashed, Action::kReplyStopFailed, Action::kReplyOk,
+                       Action::kReplyConflict}) {
+    if (a.has(reply)) answer(node, reply, t.note, request, parked);
+  }
+  if (a.has(Action::kPublish)) publish_state(node, t.from);
+}
+
+void Supervisor::answer(Node& node, Action action, std::string_view note,
+                        const std::shared_ptr<PendingReply>& request, bool parked) {
+  const std::string& name = node.spec.name;
+  const bool start_kind = action == Action::kReplyStartOk || action == Action::kReplyStartFailed;
+  const bool stop_kind = action == Action::kReplyStopOk || action == Action::kReplyStopCrashed ||
+                         action == Action::kReplyStopFailed;
+  Status outcome = Status::ok();
+  msg::Value details = node_status(node);
+  switch (action) {
+    case Action::kReplyStartFailed:
+      outcome = Status(ErrorCode::kFailed,
+                       name + " " + std::string(note) +
+                           (node.last_reason.empty() ? "" : " (" + node.last_reason + ")"));
+      break;
+    case Action::kReplyStopOk:
+      details.set("killed", node.lifecycle.killed());
+      break;
+    case Action::kReplyStopCrashed:
+      details.set("killed", node.lifecycle.killed()).set("crashed_during_shutdown", true);
+      break;
+    case Action::kReplyStopFailed:
+      outcome = Status(ErrorCode::kTimeout, name + " " + std::string(note));
+      break;
+    case Action::kReplyConflict:
+      outcome = Status(ErrorCode::kConflict, name + " " + std::string(note));
+      break;
+    default:
+      break;
+  }
+  if (request && !parked) request->report(name, outcome, details);
+  auto& waiting = start_kind ? node.awaiting_start : node.awaiting_stop;
+  if (start_kind || stop_kind) {
+    for (auto& pending : waiting)
+      pending->report(name, outcome, details);
+    waiting.clear();
+  }
+}
+
+bool Supervisor::spawn(Node& node) {
+  SpawnSpec spec = make_spawn_spec(options_, node.spec);
+  if (Status s = write_start_files(spec); !s.is_ok()) {
+    node.last_reason = s.message();
+    return false;
+  }
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+    node.last_reason = std::string("pipe: ") + strerror(errno);
+    return false;
+  }
+  spec.notify_fd = pipe_fds[1];
+  auto child = spawner_.spawn(spec);
+  close(pipe_fds[1]);
+  if (!child.is_ok()) {
+    close(pipe_fds[0]);
+    node.last_reason = child.status().message();
+    spdlog::error("host {}: node {}: {}", options_.host, node.spec.name, node.last_reason);
+    return false;
+  }
+  if (child->pidfd >= 0) close(child->pidfd);  // our child: SIGCHLD tells us when it ends
+  node.pid = child->pid;
+  node.pidfd = -1;
+  node.adopted = false;
+  node.start_ticks = child->start_ticks;
+  node.started_at_us = clock_.wall_us();
+  node.notify_fd = pipe_fds[0];
+  node.notify_buffer.clear();
+  node.last_exit.reset();
+  node.cpu = CpuMeter();
+  node.last_cpu_pct.reset();
+  by_pid_[node.pid] = node.spec.name;
+  (void)write_started_files(spec.cwd, node.pid, node.started_at_us);
+  return true;
+}
+
+void Supervisor::arm_timers(Node& node, Actions a) {
+  const auto now = clock_.now();
+  Node* n = &node;  // nodes_ is a std::map: element addresses are stable
+  if (a.has(Action::kArmReadyTimer)) {
+    node.timers.ready = timers_.schedule(now + options_.ready_grace, [this, n] {
+      n->timers.ready = 0;
+      apply(*n, NodeEvent::kReady, nullptr);
+    });
+    timers_.cancel(node.timers.start_deadline);
+    node.timers.start_deadline = timers_.schedule(now + options_.start_timeout, [this, n] {
+      n->timers.start_deadline = 0;
+      if (n->lifecycle.state() != NodeState::kInitializing) return;
+      const Status late(ErrorCode::kTimeout,
+                        n->spec.name + " did not report ready within " +
+                            std::to_string(options_.start_timeout.count() / 1000) +
+                            " s; it is still initializing");
+      for (auto& pending : n->awaiting_start)
+        pending->report(n->spec.name, late, node_status(*n));
+      n->awaiting_start.clear();
+    });
+  }
+  if (a.has(Action::kArmStopTimer)) {
+    node.timers.stop = timers_.schedule(now + options_.stop_timeout, [this, n] {
+      n->timers.stop = 0;
+      apply(*n, NodeEvent::kStopTimeout, nullptr);
+    });
+  }
+  if (a.has(Action::kArmKillTimer)) {
+    node.timers.kill = timers_.schedule(now + options_.kill_verify, [this, n] {
+      n->timers.kill = 0;
+      apply(*n, NodeEvent::kKillTimeout, nullptr);
+    });
+  }
+}
+
+void Supervisor::release_process(Node& node) {
+  if (node.pid > 0) by_pid_.erase(node.pid);
+  if (node.pidfd >= 0) close(node.pidfd);
+  if (node.notify_fd >= 0) close(node.notify_fd);
+  timers_.cancel(node.timers.start_deadline);
+  node.timers.start_deadline = 0;
+  node.pidfd = node.notify_fd = -1;
+  node.pid = 0;
+  node.adopted = false;
+}
+
+void Supervisor::persist() {
+  PersistedState state;
+  state.host = options_.host;
+  state.boot_id = boot_id_;
+  state.version = ++state_version_;
+  for (const auto& [name, node] : nodes_) {
+    state.nodes[name] = PersistedNode{node.lifecycle.state(), node.lifecycle.desired(), node.pid,
+                                      node.start_ticks, node.started_at_us};
+  }
+  if (Status s = save_state(state_path_, state); !s.is_ok()) {
+    spdlog::error("host {}: cannot save state: {}", options_.host, s.message());
+  }
+}
+
+}  // namespace bc::sup

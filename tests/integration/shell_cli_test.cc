@@ -1,0 +1,145 @@
+// The shell as a user runs it: the real `brocluster` executable, one-shot and
+// interactive, against a BroBase made for each test.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/support/run_process.h"
+
+namespace bc::test {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const char* const kNodeCfg =
+    "[manager]\ntype=manager\nhost=localhost\n"
+    "[proxy-1]\ntype=proxy\nhost=localhost\n"
+    "[worker]\ntype=worker\nhost=localhost\ninterface=lo\nlb_procs=2\npin_cpus=0\n";
+
+class ShellCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    base_.write("etc/cluster.cfg", "MailTo = ops@example.org\n");
+    base_.write("etc/node.cfg", kNodeCfg);
+  }
+  ProcessResult run(std::vector<std::string> args, const std::string& input = {}) {
+    args.insert(args.begin(), {build_path("shell/brocluster"), "--base", base_.path()});
+    RunOptions options;
+    options.stdin_data = input;
+    options.timeout = std::chrono::seconds(20);
+    return run_process(args, options);
+  }
+  TempDir base_;
+};
+
+TEST_F(ShellCli, VersionWorksEvenWithABrokenConfig) {
+  base_.write("etc/cluster.cfg", "this is not an option line\n");
+  auto r = run({"--version"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "BroCluster 0.1.0\n");
+}
+
+TEST_F(ShellCli, ConfigPrintsEveryOptionSortedWithInterpolatedValues) {
+  auto r = run({"config"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("MailTo = ops@example.org\n"));
+  EXPECT_THAT(r.out, HasSubstr("SpoolDir = " + base_.path() + "/spool\n"));
+  EXPECT_THAT(r.out, HasSubstr("StatsLog = " + base_.path() + "/spool/stats.log\n"));
+  EXPECT_THAT(r.out, HasSubstr("LogExpireInterval = 30\n"));
+  EXPECT_LT(r.out.find("AnalysisCfg = "), r.out.find("BinDir = "));
+}
+
+TEST_F(ShellCli, ConfigJsonIsOneObject) {
+  auto r = run({"--json", "config"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_FALSE(r.out.empty());
+  EXPECT_EQ(r.out.front(), '{');
+  EXPECT_EQ(r.out.substr(r.out.size() - 2), "}\n");
+  EXPECT_THAT(r.out, HasSubstr("\"MailTo\":\"ops@example.org\""));
+  // --json is accepted after the command too.
+  EXPECT_EQ(run({"config", "--json"}).out, r.out);
+}
+
+TEST_F(ShellCli, NodesListsEveryNodeExpandedInTypeOrder) {
+  auto r = run({"nodes"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto manager = r.out.find("manager - type=manager host=localhost");
+  const auto proxy = r.out.find("proxy-1 - type=proxy");
+  const auto w1 = r.out.find("worker-1 - type=worker");
+  const auto w2 = r.out.find("worker-2 - type=worker");
+  ASSERT_NE(manager, std::string::npos) << r.out;
+  ASSERT_NE(w2, std::string::npos) << r.out;
+  EXPECT_LT(manager, proxy);
+  EXPECT_LT(proxy, w1);
+  EXPECT_LT(w1, w2);
+  EXPECT_THAT(r.out, HasSubstr("interface=lo"));
+  EXPECT_THAT(r.out, HasSubstr("lb_group=worker"));
+}
+
+TEST_F(ShellCli, NodesJsonIsAnArray) {
+  auto r = run({"nodes", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.front(), '[');
+  EXPECT_THAT(r.out, HasSubstr("\"name\":\"worker-2\""));
+}
+
+TEST_F(ShellCli, ConfigErrorsNameFileAndLineAndExitOne) {
+  base_.write("etc/cluster.cfg", "# ok\nLogExpireInterval = soon\n");
+  auto r = run({"config"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("Error: " + base_.path() + "/etc/cluster.cfg:2:"));
+  EXPECT_THAT(r.err, HasSubstr("LogExpireInterval"));
+}
+
+TEST_F(ShellCli, NodeCfgErrorsNameTheNode) {
+  base_.write("etc/node.cfg", std::string(kNodeCfg) + "[w9]\ntype=wroker\nhost=localhost\n");
+  auto r = run({"nodes"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("node.cfg:"));
+  EXPECT_THAT(r.err, HasSubstr("w9"));
+  EXPECT_THAT(r.err, HasSubstr("wroker"));
+}
+
+TEST_F(ShellCli, UnknownCommandIsAnError) {
+  auto r = run({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("Error: unknown command 'frobnicate'"));
+}
+
+TEST_F(ShellCli, LaterCommandsSayTheyAreNotAvailableYet) {
+  auto r = run({"install"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("'install' is not available yet"));
+}
+
+TEST_F(ShellCli, HelpListsCommandsAndDescribesOne) {
+  auto r = run({"help"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("status [<nodes>]"));
+  EXPECT_THAT(r.out, HasSubstr("cleanup [--all] [<nodes>]"));
+  auto one = run({"help", "cleanup"});
+  EXPECT_THAT(one.out, HasSubstr("TmpDir"));
+  EXPECT_EQ(run({"help", "nope"}).exit_code, 1);
+}
+
+TEST_F(ShellCli, InteractiveSessionShowsBannerPromptAndRunsCommands) {
+  auto r = run({}, "help\nnodes\nfrob\nexit\nconfig\n");
+  EXPECT_EQ(r.exit_code, 1) << "exit code of the last command run (frob)";
+  EXPECT_THAT(r.out, HasSubstr("Welcome to BroCluster 0.1.0\nType \"help\" for help.\n"));
+  EXPECT_THAT(r.out, HasSubstr("[BroCluster] > "));
+  EXPECT_THAT(r.out, HasSubstr("worker-2 - type=worker"));
+  EXPECT_THAT(r.err, HasSubstr("unknown command 'frob'"));
+  EXPECT_THAT(r.out, Not(HasSubstr("SpoolDir = ")));  // nothing runs after exit
+}
+
+TEST_F(ShellCli, InteractiveSessionEndsAtEndOfInput) {
+  auto r = run({}, "nodes\n");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_FALSE(r.timed_out);
+  auto quit = run({}, "quit\n");
+  EXPECT_EQ(quit.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace bc::test

@@ -1,0 +1,51 @@
+#pragma once
+// Test support: runs a real executable as a separate process with a deadline, feeding
+// stdin and capturing stdout, stderr and the exit status. A process still running at the
+// deadline is killed (its whole process group) and reported as timed out, so a hanging
+// program fails its test instead of hanging the suite.
+
+#include <chrono>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bc::test {
+
+struct ProcessResult {
+  int exit_code = -1;  // -1 when killed by a signal or timed out
+  int signal = 0;
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+struct RunOptions {
+  std::string stdin_data;
+  std::chrono::milliseconds timeout{std::chrono::seconds(30)};
+  std::vector<std::pair<std::string, std::string>> env;  // added to the inherited environment
+  std::string cwd;
+};
+
+ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+// $BROCLUSTER_BUILD_DIR/<relative>, e.g. "shell/brocluster".
+std::string build_path(const std::string& relative);
+// $BROCLUSTER_SOURCE_DIR/<relative>.
+std::string source_path(const std::string& relative);
+
+// A unique temporary directory removed (recursively) on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // Writes `content` to path()/relative, creating parent directories.
+  void write(const std::string& relative, const std::string& content) const;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace bc::test
