@@ -184,6 +184,29 @@ TEST_F(SpawnerTest, SupervisorDescriptorsDoNotLeakIntoTheNode) {
     EXPECT_LE(std::stoi(fd), 3) << "leaked fd " << fd;
 }
 
+TEST_F(SpawnerTest, NotifyFdBecomesFdThreeAndNothingElseLeaks) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC), 0);
+  auto spec = spec_for({"/bin/sh", "-c", "echo ready >&3; ls -1 /proc/self/fd"});
+  spec.notify_fd = fds[1];
+  const auto listing = lines(run_to_completion(spec));
+  ::close(fds[1]);
+  char buf[16] = {};
+  EXPECT_EQ(::read(fds[0], buf, sizeof buf - 1), 6);
+  ::close(fds[0]);
+  EXPECT_STREQ(buf, "ready\n");
+  // 0-2, the readiness fd 3, and the directory ls is reading.
+  EXPECT_LE(listing.size(), 5U);
+  for (const auto& fd : listing)
+    EXPECT_LE(std::stoi(fd), 4) << "leaked fd " << fd;
+}
+
+TEST_F(SpawnerTest, WithoutNotifyFdTheChildHasNoFdThree) {
+  EXPECT_EQ(
+      run_to_completion(spec_for({"/bin/sh", "-c", "echo x >&3 && echo open || echo closed"})),
+      "closed\n");
+}
+
 TEST_F(SpawnerTest, StdinIsDevNull) {
   EXPECT_EQ(run_to_completion(spec_for({"/bin/readlink", "/proc/self/fd/0"})), "/dev/null\n");
 }

@@ -1,0 +1,236 @@
+// Unit tests of the supervisor daemon's parts that need no running daemon: the timer
+// queue, reply aggregation, the state file, the node environment and crash records.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "messages/codec.h"
+#include "supervisor/crash_recorder.h"
+#include "supervisor/file_util.h"
+#include "supervisor/node_launcher.h"
+#include "supervisor/pending_reply.h"
+#include "supervisor/state_store.h"
+#include "supervisor/timer_queue.h"
+#include "test_support.h"
+
+namespace bc::sup {
+namespace {
+
+using ::testing::HasSubstr;
+using Clock = std::chrono::steady_clock;
+
+TEST(TimerQueue, FiresDueTimersInDeadlineOrderAndSkipsCancelled) {
+  TimerQueue q;
+  const auto t0 = Clock::time_point(std::chrono::seconds(100));
+  std::vector<int> fired;
+  q.schedule(t0 + Millis(30), [&] { fired.push_back(3); });
+  q.schedule(t0 + Millis(10), [&] { fired.push_back(1); });
+  const auto cancelled = q.schedule(t0 + Millis(20), [&] { fired.push_back(2); });
+  q.cancel(cancelled);
+  q.cancel(cancelled);  // twice is harmless
+  q.cancel(0);
+  EXPECT_EQ(q.next_deadline(), t0 + Millis(10));
+  q.run_due(t0 + Millis(25));
+  EXPECT_EQ(fired, (std::vector<int>{1}));
+  q.run_due(t0 + Millis(30));
+  EXPECT_EQ(fired, (std::vector<int>{1, 3}));
+  EXPECT_FALSE(q.next_deadline().has_value());
+}
+
+TEST(TimerQueue, CallbackMayScheduleATimerThatIsAlreadyDue) {
+  TimerQueue q;
+  const auto t0 = Clock::time_point(std::chrono::seconds(100));
+  int count = 0;
+  q.schedule(t0, [&] {
+    ++count;
+    q.schedule(t0, [&] { ++count; });
+  });
+  q.run_due(t0);
+  EXPECT_EQ(count, 2);
+}
+
+TEST(TimerQueue, PollTimeoutRoundsUpAndCaps) {
+  const auto now = Clock::time_point(std::chrono::seconds(100));
+  EXPECT_EQ(poll_timeout_ms(std::nullopt, now, Millis(1000)), 1000);
+  EXPECT_EQ(poll_timeout_ms(now - Millis(5), now, Millis(1000)), 0);
+  EXPECT_EQ(poll_timeout_ms(now + std::chrono::microseconds(100), now, Millis(1000)), 1);
+  EXPECT_EQ(poll_timeout_ms(now + Millis(5000), now, Millis(1000)), 1000);
+}
+
+TEST(PendingReply, RepliesOnceEveryNodeHasReportedAndNamesFailures) {
+  std::vector<msg::Reply> sent;
+  PendingReply p(7, "start", [&](const msg::Reply& r) { sent.push_back(r); });
+  p.expect("a");
+  p.expect("b");
+  p.report("a", Status::ok());
+  EXPECT_TRUE(sent.empty());
+  p.report("b", Status(ErrorCode::kFailed, "b terminated immediately after starting"));
+  p.report("b", Status::ok());  // a second outcome is ignored
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].id, 7u);
+  EXPECT_FALSE(sent[0].ok);
+  ASSERT_TRUE(sent[0].error.has_value());
+  EXPECT_EQ(sent[0].error->code, ErrorCode::kFailed);
+  EXPECT_EQ(sent[0].error->message, "b terminated immediately after starting");
+  const msg::Value* nodes = sent[0].result->find("nodes");
+  ASSERT_NE(nodes, nullptr);
+  EXPECT_EQ(nodes->find("a")->get_bool("ok").value(), true);
+  EXPECT_EQ(nodes->find("b")->get_bool("ok").value(), false);
+}
+
+TEST(PendingReply, SealAnswersARequestForNoNodes) {
+  int sent = 0;
+  PendingReply p(1, "stop", [&](const msg::Reply& r) {
+    ++sent;
+    EXPECT_TRUE(r.ok);
+  });
+  p.seal();
+  p.seal();
+  EXPECT_EQ(sent, 1);
+}
+
+TEST(StateStore, RoundTripsThroughTheFile) {
+  testing::TempDir dir;
+  PersistedState state;
+  state.host = "host2";
+  state.boot_id = "b0";
+  state.version = 42;
+  state.nodes["worker-1"] = {NodeState::kRunning, DesiredState::kRunning, 1234, 99887766, 17};
+  state.nodes["proxy"] = {NodeState::kCrashed, DesiredState::kRunning, 0, 0, 0};
+  ASSERT_TRUE(save_state(dir / "s", state));
+  auto loaded = load_state(dir / "s");
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  EXPECT_EQ(*loaded, state);
+}
+
+TEST(StateStore, MissingFileIsNotFoundAndGarbageIsRejectedNamingThePath) {
+  testing::TempDir dir;
+  EXPECT_EQ(load_state(dir / "none").status().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(write_file_atomic(dir / "bad", "\x93\x01\x02"));
+  auto bad = load_state(dir / "bad");
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr(dir / "bad"));
+  msg::Value wrong = msg::Value::empty_map();
+  wrong.set("format", 1).set("host", "h").set("boot_id", "b").set("version", 1);
+  wrong.set("nodes",
+            msg::Value::empty_map().set("n", msg::Value::empty_map().set("state", "zombie")));
+  EXPECT_FALSE(decode_state(msg::encode_value(wrong)).is_ok());
+}
+
+TEST(StateStore, BootIdIsReadable) {
+  EXPECT_EQ(current_boot_id().size(), 36u);
+}
+
+SupervisorOptions options_in(const std::string& base) {
+  SupervisorOptions o;
+  o.host = "host3";
+  o.base_dir = base;
+  o.spool_dir = base + "/spool";
+  o.tmp_dir = base + "/spool/tmp";
+  o.node_program = "/opt/bro/bin/brocluster-node";
+  o.bro_args = {"-U", ".status"};
+  o.cluster_options.set("Scripts-Worker", "cluster-worker");
+  o.cluster_options.set("SitePolicyWorker", "local-worker.bro");
+  o.cluster_options.set("AuxScriptsWorker", "extra.bro");
+  return o;
+}
+
+config::NodeSpec worker() {
+  config::NodeSpec n;
+  n.name = "worker-2";
+  n.type = config::NodeType::kWorker;
+  n.host = "host3";
+  n.interface = "eth1";
+  n.aux_scripts = {"experimental.bro"};
+  n.pin_cpus = {1};
+  n.env_vars = {{"PATH", "/custom"}, {"SITE", "x"}};
+  n.lb_group = "worker";
+  n.lb_index = 2;
+  n.lb_procs = 4;
+  return n;
+}
+
+TEST(NodeLauncher, SpawnSpecFollowsTheNodeProgramContract) {
+  const SupervisorOptions o = options_in("/b");
+  const SpawnSpec spec = make_spawn_spec(o, worker());
+  EXPECT_EQ(spec.program, "/opt/bro/bin/brocluster-node");
+  EXPECT_EQ(spec.argv, (std::vector<std::string>{"/opt/bro/bin/brocluster-node", "-U", ".status"}));
+  EXPECT_EQ(spec.cwd, "/b/spool/worker-2");
+  EXPECT_EQ(spec.stdout_path, "/b/spool/worker-2/stdout.log");
+  EXPECT_EQ(spec.cpus, (std::vector<int>{1}));
+  const auto has = [&](const std::string& entry) {
+    return std::find(spec.env.begin(), spec.env.end(), entry) != spec.env.end();
+  };
+  EXPECT_TRUE(has("CLUSTER_NODE=worker-2"));
+  EXPECT_TRUE(has("CLUSTER_NODE_TYPE=worker"));
+  EXPECT_TRUE(has("CLUSTER_INTERFACE=eth1"));
+  EXPECT_TRUE(has("CLUSTER_SCRIPTS=cluster-worker local-worker.bro extra.bro experimental.bro"));
+  EXPECT_TRUE(has("CLUSTER_NOTIFY_FD=3"));
+  EXPECT_TRUE(has("CLUSTER_CONTROL=ipc:///b/spool/worker-2/.control"));
+  EXPECT_TRUE(has("CLUSTER_LB_INDEX=2"));
+  EXPECT_TRUE(has("PATH=/custom"));  // the node's env_vars win
+  EXPECT_TRUE(has("SITE=x"));
+  EXPECT_EQ(std::count_if(spec.env.begin(), spec.env.end(),
+                          [](const std::string& e) { return e.starts_with("PATH="); }),
+            1);
+}
+
+TEST(NodeLauncher, PerNodeProgramOverridesNodeProgram) {
+  config::NodeSpec n = worker();
+  n.program = "/usr/bin/zeek-wrapper";
+  EXPECT_EQ(make_spawn_spec(options_in("/b"), n).program, "/usr/bin/zeek-wrapper");
+}
+
+TEST(CrashRecorder, WritesAReportWithTailsAndFindsIt) {
+  testing::TempDir dir;
+  const SupervisorOptions o = options_in(dir.path());
+  Node node;
+  node.spec = worker();
+  node.pid = 4242;
+  node.started_at_us = 1'700'000'000'000'000;
+  const std::string spool = node_dir(o, node.spec);
+  ASSERT_TRUE(ensure_dir(spool));
+  ASSERT_TRUE(write_file_atomic(spool + "/stderr.log", "first\nfatal: out of cheese\n"));
+  ExitInfo exit;
+  exit.pid = 4242;
+  exit.signal = 11;
+  exit.core_dumped = true;
+  auto report = write_crash_record(o, node, exit, node.started_at_us + 5'000'000);
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  EXPECT_EQ(report->env.host, "host3");
+  EXPECT_EQ(report->signal, 11);
+  EXPECT_EQ(report->exit_code, -1);
+  EXPECT_THAT(report->stderr_tail, HasSubstr("out of cheese"));
+  EXPECT_TRUE(std::filesystem::exists(report->record_dir + "/report.txt"));
+  auto latest = latest_crash_record(o, "worker-2");
+  ASSERT_TRUE(latest.is_ok());
+  EXPECT_EQ(latest->record_dir, report->record_dir);
+  const std::string text = render_crash_report(*latest);
+  EXPECT_THAT(text, HasSubstr("signal 11 (Segmentation fault), core dumped"));
+  EXPECT_THAT(text, HasSubstr("fatal: out of cheese"));
+}
+
+TEST(CrashRecorder, UnknownExitIsSaidSoAndOldRecordsArePruned) {
+  testing::TempDir dir;
+  const SupervisorOptions o = options_in(dir.path());
+  Node node;
+  node.spec = worker();
+  for (int i = 0; i < kKeepPerNode + 3; ++i) {
+    node.pid = 100 + i;
+    ASSERT_TRUE(write_crash_record(o, node, std::nullopt, 1'700'000'000'000'000 + i * 1'000'000));
+  }
+  std::size_t count = 0;
+  for ([[maybe_unused]] const auto& e :
+       std::filesystem::directory_iterator(crash_root(o, "worker-2")))
+    ++count;
+  EXPECT_EQ(count, static_cast<std::size_t>(kKeepPerNode));
+  auto latest = latest_crash_record(o, "worker-2");
+  ASSERT_TRUE(latest.is_ok());
+  EXPECT_EQ(latest->pid, 100 + kKeepPerNode + 2);
+  EXPECT_THAT(render_crash_report(*latest), HasSubstr("Exit:       unknown"));
+}
+
+}  // namespace
+}  // namespace bc::sup
