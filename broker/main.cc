@@ -52,8 +52,10 @@ int main(int argc, char** argv) {
     std::cerr << "Error: " << pid_file.status().message() << '\n';
     return 1;
   }
-  bc::daemon::setup_logging("broker", spool + "/broker.log", cluster->options.get_bool("Debug"),
-                            cli.foreground);
+  bc::daemon::setup_logging(
+      "broker", spool + "/broker.log",
+      cluster->options.get_bool("Debug") ? cluster->options.get("DebugLog") : std::string(),
+      cli.foreground);
   zmq::context_t ctx(1);
   bc::SystemClock clock;
   bc::broker::Broker broker(ctx, options, clock);

@@ -87,6 +87,7 @@ class Result {
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
   Status status() const { return is_ok() ? Status::ok() : std::get<Status>(v_); }
+  T value_or(T fallback) const { return is_ok() ? value() : std::move(fallback); }
 
  private:
   std::variant<T, Status> v_;

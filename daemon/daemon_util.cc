@@ -7,6 +7,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -110,8 +111,9 @@ void report_ready(int fd, std::string_view error) {
 }
 
 std::shared_ptr<spdlog::logger> setup_logging(const std::string& component,
-                                              const std::string& log_path, bool debug,
-                                              bool foreground) {
+                                              const std::string& log_path,
+                                              const std::string& debug_log, bool foreground) {
+  const bool debug = !debug_log.empty();
   std::vector<spdlog::sink_ptr> sinks;
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(log_path).parent_path(), ec);
@@ -120,6 +122,13 @@ std::shared_ptr<spdlog::logger> setup_logging(const std::string& component,
         std::make_shared<spdlog::sinks::rotating_file_sink_mt>(log_path, 10 * 1024 * 1024, 5));
   } catch (const spdlog::spdlog_ex& e) {
     std::cerr << "Warning: cannot log to " << log_path << ": " << e.what() << '\n';
+  }
+  if (debug) {
+    try {
+      sinks.push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(debug_log));
+    } catch (const spdlog::spdlog_ex& e) {
+      std::cerr << "Warning: cannot log to " << debug_log << ": " << e.what() << '\n';
+    }
   }
   if (foreground) sinks.push_back(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
   auto logger = std::make_shared<spdlog::logger>(component, sinks.begin(), sinks.end());

@@ -29,9 +29,11 @@ Result<int> detach(int deadline_ms = 10000);
 void report_ready(int fd, std::string_view error = {});
 
 // Creates the component's logger: rotating file `log_path` (5 x 10 MiB), plus stderr when
-// in the foreground. `debug` lowers the level to debug. Registered as the default logger.
+// in the foreground. With `debug_log` non-empty (the Debug option) the level drops to
+// debug and everything also goes to that file (DebugLog), which all daemons of a host
+// share. Registered as the default logger.
 std::shared_ptr<spdlog::logger> setup_logging(const std::string& component,
-                                              const std::string& log_path, bool debug,
-                                              bool foreground);
+                                              const std::string& log_path,
+                                              const std::string& debug_log, bool foreground);
 
 }  // namespace bc::daemon

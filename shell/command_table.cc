@@ -25,7 +25,7 @@ constexpr std::array kCommands = {
                 "Reports the load on the workers' interfaces.",
                 "Determines the current load on the network interfaces monitored by each of\n"
                 "the given worker nodes, measured over <interval> seconds (default 10).",
-                nullptr, true},
+                &cmd_capstats, true},
     CommandSpec{"check", "check [<nodes>]", "Checks the edited configuration for errors.",
                 "Verifies a modified configuration in terms of syntactical correctness (most\n"
                 "importantly correct policy script syntax), using the files as found in\n"
@@ -35,7 +35,7 @@ constexpr std::array kCommands = {
                 "Removes the spool directories of nodes that are not running, flushing their\n"
                 "persistent state; crashed nodes are reset to stopped. With --all also\n"
                 "removes the content of TmpDir, including data kept from earlier crashes.",
-                nullptr, true},
+                &cmd_cleanup, true},
     CommandSpec{"config", "config", "Prints all configuration options with their values.",
                 "Prints every configuration option of etc/cluster.cfg with its current value,\n"
                 "defaults included, sorted by name. With --json prints one JSON object.",
@@ -53,16 +53,16 @@ constexpr std::array kCommands = {
     CommandSpec{"df", "df [<nodes>]", "Reports free disk space on the nodes' hosts.",
                 "Reports the amount of disk space available on the hosts of the given nodes,\n"
                 "for the paths relevant to the cluster installation.",
-                nullptr, true},
+                &cmd_df, true},
     CommandSpec{"diag", "diag [<nodes>]", "Prints the crash report of crashed nodes.",
                 "If a node has terminated unexpectedly, prints a summary of its final state:\n"
                 "exit status, excerpts of stdout/stderr, resource usage and a stack backtrace\n"
                 "if a core dump was found. The same report is mailed on a crash.",
-                nullptr, true},
+                &cmd_diag, true},
     CommandSpec{"exec", "exec <command line>", "Runs a shell command on every host.",
                 "Executes the given shell command line once on every host that runs a cluster\n"
                 "node and prints the output per host.",
-                nullptr, false},
+                &cmd_exec, false},
     CommandSpec{"exit", "exit", "Terminates the shell.", "Terminates the shell.", nullptr, false},
     CommandSpec{"help", "help [<command>]", "Prints a summary of all commands.",
                 "Without arguments, prints a brief summary of all commands; with a command\n"
@@ -101,7 +101,7 @@ constexpr std::array kCommands = {
     CommandSpec{"restart", "restart [--clean] [<nodes>]", "Restarts the nodes.",
                 "Stops and then starts the given nodes (all if none are given). With --clean\n"
                 "also cleans up, checks and installs in between.",
-                nullptr, true},
+                &cmd_restart, true},
     CommandSpec{"scripts", "scripts [-p|-c] [<nodes>]", "Lists the scripts the nodes load.",
                 "Lists the scripts loaded by each node in load order; -p with full paths, -c\n"
                 "from the edited files (as check reads them) instead of the installed copy.",
@@ -109,23 +109,23 @@ constexpr std::array kCommands = {
     CommandSpec{"start", "start [<nodes>]", "Starts the nodes.",
                 "Starts the given nodes, or the whole cluster: manager, then proxies, then\n"
                 "workers. Nodes already running are left untouched.",
-                nullptr, true},
+                &cmd_start, true},
     CommandSpec{"status", "status [<nodes>]", "Prints the status of the nodes.",
                 "Prints the current status of the given nodes: name, type, host, status, pid,\n"
                 "peers and start time.",
-                nullptr, true},
+                &cmd_status, true},
     CommandSpec{"stop", "stop [<nodes>]", "Stops the nodes.",
                 "Stops the given nodes, or the whole cluster: workers, then proxies, then the\n"
                 "manager. Nodes not running are left untouched.",
-                nullptr, true},
+                &cmd_stop, true},
     CommandSpec{"tap", "tap [--json] [<topic-prefix> ...]", "Follows the event bus live.",
                 "Prints every event on the bus (or those whose topic starts with one of the\n"
                 "given prefixes) as it happens, until Ctrl-C. --json prints JSON lines.",
-                nullptr, false},
+                &cmd_tap, false},
     CommandSpec{"top", "top [<nodes>]", "Shows CPU and memory of the nodes' processes.",
                 "For each node prints pid, virtual size, resident size, CPU and command; in\n"
                 "interactive mode refreshes every second until Ctrl-C or q.",
-                nullptr, true},
+                &cmd_top, true},
     CommandSpec{"update", "update [<nodes>]", "Applies &redef and analysis changes live.",
                 "After install, sends new values of &redef variables and analysis toggles to\n"
                 "the running nodes without restarting them, and reports what changed.",

@@ -7,6 +7,7 @@
 #include "common/strings.h"
 #include "common/version.h"
 #include "shell/command.h"
+#include "shell/interrupt.h"
 #include "shell/line_reader.h"
 #include "shell/tokenize.h"
 
@@ -34,6 +35,7 @@ int Shell::dispatch(const std::vector<std::string>& words) {
 
 int Shell::run_interactive() {
   ctx_.set_interactive(true);
+  install_interrupt_handler();  // Ctrl-C ends a running command, not the shell
   ctx_.out() << "Welcome to " << kProductName << ' ' << kVersion << '\n'
              << "Type \"help\" for help.\n";
   ctx_.cluster();  // config errors and warnings up front, and node names for completion

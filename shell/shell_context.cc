@@ -29,6 +29,15 @@ void ShellContext::reload() {
   load_failed_ = false;
 }
 
+void ShellContext::warn(std::string_view message) {
+  err_ << "Warning: " << message << '\n';
+}
+
+zmq::context_t& ShellContext::zmq() {
+  if (!zmq_) zmq_ = std::make_unique<zmq::context_t>(1);
+  return *zmq_;
+}
+
 int ShellContext::fail(std::string_view message) {
   err_ << "Error: " << message << '\n';
   return 1;

@@ -4,8 +4,10 @@
 // configuration is broken. Owned by the Shell; single-threaded.
 
 #include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
+#include <zmq.hpp>
 
 #include "config/cluster.h"
 
@@ -31,6 +33,10 @@ class ShellContext {
 
   // Prints "Error: <message>" to err() and returns 1, for handlers' early exits.
   int fail(std::string_view message);
+  void warn(std::string_view message);
+
+  // The ZeroMQ context of this shell process, created on first use.
+  zmq::context_t& zmq();
 
  private:
   std::string base_dir_;
@@ -40,6 +46,7 @@ class ShellContext {
   std::ostream& err_;
   std::optional<config::Cluster> cluster_;
   bool load_failed_ = false;
+  std::unique_ptr<zmq::context_t> zmq_;
 };
 
 }  // namespace bc::shell

@@ -11,5 +11,20 @@ class ShellContext;
 int cmd_config(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_nodes(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_help(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_status(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_start(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_stop(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_restart(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_cleanup(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_top(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_df(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_exec(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_capstats(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args);
+
+struct OpSummary;
+// The last line of start/stop/restart (or one JSON object); returns the exit code.
+int print_summary(ShellContext& ctx, const char* verb, const OpSummary& summary);
 
 }  // namespace bc::shell

@@ -1,0 +1,76 @@
+#include "shell/cluster_client.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "config/endpoints.h"
+
+namespace bc::shell {
+
+ClusterClient::ClusterClient(zmq::context_t& ctx, const config::Cluster& cluster)
+    : ctx_(ctx),
+      cluster_(cluster),
+      comm_timeout_(
+          static_cast<long>(std::lround(cluster.options.get_double("CommTimeout") * 1000))) {}
+
+net::RequestClient& ClusterClient::client_for(const std::string& host) {
+  auto it = clients_.find(host);
+  if (it == clients_.end()) {
+    it = clients_
+             .emplace(host, std::make_unique<net::RequestClient>(
+                                ctx_, config::supervisor_endpoint(cluster_, host)))
+             .first;
+  }
+  return *it->second;
+}
+
+std::vector<Outcome> ClusterClient::run(const std::vector<Call>& calls,
+                                        std::chrono::milliseconds timeout,
+                                        const std::function<void(const Outcome&)>& on_reply) {
+  std::vector<Outcome> outcomes;
+  std::vector<std::uint64_t> ids;
+  for (const Call& call : calls) {
+    char secs[32];
+    std::snprintf(secs, sizeof secs, "%.1f", static_cast<double>(timeout.count()) / 1000.0);
+    outcomes.push_back(
+        {call, Status::unreachable("host " + call.host + " did not answer within " + secs + " s")});
+    ids.push_back(client_for(call.host).send(call.cmd, call.args));
+  }
+  std::vector<bool> done(calls.size(), false);
+  std::size_t left = calls.size();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (left > 0) {
+    std::vector<zmq::pollitem_t> items;
+    std::vector<std::string> hosts;
+    for (auto& [host, client] : clients_) {
+      items.push_back({client->socket().handle(), 0, ZMQ_POLLIN, 0});
+      hosts.push_back(host);
+    }
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (remaining.count() <= 0) break;
+    zmq::poll(items.data(), items.size(), remaining);
+    for (std::size_t h = 0; h < items.size(); ++h) {
+      if ((items[h].revents & ZMQ_POLLIN) == 0) continue;
+      net::RequestClient& client = *clients_.at(hosts[h]);
+      client.drain();
+      for (std::size_t i = 0; i < calls.size(); ++i) {
+        if (done[i] || calls[i].host != hosts[h]) continue;
+        if (auto reply = client.take(ids[i])) {
+          outcomes[i].reply = std::move(*reply);
+          done[i] = true;
+          --left;
+          if (on_reply) on_reply(outcomes[i]);
+        }
+      }
+    }
+  }
+  if (on_reply) {
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      if (!done[i]) on_reply(outcomes[i]);
+    }
+  }
+  return outcomes;
+}
+
+}  // namespace bc::shell

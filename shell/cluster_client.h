@@ -1,0 +1,56 @@
+#pragma once
+// The shell's line to the supervisors: one DEALER per host, requests to many hosts in
+// parallel, and one deadline for the lot. A host that does not answer in time is reported
+// unreachable by name; it never holds up the others and never looks "crashed".
+// Owned by one shell command; single-threaded.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+#include <zmq.hpp>
+
+#include "common/status.h"
+#include "config/cluster.h"
+#include "messages/request.h"
+#include "net/request_client.h"
+
+namespace bc::shell {
+
+struct Call {
+  std::string host;
+  std::string cmd;
+  msg::Value args = msg::Value::empty_map();
+  std::string tag;  // caller's label (e.g. the node name); echoed in the outcome
+};
+
+struct Outcome {
+  Call call;
+  Result<msg::Reply> reply;  // kUnreachable when the host did not answer in time
+};
+
+class ClusterClient {
+ public:
+  ClusterClient(zmq::context_t& ctx, const config::Cluster& cluster);
+
+  // Sends every call at once and waits until each has its reply or `timeout` has passed.
+  // `on_reply` (optional) sees each outcome as it arrives, for progress output; the
+  // returned list is in the order of `calls`.
+  std::vector<Outcome> run(const std::vector<Call>& calls, std::chrono::milliseconds timeout,
+                           const std::function<void(const Outcome&)>& on_reply = {});
+
+  // CommTimeout of cluster.cfg.
+  std::chrono::milliseconds comm_timeout() const { return comm_timeout_; }
+
+ private:
+  net::RequestClient& client_for(const std::string& host);
+
+  zmq::context_t& ctx_;
+  const config::Cluster& cluster_;
+  std::chrono::milliseconds comm_timeout_;
+  std::map<std::string, std::unique_ptr<net::RequestClient>> clients_;
+};
+
+}  // namespace bc::shell

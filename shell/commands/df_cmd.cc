@@ -1,0 +1,44 @@
+// `df [<nodes>]`: free space of the cluster's paths on every host of the nodes.
+
+#include <cstdio>
+#include <ostream>
+
+#include "messages/codec.h"
+#include "shell/commands/handlers.h"
+#include "shell/host_calls.h"
+#include "shell/node_args.h"
+#include "shell/table.h"
+
+namespace bc::shell {
+
+int cmd_df(ShellContext& ctx, const std::vector<std::string>& args) {
+  auto nodes = selected_nodes(ctx, args);
+  if (!nodes) return 1;
+  int rc = 0;
+  Table table({"Host", "Path", "Size", "Avail", "Avail%"});
+  msg::Value json = msg::Value::empty_array();
+  for (const Outcome& o :
+       call_hosts(ctx, *nodes, "df", [](const auto&) { return msg::Value::empty_map(); })) {
+    const msg::Value* result = result_or_report(ctx, o);
+    if (result == nullptr) {
+      rc = 1;
+      continue;
+    }
+    json.push_back(*result);
+    const msg::Value* disks = result->find("disks");
+    if (disks == nullptr || disks->as_array() == nullptr) continue;
+    for (const msg::Value& d : *disks->as_array()) {
+      char pct[16];
+      std::snprintf(pct, sizeof pct, "%.1f%%", d.get_double("avail_pct").value_or(0));
+      const bool bad = d.find("error") != nullptr;
+      table.add({o.call.host, d.get_string("path").value_or("?"),
+                 bad ? "-" : human_bytes(d.get_double("total").value_or(0)),
+                 bad ? "-" : human_bytes(d.get_double("avail").value_or(0)),
+                 bad ? d.get_string("error").value_or("?") : pct});
+    }
+  }
+  ctx.out() << (ctx.json() ? msg::to_json(json) + "\n" : table.render());
+  return rc;
+}
+
+}  // namespace bc::shell

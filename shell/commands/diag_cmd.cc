@@ -1,0 +1,44 @@
+// `diag [<nodes>]`: the crash report of each node (or its output tails if it has none).
+
+#include <ostream>
+
+#include "messages/codec.h"
+#include "shell/commands/handlers.h"
+#include "shell/host_calls.h"
+#include "shell/node_args.h"
+
+namespace bc::shell {
+
+int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args) {
+  auto nodes = selected_nodes(ctx, args);
+  if (!nodes) return 1;
+  int rc = 0;
+  msg::Value json = msg::Value::empty_array();
+  for (const Outcome& o : call_hosts(ctx, *nodes, "diag", &nodes_arg)) {
+    const msg::Value* result = result_or_report(ctx, o);
+    const msg::Value* list = result != nullptr ? result->find("nodes") : nullptr;
+    if (list == nullptr || list->as_array() == nullptr) {
+      rc = 1;
+      continue;
+    }
+    for (const msg::Value& n : *list->as_array()) {
+      if (ctx.json()) {
+        json.push_back(n);
+        continue;
+      }
+      ctx.out() << "[" << n.get_string("name").value_or("?") << "]\n";
+      if (auto report = n.get_string("report"); report.is_ok()) {
+        ctx.out() << *report << '\n';
+        continue;
+      }
+      ctx.out() << "No crash record; state " << n.get_string("state").value_or("?") << ".\n"
+                << "==== stdout (tail)\n"
+                << n.get_string("stdout_tail").value_or("") << "\n==== stderr (tail)\n"
+                << n.get_string("stderr_tail").value_or("") << "\n\n";
+    }
+  }
+  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
+  return rc;
+}
+
+}  // namespace bc::shell

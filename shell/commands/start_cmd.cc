@@ -1,0 +1,35 @@
+// `start [<nodes>]`: manager, proxies, workers; a line per node as it comes up.
+
+#include <ostream>
+
+#include "messages/codec.h"
+#include "shell/commands/handlers.h"
+#include "shell/lifecycle_ops.h"
+#include "shell/local_daemons.h"
+#include "shell/node_args.h"
+
+namespace bc::shell {
+
+int print_summary(ShellContext& ctx, const char* verb, const OpSummary& s) {
+  const bool ok = s.failed == 0 && s.skipped == 0;
+  if (ctx.json()) {
+    msg::Value v = msg::Value::empty_map();
+    v.set("ok", ok).set(verb, s.ok).set("failed", s.failed).set("skipped", s.skipped);
+    ctx.out() << msg::to_json(v) << '\n';
+  } else {
+    ctx.out() << s.ok << " node(s) " << verb;
+    if (s.failed > 0) ctx.out() << ", " << s.failed << " failed";
+    if (s.skipped > 0) ctx.out() << ", " << s.skipped << " not attempted";
+    ctx.out() << '\n';
+  }
+  return ok ? 0 : 1;
+}
+
+int cmd_start(ShellContext& ctx, const std::vector<std::string>& args) {
+  auto nodes = selected_nodes(ctx, args);
+  if (!nodes) return 1;
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
+  return print_summary(ctx, "started", start_nodes(ctx, *nodes));
+}
+
+}  // namespace bc::shell

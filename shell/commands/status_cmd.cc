@@ -1,0 +1,106 @@
+// `status [<nodes>]`: one row per node — Name Type Host Status Pid Peers Started — from
+// each host's supervisor, asked in parallel. A host that does not answer within
+// CommTimeout shows its nodes as "unreachable". Exit code 0 only if every listed node
+// is running.
+
+#include <ctime>
+#include <ostream>
+
+#include "messages/codec.h"
+#include "shell/cluster_client.h"
+#include "shell/commands/handlers.h"
+#include "shell/node_args.h"
+#include "shell/table.h"
+
+namespace bc::shell {
+namespace {
+
+struct Row {
+  std::string name, type, host, status = "unknown", pid, peers = "-", started;
+  std::int64_t pid_value = 0, started_us = 0;
+};
+
+std::string format_time(std::int64_t us, const std::string& fmt) {
+  if (us <= 0) return "";
+  const std::time_t secs = static_cast<std::time_t>(us / 1'000'000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  char buf[128];
+  return std::strftime(buf, sizeof buf, fmt.c_str(), &tm) > 0 ? buf : "";
+}
+
+void fill_from_reply(std::vector<Row>& rows, const Outcome& outcome, const std::string& time_fmt) {
+  for (Row& row : rows) {
+    if (row.host != outcome.call.host) continue;
+    if (!outcome.reply.is_ok()) {
+      row.status = "unreachable";
+      continue;
+    }
+    const msg::Reply& reply = *outcome.reply;
+    const msg::Value* nodes = reply.result ? reply.result->find("nodes") : nullptr;
+    if (nodes == nullptr || nodes->as_array() == nullptr) continue;
+    for (const msg::Value& n : *nodes->as_array()) {
+      if (n.get_string("name").is_ok() && *n.get_string("name") == row.name) {
+        row.status = n.get_string("state").is_ok() ? *n.get_string("state") : "unknown";
+        row.pid_value = n.get_int("pid").is_ok() ? *n.get_int("pid") : 0;
+        row.started_us = n.get_int("started_at").is_ok() ? *n.get_int("started_at") : 0;
+        row.pid = row.pid_value > 0 ? std::to_string(row.pid_value) : "";
+        row.started = format_time(row.started_us, time_fmt);
+      }
+    }
+  }
+}
+
+msg::Value rows_json(const std::vector<Row>& rows) {
+  msg::Value list = msg::Value::empty_array();
+  for (const Row& r : rows) {
+    msg::Value v = msg::Value::empty_map();
+    v.set("name", r.name)
+        .set("type", r.type)
+        .set("host", r.host)
+        .set("status", r.status)
+        .set("pid", r.pid_value)
+        .set("started", r.started_us);
+    list.push_back(std::move(v));
+  }
+  return list;
+}
+
+}  // namespace
+
+int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
+  auto nodes = selected_nodes(ctx, args);
+  if (!nodes) return 1;
+  const config::Cluster& cluster = *ctx.cluster();
+  std::vector<Row> rows;
+  for (const auto& n : *nodes) {
+    Row row;
+    row.name = n.name;
+    row.type = std::string(config::node_type_name(n.type));
+    row.host = n.host;
+    rows.push_back(std::move(row));
+  }
+  std::vector<Call> calls;
+  for (const auto& [host, host_nodes] : by_host(*nodes))
+    calls.push_back({host, "status", nodes_arg(host_nodes), host});
+  ClusterClient client(ctx.zmq(), cluster);
+  const std::string time_fmt = cluster.options.get("TimeFmt");
+  for (const Outcome& o : client.run(calls, client.comm_timeout())) {
+    if (!o.reply.is_ok()) ctx.warn(o.reply.status().message());
+    fill_from_reply(rows, o, time_fmt);
+  }
+  bool all_running = true;
+  for (const Row& r : rows)
+    all_running = all_running && r.status == "running";
+  if (ctx.json()) {
+    ctx.out() << msg::to_json(rows_json(rows)) << '\n';
+    return all_running ? 0 : 1;
+  }
+  Table table({"Name", "Type", "Host", "Status", "Pid", "Peers", "Started"});
+  for (const Row& r : rows)
+    table.add({r.name, r.type, r.host, r.status, r.pid, r.peers, r.started});
+  ctx.out() << table.render();
+  return all_running ? 0 : 1;
+}
+
+}  // namespace bc::shell

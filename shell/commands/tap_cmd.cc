@@ -1,0 +1,56 @@
+// `tap [--json] [<topic-prefix> ...]`: follows the bus live until Ctrl-C, one line per
+// event (readable, or the event as JSON). Ends quietly when its reader goes away.
+
+#include <ostream>
+
+#include "config/endpoints.h"
+#include "messages/codec.h"
+#include "net/socket_factory.h"
+#include "shell/commands/handlers.h"
+#include "shell/event_text.h"
+#include "shell/interrupt.h"
+#include "shell/shell_context.h"
+
+namespace bc::shell {
+
+int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args) {
+  const config::Cluster* cluster = ctx.cluster();
+  if (cluster == nullptr) return 1;
+  zmq::socket_t sub = net::make_socket(ctx.zmq(), zmq::socket_type::sub);
+  const std::string endpoint = config::broker_sub_endpoint(*cluster);
+  sub.connect(endpoint);
+  if (args.empty()) sub.set(zmq::sockopt::subscribe, "");
+  for (const auto& prefix : args)
+    sub.set(zmq::sockopt::subscribe, prefix);
+  install_interrupt_handler();
+  clear_interrupt();
+  if (!ctx.json()) ctx.err() << "tapping " << endpoint << " (Ctrl-C to stop)\n";
+  while (!interrupted()) {
+    zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
+    try {
+      zmq::poll(&item, 1, std::chrono::milliseconds(250));
+    } catch (const zmq::error_t&) {
+      continue;  // EINTR: the loop condition decides
+    }
+    if ((item.revents & ZMQ_POLLIN) == 0) continue;
+    zmq::message_t topic, body;
+    if (!sub.recv(topic, zmq::recv_flags::dontwait)) continue;
+    if (!topic.more()) continue;
+    (void)sub.recv(body, zmq::recv_flags::none);
+    if (ctx.json()) {
+      auto json = msg::event_to_json(body.to_string_view());
+      ctx.out() << (json.is_ok()
+                        ? *json
+                        : "{\"topic\":\"" + topic.to_string() + "\",\"error\":\"undecodable\"}")
+                << '\n';
+    } else {
+      ctx.out() << event_line(topic.to_string_view(), body.to_string_view()) << '\n';
+    }
+    ctx.out().flush();
+    if (!ctx.out().good()) break;  // the reader went away (| head)
+  }
+  clear_interrupt();
+  return 0;
+}
+
+}  // namespace bc::shell

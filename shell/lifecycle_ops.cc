@@ -1,0 +1,133 @@
+#include "shell/lifecycle_ops.h"
+
+#include <ostream>
+
+#include "messages/codec.h"
+#include "shell/cluster_client.h"
+#include "shell/node_args.h"
+
+namespace bc::shell {
+namespace {
+
+using std::chrono::milliseconds;
+
+milliseconds option_ms(const config::Cluster& cluster, const char* name) {
+  return milliseconds(static_cast<long>(cluster.options.get_double(name) * 1000));
+}
+
+// The per-node entry of a supervisor's start/stop reply.
+const msg::Value* node_entry(const Outcome& o) {
+  if (!o.reply.is_ok() || !o.reply->result) return nullptr;
+  const msg::Value* nodes = o.reply->result->find("nodes");
+  return nodes != nullptr ? nodes->find(o.call.tag) : nullptr;
+}
+
+std::string outcome_error(const Outcome& o) {
+  if (!o.reply.is_ok()) return o.reply.status().message();
+  return msg::reply_status(*o.reply).message();
+}
+
+// Asks every host of `nodes` for a ping first (CommTimeout), so that a down host is
+// reported at once instead of after the long start/stop deadline.
+std::vector<std::string> unreachable_hosts(ShellContext& ctx, ClusterClient& client,
+                                           const std::vector<config::NodeSpec>& nodes) {
+  std::vector<Call> pings;
+  for (const auto& [host, host_nodes] : by_host(nodes))
+    pings.push_back({host, "ping", msg::Value::empty_map(), host});
+  std::vector<std::string> down;
+  for (const Outcome& o : client.run(pings, client.comm_timeout())) {
+    if (!o.reply.is_ok()) {
+      down.push_back(o.call.host);
+      ctx.fail(o.reply.status().message());
+    }
+  }
+  return down;
+}
+
+// Runs one stage: one request per node; `describe` turns a successful node entry into
+// the text after the node name.
+OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage, const char* cmd,
+                    milliseconds timeout, std::string (*describe)(const msg::Value&)) {
+  OpSummary summary;
+  const auto down = unreachable_hosts(ctx, client, stage.nodes);
+  std::vector<Call> calls;
+  for (const auto& node : stage.nodes) {
+    if (std::find(down.begin(), down.end(), node.host) != down.end()) {
+      if (!ctx.json())
+        ctx.out() << "  " << node.name << " failed: host " << node.host << " unreachable\n";
+      ++summary.failed;
+      continue;
+    }
+    calls.push_back({node.host, cmd, nodes_arg({node}), node.name});
+  }
+  client.run(calls, timeout, [&](const Outcome& o) {
+    const msg::Value* entry = node_entry(o);
+    const bool ok = o.reply.is_ok() && o.reply->ok;
+    ok ? ++summary.ok : ++summary.failed;
+    if (ctx.json()) return;
+    if (ok && entry != nullptr) {
+      ctx.out() << "  " << o.call.tag << ' ' << describe(*entry) << '\n' << std::flush;
+    } else {
+      ctx.out() << "  " << o.call.tag << " failed: " << outcome_error(o) << '\n' << std::flush;
+    }
+  });
+  return summary;
+}
+
+std::string describe_start(const msg::Value& entry) {
+  auto pid = entry.get_int("pid");
+  return "started" + (pid.is_ok() && *pid > 0 ? " (pid " + std::to_string(*pid) + ")" : "");
+}
+
+std::string describe_stop(const msg::Value& entry) {
+  if (entry.get_bool("crashed_during_shutdown").value_or(false)) {
+    return "stopped, but crashed during shutdown; see diag";
+  }
+  return entry.get_bool("killed").value_or(false) ? "stopped (killed after StopTimeout)"
+                                                  : "stopped";
+}
+
+void add(OpSummary& total, const OpSummary& part) {
+  total.ok += part.ok;
+  total.failed += part.failed;
+  total.skipped += part.skipped;
+}
+
+}  // namespace
+
+OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes) {
+  const config::Cluster& cluster = *ctx.cluster();
+  ClusterClient client(ctx.zmq(), cluster);
+  const milliseconds timeout = option_ms(cluster, "StartTimeout") + client.comm_timeout();
+  OpSummary total;
+  bool failed = false;
+  for (const Stage& stage : start_stages(nodes)) {
+    if (failed) {
+      total.skipped += static_cast<int>(stage.nodes.size());
+      if (!ctx.json()) ctx.out() << "not starting " << stage.label << ": an earlier stage failed\n";
+      continue;
+    }
+    if (!ctx.json()) ctx.out() << "starting " << stage.label << " ...\n" << std::flush;
+    const OpSummary part = run_stage(ctx, client, stage, "start", timeout, &describe_start);
+    failed = part.failed > 0;
+    add(total, part);
+  }
+  return total;
+}
+
+OpSummary stop_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes) {
+  const config::Cluster& cluster = *ctx.cluster();
+  ClusterClient client(ctx.zmq(), cluster);
+  // StopTimeout, then SIGKILL and its verification, then the way back.
+  const milliseconds timeout =
+      option_ms(cluster, "StopTimeout") + milliseconds(2000) + client.comm_timeout();
+  OpSummary total;
+  auto stages = start_stages(nodes);
+  for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
+    if (!ctx.json()) ctx.out() << "stopping " << it->label << " ...\n" << std::flush;
+    add(total, run_stage(ctx, client, *it, "stop", timeout, &describe_stop));
+  }
+  return total;
+}
+
+}  // namespace bc::shell
