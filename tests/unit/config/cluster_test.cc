@@ -91,7 +91,7 @@ TEST(LoadCluster, StandaloneSetsStandAloneAndLoopbackBinding) {
   EXPECT_EQ(l.diags, "");
   EXPECT_TRUE(l.cluster.standalone());
   EXPECT_TRUE(l.cluster.options.get_bool("StandAlone"));
-  EXPECT_EQ(l.cluster.options.get("BindAddress"), "");  // binds localhost's address
+  EXPECT_EQ(l.cluster.options.get("BindAddress"), "");          // binds localhost's address
   EXPECT_EQ(l.cluster.options.get("BrokerHost"), "127.0.0.1");  // explicit value kept
   EXPECT_EQ(l.cluster.nodes.at(0).address, "127.0.0.1");
 }
