@@ -11,6 +11,7 @@
 #include "common/strings.h"
 #include "config/cluster_config.h"
 #include "config/interpolation.h"
+#include "config/node_config.h"
 #include "config/option_checks.h"
 #include "config/option_table.h"
 #include "config/text_util.h"
@@ -24,6 +25,20 @@ using detail::ValueLayer;
 // Presets the file cannot override: the file actually read, and the version of the
 // running program. Everything else in the file wins over presets (BroBase included).
 constexpr std::array<std::string_view, 2> kStickyPresets = {"ClusterCfg", "Version"};
+
+// "RestartStormCount-Worker": a Restart* option of the table, for one node type. Sets
+// `canonical` to the table's spelling of both parts.
+bool typed_restart_option(std::string_view key, std::string* canonical) {
+  const auto dash = key.rfind('-');
+  if (dash == std::string_view::npos) return false;
+  const OptionSpec* base = find_option(key.substr(0, dash));
+  const auto type = node_type_from_name(key.substr(dash + 1));
+  if (base == nullptr || !type || !base->name.starts_with("Restart")) return false;
+  std::string type_name(node_type_name(*type));
+  type_name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(type_name[0])));
+  *canonical = std::string(base->name) + "-" + type_name;
+  return true;
+}
 
 bool valid_option_name(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) {
@@ -82,9 +97,15 @@ class FileReader {
 
   void store(int number, const std::string& key, std::string_view value) {
     const OptionSpec* spec = find_option(key);
-    const std::string name = spec != nullptr ? std::string(spec->name) : key;
+    std::string name = spec != nullptr ? std::string(spec->name) : key;
     const std::string lower = to_lower(key);
-    if (spec == nullptr) {
+    if (spec == nullptr && typed_restart_option(key, &name)) {
+      double number_value = 0;
+      if (!parse_double(value, &number_value) || number_value < 0) {
+        diags_.error(file_, number,
+                     "option '" + name + "': expected a number >= 0, got '" + std::string(value) + "'");
+      }
+    } else if (spec == nullptr) {
       static const std::vector<std::string_view> kNames = option_names();
       diags_.warning(file_, number,
                      "unknown option '" + key + "'" + detail::did_you_mean(key, kNames));

@@ -16,8 +16,13 @@
 namespace bc::config {
 namespace {
 
-constexpr std::array<std::string_view, 8> kKeys = {
-    "type", "host", "interface", "aux_scripts", "lb_procs", "pin_cpus", "env_vars", "program"};
+constexpr std::array<std::string_view, 15> kKeys = {
+    "type",         "host",           "interface",
+    "aux_scripts",  "lb_procs",       "pin_cpus",
+    "env_vars",     "program",        "restart_backoff_initial",
+    "restart_backoff_factor",         "restart_backoff_max",
+    "restart_backoff_jitter",         "restart_stable_time",
+    "restart_storm_count",            "restart_storm_window"};
 
 constexpr std::string_view kValidTypes = "standalone, logger, manager, proxy, worker";
 
@@ -135,6 +140,8 @@ class CachedResolver {
 
 }  // namespace
 
+bool is_restart_key(std::string_view key) { return key.starts_with("restart_"); }
+
 namespace {
 
 class SectionBuilder {
@@ -153,6 +160,7 @@ class SectionBuilder {
     const int procs = read_lb_procs(spec);
     std::vector<int> cpus = read_pin_cpus();
     read_env_vars(spec, global_env);
+    read_restart(spec);
     if (!ok_) return {};
     return expand(spec, procs, cpus);
   }
@@ -187,6 +195,18 @@ class SectionBuilder {
       spec.address = *address;
     } else {
       error(host->line, "cannot resolve host '" + host->value + "'");
+    }
+  }
+
+  void read_restart(NodeSpec& spec) {
+    for (const auto& [key, entry] : s_.keys) {
+      if (!is_restart_key(key)) continue;
+      double value = 0;
+      if (!parse_double(entry.value, &value) || value < 0) {
+        error(entry.line, "invalid " + key + " '" + entry.value + "' (expected a number >= 0)");
+        continue;
+      }
+      spec.restart.emplace_back(key, entry.value);
     }
   }
 

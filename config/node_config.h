@@ -35,6 +35,7 @@ struct NodeSpec {
   std::string lb_group;       // section name when expanded from lb_procs, else empty
   int lb_index = 0;           // 1-based index within lb_group, 0 when not expanded
   int lb_procs = 0;           // lb_procs of the section (0 when unset)
+  EnvVars restart;            // restart_* keys of the section (validated numbers), see CONFIG.md
   int line = 0;               // line of the [section] header in node.cfg
 };
 
@@ -50,6 +51,9 @@ HostResolver system_resolver();
 std::vector<NodeSpec> parse_node_config(std::string_view text, const std::string& file,
                                         std::string_view global_env_vars,
                                         const HostResolver& resolver, Diagnostics& diags);
+
+// node.cfg keys that override the collector's restart policy for one node.
+bool is_restart_key(std::string_view key);
 
 // "K=V, K2=V2" -> pairs; false on a malformed item (the message explains which).
 bool parse_env_vars(std::string_view text, EnvVars* out, std::string* error);

@@ -1,5 +1,7 @@
 #include "shell/lifecycle_ops.h"
 
+#include <algorithm>
+#include <map>
 #include <ostream>
 
 #include "messages/codec.h"
@@ -44,6 +46,20 @@ std::vector<std::string> unreachable_hosts(ShellContext& ctx, ClusterClient& cli
   return down;
 }
 
+// The --json entry of one node's outcome.
+msg::Value node_json(const config::NodeSpec& node, const std::string& stage, bool ok,
+                     const msg::Value* entry, const std::string& error) {
+  msg::Value v = msg::Value::empty_map();
+  v.set("name", node.name).set("host", node.host).set("stage", stage).set("ok", ok);
+  if (entry != nullptr) {
+    for (const char* key : {"state", "pid", "killed", "crashed_during_shutdown"}) {
+      if (const msg::Value* field = entry->find(key)) v.set(key, *field);
+    }
+  }
+  if (!ok) v.set("error", error);
+  return v;
+}
+
 // Runs one stage: one request per node; `describe` turns a successful node entry into
 // the text after the node name.
 OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage, const char* cmd,
@@ -51,10 +67,12 @@ OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage
   OpSummary summary;
   const auto down = unreachable_hosts(ctx, client, stage.nodes);
   std::vector<Call> calls;
+  std::map<std::string, msg::Value> results;  // by node name, printed in stage order
   for (const auto& node : stage.nodes) {
     if (std::find(down.begin(), down.end(), node.host) != down.end()) {
-      if (!ctx.json())
-        ctx.out() << "  " << node.name << " failed: host " << node.host << " unreachable\n";
+      const std::string error = "host " + node.host + " unreachable";
+      if (!ctx.json()) ctx.out() << "  " << node.name << " failed: " << error << '\n';
+      results[node.name] = node_json(node, stage.label, false, nullptr, error);
       ++summary.failed;
       continue;
     }
@@ -64,13 +82,19 @@ OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage
     const msg::Value* entry = node_entry(o);
     const bool ok = o.reply.is_ok() && o.reply->ok;
     ok ? ++summary.ok : ++summary.failed;
+    const std::string error = ok ? std::string() : outcome_error(o);
+    for (const auto& node : stage.nodes) {
+      if (node.name == o.call.tag) results[node.name] = node_json(node, stage.label, ok, entry, error);
+    }
     if (ctx.json()) return;
     if (ok && entry != nullptr) {
       ctx.out() << "  " << o.call.tag << ' ' << describe(*entry) << '\n' << std::flush;
     } else {
-      ctx.out() << "  " << o.call.tag << " failed: " << outcome_error(o) << '\n' << std::flush;
+      ctx.out() << "  " << o.call.tag << " failed: " << error << '\n' << std::flush;
     }
   });
+  for (const auto& node : stage.nodes)
+    summary.nodes.push_back(std::move(results[node.name]));
   return summary;
 }
 
@@ -91,6 +115,10 @@ void add(OpSummary& total, const OpSummary& part) {
   total.ok += part.ok;
   total.failed += part.failed;
   total.skipped += part.skipped;
+  if (const msg::Value::Array* nodes = part.nodes.as_array()) {
+    for (const msg::Value& n : *nodes)
+      total.nodes.push_back(n);
+  }
 }
 
 }  // namespace
@@ -104,6 +132,10 @@ OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& no
   for (const Stage& stage : start_stages(nodes)) {
     if (failed) {
       total.skipped += static_cast<int>(stage.nodes.size());
+      for (const auto& node : stage.nodes) {
+        total.nodes.push_back(
+            node_json(node, stage.label, false, nullptr, "not attempted: an earlier stage failed"));
+      }
       if (!ctx.json()) ctx.out() << "not starting " << stage.label << ": an earlier stage failed\n";
       continue;
     }

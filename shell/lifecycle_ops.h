@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/node_config.h"
+#include "messages/value.h"
 #include "shell/shell_context.h"
 
 namespace bc::shell {
@@ -15,6 +16,9 @@ struct OpSummary {
   int ok = 0;
   int failed = 0;
   int skipped = 0;  // not attempted because an earlier stage failed
+  // One entry per node in the order worked ({name, host, stage, ok, pid?, state?, killed?,
+  // crashed_during_shutdown?, error?}): what --json prints.
+  msg::Value nodes = msg::Value::empty_array();
 };
 
 // A failed stage stops the later ones. Prints progress (or, with --json, collects it).

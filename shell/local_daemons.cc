@@ -39,9 +39,12 @@ bool pid_file_held(const std::string& path) {
 
 std::string find_executable(const std::string& name, const std::string& bin_dir) {
   std::error_code ec;
-  for (const std::string& dir : {self_directory(), bin_dir}) {
+  const std::string self = self_directory();
+  // Installed: all in one bin/. Build tree: build/<module>/brocluster-<module>.
+  const std::string module = name.starts_with("brocluster-") ? name.substr(11) : name;
+  for (const std::string& dir : {self, bin_dir, self + "/../" + module}) {
     const fs::path p = fs::path(dir) / name;
-    if (!dir.empty() && fs::exists(p, ec)) return p.string();
+    if (!dir.empty() && fs::exists(p, ec)) return fs::weakly_canonical(p, ec).string();
   }
   return {};
 }
@@ -58,11 +61,12 @@ Status ensure_local_daemons(ShellContext& ctx) {
       return Status::not_found(std::string("cannot find ") + d.executable +
                                " next to the shell or in BinDir");
     }
-    if (!ctx.json()) ctx.out() << "starting " << d.executable << " ...\n" << std::flush;
+    ctx.err() << "starting " << d.executable << " ...\n" << std::flush;
     // The daemon detaches and its first process exits once it serves (or has failed).
     auto run = run_command({exe, "--base", ctx.base_dir()}, std::chrono::seconds(15));
     if (!run.is_ok()) return run.status();
-    if (run->exit_code != 0) {
+    // Another shell may have started it at the same moment: what counts is that it runs.
+    if (run->exit_code != 0 && !pid_file_held(spool + "/" + d.pid_file)) {
       return Status(ErrorCode::kFailed,
                     std::string(d.executable) + " did not start: " + run->output);
     }

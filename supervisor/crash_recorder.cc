@@ -1,5 +1,6 @@
 #include "supervisor/crash_recorder.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -61,11 +62,20 @@ std::string crash_root(const SupervisorOptions& options, const std::string& node
   return options.tmp_dir + "/crashes/" + node;
 }
 
-std::string find_core_file(const std::string& dir, pid_t pid) {
-  std::error_code ec;
+std::int64_t file_mtime_us(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000 + st.st_mtim.tv_nsec / 1000;
+}
+
+std::string find_core_file(const std::string& dir, pid_t pid, std::int64_t stale_mtime_us) {
   for (const std::string& name : {"core." + std::to_string(pid), std::string("core")}) {
-    const fs::path p = fs::path(dir) / name;
-    if (fs::is_regular_file(p, ec)) return p.string();
+    const std::string p = dir + "/" + name;
+    const std::int64_t mtime = file_mtime_us(p);
+    // With core_pattern "core" every crash of a node writes the same file: unchanged since
+    // the start, it is a previous crash's (found when a node crashed with a core, was
+    // restarted and then exited without one: its record named the old core).
+    if (mtime != 0 && (stale_mtime_us == 0 || mtime > stale_mtime_us)) return p;
   }
   return {};
 }
@@ -91,7 +101,10 @@ Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, co
   const std::string dir = node_dir(options, node.spec);
   r.stdout_tail = tail_file(dir + "/stdout.log", kTailBytes);
   r.stderr_tail = tail_file(dir + "/stderr.log", kTailBytes);
-  if (const std::string core = find_core_file(dir, node.pid); !core.empty()) r.core_path = core;
+  if (const std::string core = find_core_file(dir, node.pid, node.stale_core_mtime_us);
+      !core.empty()) {
+    r.core_path = core;
+  }
   const std::string root = crash_root(options, node.spec.name);
   r.record_dir = root + "/" + utc_stamp(ended_at_us) + "-" + std::to_string(node.pid);
   if (Status s = ensure_dir(r.record_dir, 0750); !s.is_ok()) return s;
@@ -141,7 +154,11 @@ std::string render_crash_report(const msg::CrashReport& r) {
     out << "Exit:       signal " << r.signal << " (" << strsignal(r.signal) << ")"
         << (r.core_dumped ? ", core dumped" : "") << "\n";
   } else {
-    out << "Exit:       unknown (the process ended while the supervisor was not running)\n";
+    // No wait status: the process was not our child (it ended while the supervisor was
+    // down, or after a restarted supervisor re-adopted it). Say so in the words the status
+    // reason and docs/NODE-PROGRAM.md use.
+    out << "Exit:       unknown (it ended while the supervisor was down, or after it was "
+           "re-adopted: exit status unknown)\n";
   }
   out << "Started:    " << wall_text(r.started_at) << "\n"
       << "Ended:      " << wall_text(r.ended_at) << "\n"

@@ -36,8 +36,13 @@ Status update_crash_record(const msg::CrashReport& report);
 Result<msg::CrashReport> latest_crash_record(const SupervisorOptions& options,
                                              const std::string& node);
 
-// The core file a process left in its working dir ("core", "core.<pid>"), or empty.
-std::string find_core_file(const std::string& dir, pid_t pid);
+// Last modification time of `path` in us since the epoch; 0 when there is no such file.
+std::int64_t file_mtime_us(const std::string& path);
+
+// The core file a process left in its working dir ("core", "core.<pid>"), or empty. A
+// file not modified since `stale_mtime_us` (the mtime it had before the process started,
+// see Node::stale_core_mtime_us) is an earlier crash's core and is ignored; 0: none was.
+std::string find_core_file(const std::string& dir, pid_t pid, std::int64_t stale_mtime_us = 0);
 
 // Human-readable crash report, the text of `diag` and of the crash mail.
 std::string render_crash_report(const msg::CrashReport& report);

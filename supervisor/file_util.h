@@ -1,47 +1,15 @@
 #pragma once
-// Small file helpers for the supervisor's on-disk state, crash records and node logs.
-// All functions are thread-compatible and report failures as Status values whose message
-// names the path involved. None of them throws.
+// Moved to common/file_util.h (the collector needs it too); these names keep the
+// supervisor's code unchanged.
 
-#include <sys/types.h>
-
-#include <cstddef>
-#include <string>
-#include <string_view>
-
-#include "common/status.h"
+#include "common/file_util.h"
 
 namespace bc::sup {
 
-// How hard write_file_atomic works to survive a power loss.
-enum class Durability {
-  kSync,    // fsync the file before the rename and the directory after it
-  kNoSync,  // no fsync: still all-or-nothing for readers and if the process dies, but a
-            // machine crash may lose the update (for state that is rewritten often)
-};
-
-// Replaces `path` with `content` so that a reader (or a crash at any moment) sees either
-// the complete old file or the complete new one: write a temporary in the same directory,
-// fsync it, rename it over `path`, fsync the directory (no fsyncs with kNoSync). The file
-// gets exactly `mode`
-// (not filtered by the umask), because state files must not become group-writable by
-// accident. On any failure (ENOSPC included) the temporary is removed, the old file is
-// left intact and the message names `path`.
-Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644,
-                         Durability durability = Durability::kSync);
-
-// Reads the whole file. kNotFound when it does not exist, kTooLarge when it is longer than
-// `max_bytes` (so a corrupt or hostile file cannot exhaust memory), kIo otherwise.
-Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 16 << 20);
-
-// The last `max_bytes` of the file, starting just after a newline when the window holds
-// one (so the first line is not cut in half); the raw window otherwise. Empty when the file
-// cannot be read: tails are diagnostics and never a reason to fail.
-std::string tail_file(const std::string& path, std::size_t max_bytes);
-
-// mkdir -p with `mode` for the directories it creates, then checks that the directory is
-// writable and searchable (access(W_OK|X_OK)) so that a node start fails fast with a clear
-// message instead of a node writing nowhere.
-Status ensure_dir(const std::string& path, mode_t mode = 0755);
+using bc::Durability;
+using bc::ensure_dir;
+using bc::read_file;
+using bc::tail_file;
+using bc::write_file_atomic;
 
 }  // namespace bc::sup

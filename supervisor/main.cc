@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
     std::cerr << "Error: " << early.message() << '\n';
     return 1;
   }
-  bc::daemon::setup_logging("supervisor", options->spool_dir + "/supervisor.log", options->debug,
+  bc::daemon::setup_logging("supervisor", options->spool_dir + "/supervisor.log",
+                            options->debug ? cluster->options.get("DebugLog") : std::string(),
                             cli.foreground);
   zmq::context_t ctx(1);
   bc::SystemClock clock;

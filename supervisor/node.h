@@ -38,6 +38,9 @@ struct Node {
   bool adopted = false;       // exit status will be unknown
   std::uint64_t start_ticks = 0;
   std::int64_t started_at_us = 0;
+  // mtime of a "core" file already in the node's dir when the process started (0: none),
+  // so that a crash record does not take an earlier crash's core for this one's.
+  std::int64_t stale_core_mtime_us = 0;
   std::optional<ExitInfo> last_exit;
   std::string last_reason;  // for the published event: "start", "exit code 3", ...
 

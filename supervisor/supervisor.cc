@@ -24,6 +24,7 @@ Supervisor::Supervisor(zmq::context_t& ctx, SignalFd signals, SupervisorOptions 
       proc_(proc),
       commands_(net::make_socket(ctx, zmq::socket_type::router)),
       events_(ctx, options_.host, options_.broker_endpoint, clock),
+      gate_(ctx, options_.host, options_.broker_sub_endpoint),
       jobs_(spawner, timers_, clock, options_.tmp_dir + "/jobs"),
       state_path_(options_.spool_dir + "/supervisor.state"),
       boot_id_(current_boot_id()),
@@ -46,6 +47,15 @@ Status Supervisor::start() {
     return Status::io_error("cannot listen on " + options_.bind_endpoint + ": " + e.what());
   }
   restore();
+  // Without a broker our heartbeat never comes back: publish the held events anyway.
+  const Millis gate_deadline = std::max(Millis(2000), 3 * options_.heartbeat_interval);
+  timers_.schedule(clock_.now() + gate_deadline, [this] {
+    if (!gate_.is_open()) {
+      spdlog::warn("host {}: event bus at {} not confirmed; publishing anyway", options_.host,
+                   options_.broker_sub_endpoint);
+    }
+    gate_.open();
+  });
   timers_.schedule(clock_.now(), [this] { publish_heartbeat(); });
   timers_.schedule(clock_.now() + options_.stats_interval, [this] { publish_stats(); });
   spdlog::info("host {}: serving on {}, publishing to {}, {} nodes", options_.host,
@@ -64,6 +74,10 @@ void Supervisor::run() {
 void Supervisor::poll_once() {
   std::vector<zmq::pollitem_t> items = {{commands_.handle(), 0, ZMQ_POLLIN, 0},
                                         {nullptr, signals_.fd(), ZMQ_POLLIN, 0}};
+  // Until the bus is confirmed, the gate's probe too (bus_gate.h).
+  const bool probing = gate_.probe_handle() != nullptr;
+  if (probing) items.push_back({gate_.probe_handle(), 0, ZMQ_POLLIN, 0});
+  const std::size_t first_node_item = items.size();
   std::vector<std::pair<Node*, bool>> owners;  // (node, is_pidfd) per extra item
   for (auto& [name, node] : nodes_) {
     if (node.notify_fd >= 0) {
@@ -83,9 +97,10 @@ void Supervisor::poll_once() {
     return;
   }
   if (items[1].revents & ZMQ_POLLIN) on_signals();
+  if (probing && (items[2].revents & ZMQ_POLLIN)) gate_.on_probe_readable(getpid());
   if (items[0].revents & ZMQ_POLLIN) on_command();
   for (std::size_t i = 0; i < owners.size(); ++i) {
-    if ((items[i + 2].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) == 0) continue;
+    if ((items[i + first_node_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) == 0) continue;
     auto [node, is_pidfd] = owners[i];
     is_pidfd ? on_pidfd(*node) : on_notify(*node);
   }

@@ -22,6 +22,7 @@
 #include "common/clock.h"
 #include "messages/request.h"
 #include "net/event_publisher.h"
+#include "supervisor/bus_gate.h"
 #include "supervisor/job_runner.h"
 #include "supervisor/node.h"
 #include "supervisor/pending_reply.h"
@@ -95,6 +96,11 @@ class Supervisor {
 
   void publish_heartbeat();
   void publish_stats();
+  // Publishes a state change or crash report, held back by gate_ until the bus is up.
+  template <msg::Event M>
+  void announce(M event) {
+    gate_.publish([this, e = std::move(event)]() mutable { events_.publish(e); });
+  }
 
   SignalFd signals_;
   SupervisorOptions options_;
@@ -103,6 +109,7 @@ class Supervisor {
   const ProcReader& proc_;
   zmq::socket_t commands_;
   net::EventPublisher events_;
+  BusGate gate_;
   TimerQueue timers_;
   JobRunner jobs_;
   std::map<std::string, Node> nodes_;

@@ -55,7 +55,7 @@ void Supervisor::publish_state(Node& node, NodeState from) {
     e.signal = node.last_exit->exited ? 0 : node.last_exit->signal;
     e.core_dumped = node.last_exit->core_dumped;
   }
-  events_.publish(e);
+  announce(e);
 }
 
 void Supervisor::record_crash(Node& node) {
@@ -67,7 +67,7 @@ void Supervisor::record_crash(Node& node) {
   }
   const std::string gdb = gdb_path();
   if (!report->core_path || gdb.empty()) {
-    events_.publish(*report);
+    announce(*report);
     return;
   }
   // The backtrace takes seconds: the crash event waits for it (the record must be complete
@@ -83,9 +83,9 @@ void Supervisor::record_crash(Node& node) {
   Status s = jobs_.start(spec, [this, pending](const JobResult& result) mutable {
     pending.backtrace = result.timed_out ? "gdb timed out\n" + result.output : result.output;
     (void)update_crash_record(pending);
-    events_.publish(pending);
+    announce(pending);
   });
-  if (!s.is_ok()) events_.publish(*report);
+  if (!s.is_ok()) announce(*report);
 }
 
 void Supervisor::restore() {

@@ -85,9 +85,14 @@ void Supervisor::answer(Node& node, Action action, std::string_view note,
   msg::Value details = node_status(node);
   switch (action) {
     case Action::kReplyStartFailed:
-      outcome = Status(ErrorCode::kFailed,
-                       name + " " + std::string(note) +
-                           (node.last_reason.empty() ? "" : " (" + node.last_reason + ")"));
+      // A node that ended while starting has left its output behind: point the user to it
+      // (docs/NODE-PROGRAM.md promises "<node> terminated immediately after starting; check
+      // output with diag").
+      outcome = Status(
+          ErrorCode::kFailed,
+          name + " " + std::string(note) +
+              (node.lifecycle.state() == NodeState::kCrashed ? "; check output with diag" : "") +
+              (node.last_reason.empty() ? "" : " (" + node.last_reason + ")"));
       break;
     case Action::kReplyStopOk:
       details.set("killed", node.lifecycle.killed());
@@ -125,6 +130,7 @@ bool Supervisor::spawn(Node& node) {
     return false;
   }
   spec.notify_fd = pipe_fds[1];
+  node.stale_core_mtime_us = file_mtime_us(spec.cwd + "/core");
   auto child = spawner_.spawn(spec);
   close(pipe_fds[1]);
   if (!child.is_ok()) {

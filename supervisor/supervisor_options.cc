@@ -44,6 +44,7 @@ Result<SupervisorOptions> supervisor_options(const config::Cluster& cluster,
   }
   if (out.bind_endpoint.empty()) return Status::not_found("no node runs on host '" + host + "'");
   out.broker_endpoint = config::broker_pub_endpoint(cluster);
+  out.broker_sub_endpoint = config::broker_sub_endpoint(cluster);
   out.node_program = o.get("NodeProgram");
   out.bro_args = split_trimmed(o.get("BroArgs"), " \t");
   out.mem_limit_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(o.get_int("MemLimit"), 0))

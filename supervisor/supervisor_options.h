@@ -26,6 +26,9 @@ struct SupervisorOptions {
   std::string broker_endpoint;  // broker publish-in (XSUB)
   std::string node_program;     // NodeProgram
   std::vector<std::string> bro_args;
+  // Broker subscribe-out (XPUB), where the supervisor hears its own heartbeat come back
+  // before it publishes its start-up events (bus_gate.h); empty: publish at once.
+  std::string broker_sub_endpoint;
   std::uint64_t mem_limit_bytes = 0;
   Millis stop_timeout{10000};
   Millis kill_verify{2000};  // after SIGKILL, how long until "still alive" is an error

@@ -7,6 +7,7 @@
 
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
+#include "shell/local_daemons.h"
 #include "shell/host_calls.h"
 #include "shell/node_args.h"
 #include "shell/table.h"
@@ -38,6 +39,7 @@ int cmd_capstats(ShellContext& ctx, const std::vector<std::string>& args) {
   if (!nodes) return 1;
   std::erase_if(*nodes, [](const auto& n) { return n.interface.empty(); });
   if (nodes->empty()) return ctx.fail("none of these nodes has an interface");
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   const auto make_args = [interval](const std::vector<config::NodeSpec>& host_nodes) {
     return nodes_arg(host_nodes).set("interval", interval);
   };

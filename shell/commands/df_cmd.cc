@@ -5,6 +5,7 @@
 
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
+#include "shell/local_daemons.h"
 #include "shell/host_calls.h"
 #include "shell/node_args.h"
 #include "shell/table.h"
@@ -14,6 +15,7 @@ namespace bc::shell {
 int cmd_df(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   int rc = 0;
   Table table({"Host", "Path", "Size", "Avail", "Avail%"});
   msg::Value json = msg::Value::empty_array();

@@ -4,6 +4,7 @@
 
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
+#include "shell/local_daemons.h"
 #include "shell/host_calls.h"
 #include "shell/node_args.h"
 
@@ -12,6 +13,7 @@ namespace bc::shell {
 int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   int rc = 0;
   msg::Value json = msg::Value::empty_array();
   for (const Outcome& o : call_hosts(ctx, *nodes, "diag", &nodes_arg)) {

@@ -5,6 +5,7 @@
 #include "common/strings.h"
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
+#include "shell/local_daemons.h"
 #include "shell/host_calls.h"
 
 namespace bc::shell {
@@ -18,6 +19,7 @@ int cmd_exec(ShellContext& ctx, const std::vector<std::string>& args) {
   if (args.empty()) return ctx.fail("usage: exec <command line>");
   const config::Cluster* cluster = ctx.cluster();
   if (cluster == nullptr) return 1;
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   const std::string cmdline = join(args, " ");
   msg::Value exec_args = msg::Value::empty_map();
   exec_args.set("cmdline", cmdline).set("timeout", kExecTimeoutSeconds);

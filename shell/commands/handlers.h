@@ -4,6 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "config/node_config.h"
+#include "messages/value.h"
+
 namespace bc::shell {
 
 class ShellContext;
@@ -26,5 +29,12 @@ int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args);
 struct OpSummary;
 // The last line of start/stop/restart (or one JSON object); returns the exit code.
 int print_summary(ShellContext& ctx, const char* verb, const OpSummary& summary);
+// {ok, <verb>: count, failed, skipped, nodes: [...]}: a summary as --json prints it.
+msg::Value summary_json(const char* verb, const OpSummary& summary);
+
+// Cleans up `nodes` (their hosts in parallel), printing a line per node unless --json;
+// appends each node's entry to `results`. Returns the exit code.
+int cleanup_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes, bool all,
+                  msg::Value& results);
 
 }  // namespace bc::shell

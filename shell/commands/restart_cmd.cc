@@ -3,6 +3,7 @@
 
 #include <ostream>
 
+#include "messages/codec.h"
 #include "shell/commands/handlers.h"
 #include "shell/lifecycle_ops.h"
 #include "shell/local_daemons.h"
@@ -16,18 +17,32 @@ int cmd_restart(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, names);
   if (!nodes) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
+  // --json: one object {ok, stop, cleanup?, start}.
+  msg::Value json = msg::Value::empty_map();
+  const auto finish = [&](bool ok) {
+    if (ctx.json()) ctx.out() << msg::to_json(json.set("ok", ok)) << '\n';
+    return ok ? 0 : 1;
+  };
   const OpSummary stopped = stop_nodes(ctx, *nodes);
+  json.set("stop", summary_json("stopped", stopped));
   if (stopped.failed > 0) {
-    print_summary(ctx, "stopped", stopped);
-    return ctx.fail("not starting again: some nodes did not stop");
+    if (!ctx.json()) print_summary(ctx, "stopped", stopped);
+    ctx.fail("not starting again: some nodes did not stop");
+    return finish(false);
   }
   if (clean) {
-    std::vector<std::string> cleanup_args = {"--all"};
-    for (const auto& n : *nodes)
-      cleanup_args.push_back(n.name);
-    if (cmd_cleanup(ctx, cleanup_args) != 0) return ctx.fail("cleanup failed; not starting again");
+    msg::Value cleaned = msg::Value::empty_array();
+    const int rc = cleanup_nodes(ctx, *nodes, true, cleaned);
+    json.set("cleanup", std::move(cleaned));
+    if (rc != 0) {
+      ctx.fail("cleanup failed; not starting again");
+      return finish(false);
+    }
   }
-  return print_summary(ctx, "started", start_nodes(ctx, *nodes));
+  const OpSummary started = start_nodes(ctx, *nodes);
+  json.set("start", summary_json("started", started));
+  if (ctx.json()) return finish(started.failed == 0 && started.skipped == 0);
+  return print_summary(ctx, "started", started);
 }
 
 }  // namespace bc::shell

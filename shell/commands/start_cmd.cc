@@ -10,12 +10,20 @@
 
 namespace bc::shell {
 
+msg::Value summary_json(const char* verb, const OpSummary& s) {
+  msg::Value v = msg::Value::empty_map();
+  v.set("ok", s.failed == 0 && s.skipped == 0)
+      .set(verb, s.ok)
+      .set("failed", s.failed)
+      .set("skipped", s.skipped)
+      .set("nodes", s.nodes);
+  return v;
+}
+
 int print_summary(ShellContext& ctx, const char* verb, const OpSummary& s) {
   const bool ok = s.failed == 0 && s.skipped == 0;
   if (ctx.json()) {
-    msg::Value v = msg::Value::empty_map();
-    v.set("ok", ok).set(verb, s.ok).set("failed", s.failed).set("skipped", s.skipped);
-    ctx.out() << msg::to_json(v) << '\n';
+    ctx.out() << msg::to_json(summary_json(verb, s)) << '\n';
   } else {
     ctx.out() << s.ok << " node(s) " << verb;
     if (s.failed > 0) ctx.out() << ", " << s.failed << " failed";

@@ -9,6 +9,7 @@
 #include "messages/codec.h"
 #include "shell/cluster_client.h"
 #include "shell/commands/handlers.h"
+#include "shell/local_daemons.h"
 #include "shell/node_args.h"
 #include "shell/table.h"
 
@@ -71,6 +72,7 @@ msg::Value rows_json(const std::vector<Row>& rows) {
 int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   const config::Cluster& cluster = *ctx.cluster();
   std::vector<Row> rows;
   for (const auto& n : *nodes) {

@@ -7,6 +7,7 @@
 #include "messages/codec.h"
 #include "net/socket_factory.h"
 #include "shell/commands/handlers.h"
+#include "shell/local_daemons.h"
 #include "shell/event_text.h"
 #include "shell/interrupt.h"
 #include "shell/shell_context.h"
@@ -16,6 +17,7 @@ namespace bc::shell {
 int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args) {
   const config::Cluster* cluster = ctx.cluster();
   if (cluster == nullptr) return 1;
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   zmq::socket_t sub = net::make_socket(ctx.zmq(), zmq::socket_type::sub);
   const std::string endpoint = config::broker_sub_endpoint(*cluster);
   sub.connect(endpoint);
@@ -26,13 +28,16 @@ int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args) {
   clear_interrupt();
   if (!ctx.json()) ctx.err() << "tapping " << endpoint << " (Ctrl-C to stop)\n";
   while (!interrupted()) {
-    zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
+    // stdout too: a pipe whose reader has gone (`| head`) reports an error at once, so we
+    // end without waiting for the next event to fail its write.
+    zmq::pollitem_t items[] = {{sub.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, 1, 0, 0}};
     try {
-      zmq::poll(&item, 1, std::chrono::milliseconds(250));
+      zmq::poll(items, 2, std::chrono::milliseconds(250));
     } catch (const zmq::error_t&) {
       continue;  // EINTR: the loop condition decides
     }
-    if ((item.revents & ZMQ_POLLIN) == 0) continue;
+    if (items[1].revents & ZMQ_POLLERR) break;
+    if ((items[0].revents & ZMQ_POLLIN) == 0) continue;
     zmq::message_t topic, body;
     if (!sub.recv(topic, zmq::recv_flags::dontwait)) continue;
     if (!topic.more()) continue;

@@ -10,6 +10,7 @@
 
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
+#include "shell/local_daemons.h"
 #include "shell/host_calls.h"
 #include "shell/interrupt.h"
 #include "shell/node_args.h"
@@ -69,6 +70,7 @@ class RawTerminal {
 int cmd_top(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   if (ctx.json() || isatty(0) == 0 || isatty(1) == 0) return print_top(ctx, *nodes) ? 0 : 1;
   install_interrupt_handler();
   clear_interrupt();

@@ -13,6 +13,8 @@
 //   FAKE_PRINT_ENV=1            print the environment and argv to stdout at start
 //   FAKE_STDERR=<text>          write <text> to stderr at start
 // Otherwise it reports ready on $CLUSTER_NOTIFY_FD and waits for SIGTERM, then exits 0.
+// Every SIGHUP it receives once ready is acknowledged on stdout ("fake node received SIGHUP")
+// so that a test can see a signal delivered.
 
 #include <poll.h>
 #include <signal.h>
@@ -64,8 +66,12 @@ void notify(const char* word) {
 }
 
 volatile sig_atomic_t g_term = 0;
+volatile sig_atomic_t g_hup = 0;
 void on_term(int) {
   g_term = 1;
+}
+void on_hup(int) {
+  g_hup = 1;
 }
 
 // Sleeps up to `ms` (forever when negative) or until a signal arrives. SIGTERM stays
@@ -94,9 +100,11 @@ int main(int argc, char** argv) {
     return std::atoi(code.c_str());
   }
   signal(SIGTERM, setting("FAKE_IGNORE_TERM") == "1" ? SIG_IGN : on_term);
+  signal(SIGHUP, on_hup);
   sigset_t term;
   sigemptyset(&term);
   sigaddset(&term, SIGTERM);
+  sigaddset(&term, SIGHUP);
   sigprocmask(SIG_BLOCK, &term, nullptr);
   if (const long slow = number("FAKE_SLOW_START_MS", 0); slow > 0) {
     notify("initializing");
@@ -109,6 +117,10 @@ int main(int argc, char** argv) {
   const long crash_after = number("FAKE_CRASH_AFTER_MS", -1);
   const auto start = std::chrono::steady_clock::now();
   while (!g_term) {
+    if (g_hup) {
+      g_hup = 0;
+      std::cout << "fake node received SIGHUP" << std::endl;
+    }
     const long elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::steady_clock::now() - start)
                              .count();

@@ -1,9 +1,9 @@
-#include "supervisor/os_error.h"
+#include "common/os_error.h"
 
 #include <cerrno>
 #include <cstring>
 
-namespace bc::sup {
+namespace bc {
 namespace {
 
 // glibc's GNU strerror_r returns a char*, the XSI one an int; overloads pick the right one.
@@ -43,4 +43,4 @@ std::string quoted(std::string_view path) {
   return out;
 }
 
-}  // namespace bc::sup
+}  // namespace bc

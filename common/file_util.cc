@@ -1,4 +1,4 @@
-#include "supervisor/file_util.h"
+#include "common/file_util.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,9 +9,9 @@
 #include <cstdlib>
 #include <vector>
 
-#include "supervisor/os_error.h"
+#include "common/os_error.h"
 
-namespace bc::sup {
+namespace bc {
 namespace {
 
 // Closes an fd on scope exit unless released.
@@ -167,4 +167,4 @@ Status ensure_dir(const std::string& path, mode_t mode) {
   return Status::ok();
 }
 
-}  // namespace bc::sup
+}  // namespace bc

@@ -1,0 +1,60 @@
+#include "collector/async_requests.h"
+
+namespace bc::collector {
+
+AsyncRequests::AsyncRequests(zmq::context_t& ctx, std::map<std::string, std::string> endpoints)
+    : ctx_(ctx), endpoints_(std::move(endpoints)) {
+  for (const auto& [host, endpoint] : endpoints_) {
+    clients_.emplace(host, std::make_unique<net::RequestClient>(ctx_, endpoint));
+  }
+}
+
+Status AsyncRequests::send(const std::string& host, std::string_view cmd, msg::Value args,
+                           std::chrono::milliseconds timeout, Callback callback) {
+  auto it = clients_.find(host);
+  if (it == clients_.end()) return Status::not_found("no supervisor endpoint for host " + host);
+  const std::uint64_t id = it->second->send(cmd, std::move(args));
+  pending_[{host, id}] = {host, std::chrono::steady_clock::now() + timeout, std::move(callback)};
+  return Status::ok();
+}
+
+std::vector<std::pair<std::string, zmq::socket_t*>> AsyncRequests::sockets() {
+  std::vector<std::pair<std::string, zmq::socket_t*>> out;
+  for (auto& [host, client] : clients_) out.emplace_back(host, &client->socket());
+  return out;
+}
+
+void AsyncRequests::on_readable(const std::string& host) {
+  auto& client = *clients_.at(host);
+  client.drain();
+  // Collect first: a callback may send new requests (and so change pending_).
+  std::vector<std::pair<Callback, msg::Reply>> ready;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->first.first == host) {
+      if (auto reply = client.take(it->first.second)) {
+        ready.emplace_back(std::move(it->second.callback), std::move(*reply));
+        it = pending_.erase(it);
+        continue;
+      }
+    }
+    ++it;
+  }
+  for (auto& [callback, reply] : ready) callback(reply);
+}
+
+void AsyncRequests::expire(std::chrono::steady_clock::time_point now) {
+  std::vector<std::pair<Callback, std::string>> expired;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.deadline <= now) {
+      expired.emplace_back(std::move(it->second.callback), it->second.host);
+      it = pending_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (auto& [callback, host] : expired) {
+    callback(Status::unreachable("supervisor of " + host + " did not answer in time"));
+  }
+}
+
+}  // namespace bc::collector

@@ -1,0 +1,248 @@
+#include "collector/collector.h"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <zmq_addon.hpp>
+
+#include "common/version.h"
+#include "messages/codec.h"
+#include "net/socket_factory.h"
+
+namespace bc::collector {
+namespace {
+
+// Which daemon of a host published an event: each numbers its own (docs/PROTOCOL.md).
+std::string origin_of(std::string_view type, std::string_view body) {
+  if (type == msg::Heartbeat::kType) {
+    auto hb = msg::decode<msg::Heartbeat>(body);
+    return hb.is_ok() ? hb->role : "supervisor";
+  }
+  if (type == msg::Alert::kType) return "collector";
+  if (type == msg::LogLine::kType) {
+    auto log = msg::decode<msg::LogLine>(body);
+    return log.is_ok() ? log->component : "log";
+  }
+  return "supervisor";
+}
+
+MailSettings mail_settings(const config::Cluster& cluster) {
+  const auto& o = cluster.options;
+  return {o.get_bool("SendMail"), o.get("SendMailCommand"), o.get("MailFrom"), o.get("MailTo"),
+          o.get("MailReplyTo"), o.get("MailSubjectPrefix"), o.get("SpoolDir") + "/mail"};
+}
+
+ArchiveSettings archive_settings(const config::Cluster& cluster, const std::string& host) {
+  const auto& o = cluster.options;
+  ArchiveSettings s;
+  for (const auto& node : cluster.nodes) {
+    if (node.host != host) continue;
+    const std::string spool = o.get("SpoolDir") + "/" + node.name;
+    if (node.type == config::NodeType::kManager || node.type == config::NodeType::kStandalone) {
+      s.manager_spool = spool;
+    } else {
+      s.discard_spools.push_back(spool);
+    }
+  }
+  s.log_dir = o.get("LogDir");
+  s.compress = o.get_bool("CompressLogs");
+  s.expire_days = static_cast<int>(o.get_int("LogExpireInterval"));
+  return s;
+}
+
+}  // namespace
+
+Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const Clock& clock)
+    : cluster_(cluster),
+      options_(collector_options(cluster)),
+      clock_(clock),
+      sub_(net::make_socket(ctx, zmq::socket_type::sub)),
+      query_(net::make_socket(ctx, zmq::socket_type::router)),
+      events_(ctx, options_.host, options_.bus_in, clock),
+      requests_(ctx, options_.supervisors),
+      view_(cluster),
+      mailer_(mail_settings(cluster), clock),
+      stats_log_(options_.stats_log),
+      archiver_(archive_settings(cluster, options_.host)),
+      disk_watch_(options_.min_disk_pct),
+      rng_(std::random_device{}()),
+      cron_enabled_(options_.cron_enabled),
+      started_(clock.now()) {
+  for (auto& [name, node] : view_.nodes()) {
+    care_[name].policy = std::make_unique<RestartPolicy>(
+        restart_settings(cluster, node.spec),
+        [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); });
+  }
+}
+
+Status Collector::start() {
+  try {
+    query_.bind(options_.query_endpoint);
+  } catch (const zmq::error_t& e) {
+    return Status::io_error("cannot listen on " + options_.query_endpoint + ": " + e.what());
+  }
+  sub_.set(zmq::sockopt::subscribe, "");
+  sub_.connect(options_.bus_out);
+  load_state();
+  const auto now = clock_.now();
+  for (auto& [name, host] : view_.hosts()) host.last_heartbeat = now;  // grace from our start
+  timers_.schedule(now, [this] { publish_heartbeat(); });
+  timers_.schedule(now + Duration(100), [this] { check_hosts(); });
+  timers_.schedule(now + options_.stats_log_interval, [this] { write_stats(); });
+  timers_.schedule(now + options_.cron_interval, [this] { run_cron(false); });
+  // Events we missed while down: ask every supervisor (subscribed first: Clone pattern).
+  for (const auto& [host, endpoint] : options_.supervisors) reconcile(host, "collector start");
+  spdlog::info("collecting from {}, queries on {}, {} hosts", options_.bus_out,
+               options_.query_endpoint, options_.supervisors.size());
+  return Status::ok();
+}
+
+void Collector::run() {
+  while (!stop_.load()) poll_once();
+  save_state();
+  spdlog::info("collector stopping");
+}
+
+void Collector::poll_once() {
+  std::vector<zmq::pollitem_t> items = {{sub_.handle(), 0, ZMQ_POLLIN, 0},
+                                        {query_.handle(), 0, ZMQ_POLLIN, 0}};
+  const auto supervisors = requests_.sockets();
+  for (const auto& [host, socket] : supervisors) items.push_back({socket->handle(), 0, ZMQ_POLLIN, 0});
+  // Capped so the mailer's children are reaped and request deadlines checked promptly.
+  const long timeout = poll_timeout_ms(timers_.next_deadline(), clock_.now(), Duration(100));
+  try {
+    zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeout));
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) spdlog::error("poll failed: {}", e.what());
+    return;
+  }
+  if (items[0].revents & ZMQ_POLLIN) on_bus();
+  if (items[1].revents & ZMQ_POLLIN) on_query();
+  for (std::size_t i = 0; i < supervisors.size(); ++i) {
+    if (items[i + 2].revents & ZMQ_POLLIN) requests_.on_readable(supervisors[i].first);
+  }
+  const auto now = clock_.now();
+  requests_.expire(now);
+  timers_.run_due(now);
+  mailer_.poll();
+}
+
+void Collector::on_bus() {
+  for (int batch = 0; batch < 256; ++batch) {
+    zmq::message_t topic, body;
+    if (!sub_.recv(topic, zmq::recv_flags::dontwait)) return;
+    if (!topic.more()) continue;
+    (void)sub_.recv(body, zmq::recv_flags::none);
+    while (body.more()) {  // not ours: skip the rest of the message
+      zmq::message_t extra;
+      (void)sub_.recv(extra, zmq::recv_flags::none);
+      body.swap(extra);
+    }
+    on_event(topic.to_string_view(), body.to_string_view());
+  }
+}
+
+void Collector::on_event(std::string_view topic, std::string_view body) {
+  auto type = msg::peek_type(body);
+  if (!type.is_ok()) {
+    spdlog::warn("dropped an undecodable event on '{}': {}", topic, type.status().message());
+    return;
+  }
+  if (*type == msg::Heartbeat::kType) {
+    if (auto hb = msg::decode<msg::Heartbeat>(body); hb.is_ok()) on_heartbeat(*hb);
+  } else if (*type == msg::NodeStateChange::kType) {
+    // A gap in a supervisor's numbering means node events were lost: ask it.
+    if (auto e = msg::decode<msg::NodeStateChange>(body); e.is_ok()) {
+      if (view_.note_sequence(e->env.host, origin_of(*type, body), e->env.seq)) {
+        reconcile(e->env.host, "sequence gap");
+      }
+      on_node_state(*e);
+    }
+  } else if (*type == msg::CrashReport::kType) {
+    if (auto r = msg::decode<msg::CrashReport>(body); r.is_ok()) on_crash_report(*r);
+  } else if (*type == msg::HostStats::kType) {
+    if (auto s = msg::decode<msg::HostStats>(body); s.is_ok()) on_host_stats(*s);
+  } else if (*type == msg::NodeStats::kType) {
+    if (auto s = msg::decode<msg::NodeStats>(body); s.is_ok()) {
+      if (NodeView* node = view_.node(s->node)) node->stats = *s;
+    }
+  }
+}
+
+void Collector::on_heartbeat(const msg::Heartbeat& hb) {
+  if (hb.role != "supervisor") return;  // broker and collector heartbeats are not host liveness
+  HostView* host = view_.host(hb.env.host);
+  if (host == nullptr) return;
+  const bool gap = view_.note_sequence(hb.env.host, hb.role, hb.env.seq);
+  host->last_heartbeat = clock_.now();
+  const bool changed = host->seen && hb.state_version != host->state_version;
+  host->seen = true;
+  host->state_version = hb.state_version;
+  if (!host->up) {
+    host_up(*host);
+  } else if (gap && changed) {
+    reconcile(host->name, "sequence gap");
+  }
+}
+
+void Collector::on_query() {
+  for (int batch = 0; batch < 64; ++batch) {
+    std::vector<zmq::message_t> frames;
+    if (!zmq::recv_multipart(query_, std::back_inserter(frames), zmq::recv_flags::dontwait)) return;
+    if (frames.size() != 2) continue;
+    auto request = msg::decode<msg::Request>(frames[1].to_string_view());
+    msg::Reply reply = request.is_ok() ? msg::Reply{} : msg::make_error(0, request.status());
+    if (request.is_ok()) {
+      try {
+        reply = answer_query(*request);
+      } catch (const std::exception& e) {
+        reply = msg::make_error(request->id, Status::internal(e.what()));
+      }
+    }
+    const std::string body = msg::encode(reply);
+    (void)query_.send(frames[0], zmq::send_flags::sndmore | zmq::send_flags::dontwait);
+    (void)query_.send(zmq::buffer(body), zmq::send_flags::dontwait);
+  }
+}
+
+msg::Reply Collector::answer_query(const msg::Request& r) {
+  if (r.cmd == "ping") {
+    return msg::make_ok(r.id, msg::Value::empty_map().set("pid", static_cast<std::int64_t>(getpid())).set("version", kVersion));
+  }
+  if (r.cmd == "snapshot") return msg::make_ok(r.id, snapshot());
+  if (r.cmd == "cron") {
+    msg::Value lines = msg::Value::empty_array();
+    for (auto& line : run_cron(true)) lines.push_back(std::move(line));
+    return msg::make_ok(r.id, msg::Value::empty_map().set("actions", std::move(lines)));
+  }
+  if (r.cmd == "cron_enable" || r.cmd == "cron_disable") {
+    cron_enabled_ = r.cmd == "cron_enable";
+    save_state();
+    spdlog::info("cron {}", cron_enabled_ ? "enabled" : "disabled");
+  }
+  if (r.cmd == "cron_enable" || r.cmd == "cron_disable" || r.cmd == "cron_status") {
+    return msg::make_ok(r.id, msg::Value::empty_map().set("enabled", cron_enabled_));
+  }
+  return msg::make_error(r.id, Status(ErrorCode::kUnknownCommand, "unknown command '" + r.cmd + "'"));
+}
+
+void Collector::publish_heartbeat() {
+  msg::Heartbeat hb;
+  hb.role = "collector";
+  hb.pid = getpid();
+  hb.uptime_s = std::chrono::duration<double>(clock_.now() - started_).count();
+  hb.interval_ms = static_cast<std::uint32_t>(options_.heartbeat_interval.count());
+  for (const auto& [name, node] : view_.nodes()) {
+    ++hb.nodes_total;
+    if (node.state == "running") ++hb.nodes_running;
+    if (node.state == "crashed") ++hb.nodes_crashed;
+  }
+  hb.counters = {{"requests_in_flight", requests_.in_flight()},
+                 {"mail_queued", mailer_.queued()},
+                 {"events_dropped", events_.dropped()}};
+  hb.software = kVersion;
+  events_.publish(hb);
+  timers_.schedule(clock_.now() + options_.heartbeat_interval, [this] { publish_heartbeat(); });
+}
+
+}  // namespace bc::collector

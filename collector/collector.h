@@ -1,0 +1,117 @@
+#pragma once
+// brocluster-collector: keeps the cluster healthy without anyone watching. It folds the
+// whole bus into a ClusterView, restarts crashed nodes whose desired state is running
+// (with backoff, manager first, and a restart-storm guard), notices hosts that stop
+// sending heartbeats, writes stats.log, runs the periodic maintenance the manual calls
+// `cron`, mails, and answers snapshot queries. Missed events (its own downtime, a broker
+// restart, a sequence gap) are repaired by reconciliation against the supervisors'
+// status. One event loop over zmq::poll; nothing in it blocks on the network.
+// Constructed by main() or a test; run() on one thread.
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <zmq.hpp>
+
+#include "collector/async_requests.h"
+#include "collector/cluster_view.h"
+#include "collector/collector_options.h"
+#include "collector/disk_watch.h"
+#include "collector/log_archiver.h"
+#include "collector/mailer.h"
+#include "collector/restart_policy.h"
+#include "collector/stats_log.h"
+#include "common/clock.h"
+#include "common/timer_queue.h"
+#include "messages/alert.h"
+#include "messages/crash.h"
+#include "messages/heartbeat.h"
+#include "messages/request.h"
+#include "net/event_publisher.h"
+
+namespace bc::collector {
+
+class Collector {
+ public:
+  Collector(zmq::context_t& ctx, const config::Cluster& cluster, const Clock& clock);
+
+  // Binds the query socket, subscribes, and reconciles with every supervisor.
+  Status start();
+  void run();
+  void request_stop() { stop_.store(true); }
+
+  // One maintenance pass; returns what it did, one line per action (the shell's `cron`).
+  std::vector<std::string> run_cron(bool forced);
+
+ private:
+  struct NodeCare {  // restart bookkeeping per node
+    std::unique_ptr<RestartPolicy> policy;
+    TimerQueue::TimerId pending = 0;  // a scheduled restart
+    bool in_flight = false;           // a start request not yet answered
+    bool deferred = false;            // waiting for the manager to run
+    bool crashed_in_flight = false;   // a crash seen while our start was unanswered
+  };
+
+  void poll_once();
+  void on_bus();
+  void on_event(std::string_view topic, std::string_view body);
+  void on_heartbeat(const msg::Heartbeat& hb);
+  void on_node_state(const msg::NodeStateChange& e);
+  void on_crash_report(const msg::CrashReport& r);
+  void on_host_stats(const msg::HostStats& s);
+  void on_query();
+  msg::Reply answer_query(const msg::Request& request);
+
+  void handle_crash(NodeView& node, const std::string& why);
+  void schedule_restart(NodeView& node, Duration delay);
+  void try_restart(const std::string& name);
+  bool manager_down() const;
+  void release_deferred();
+  void give_up(NodeView& node, int crashes);
+
+  void reconcile(const std::string& host, const std::string& why);
+  void apply_status(const std::string& host, const msg::Value& result);
+  void check_hosts();
+  void host_down(HostView& host);
+  void host_up(HostView& host);
+
+  void alert(std::string_view kind, const std::string& severity, const std::string& message,
+             const std::string& host = {}, const std::string& node = {});
+  void action(const std::string& host, const std::string& node, const std::string& what,
+              const std::string& detail = {});
+  void write_stats();
+  void publish_heartbeat();
+  msg::Value snapshot() const;
+  void save_state();
+  void load_state();
+  double unix_now() const;
+
+  const config::Cluster& cluster_;
+  CollectorOptions options_;
+  const Clock& clock_;
+  zmq::socket_t sub_;
+  zmq::socket_t query_;
+  net::EventPublisher events_;
+  AsyncRequests requests_;
+  TimerQueue timers_;
+  ClusterView view_;
+  std::map<std::string, NodeCare> care_;
+  Mailer mailer_;
+  StatsLog stats_log_;
+  LogArchiver archiver_;
+  DiskWatch disk_watch_;
+  std::deque<msg::Alert> recent_alerts_;    // for snapshots
+  std::vector<msg::Alert> interval_alerts_;  // for the rotation summary mail
+  std::mt19937_64 rng_;
+  bool cron_enabled_;
+  std::int64_t last_rotation_us_ = 0;
+  SteadyTime started_;
+  std::atomic<bool> stop_{false};
+};
+
+}  // namespace bc::collector

@@ -1,0 +1,209 @@
+// The collector's bookkeeping and the periodic maintenance the manual calls `cron`:
+// alerts, stats.log, mail, log rotation and expiry, disk space, its own state file.
+
+#include <spdlog/spdlog.h>
+
+#include "collector/collector.h"
+#include "messages/codec.h"
+#include "common/file_util.h"
+
+namespace bc::collector {
+namespace {
+
+constexpr std::size_t kRecentAlerts = 100;
+
+}  // namespace
+
+double Collector::unix_now() const { return static_cast<double>(clock_.wall_us()) / 1e6; }
+
+void Collector::alert(std::string_view kind, const std::string& severity,
+                      const std::string& message, const std::string& host,
+                      const std::string& node) {
+  msg::Alert a;
+  a.kind = std::string(kind);
+  a.severity = severity;
+  a.message = message;
+  if (!host.empty()) a.subject_host = host;
+  if (!node.empty()) a.node = node;
+  events_.publish(a);
+  recent_alerts_.push_back(a);
+  if (recent_alerts_.size() > kRecentAlerts) recent_alerts_.pop_front();
+  interval_alerts_.push_back(a);
+}
+
+void Collector::action(const std::string& host, const std::string& node, const std::string& what,
+                       const std::string& detail) {
+  if (Status s = stats_log_.action(unix_now(), host, node, what, detail); !s.is_ok()) {
+    spdlog::warn("stats.log: {}", s.message());
+  }
+}
+
+void Collector::write_stats() {
+  const double now = unix_now();
+  for (const auto& [name, node] : view_.nodes()) {
+    if (!node.stats || node.state != "running") continue;
+    const msg::NodeStats& s = *node.stats;
+    Status st = stats_log_.sample(now, node.spec.host, name, std::string(config::node_type_name(node.spec.type)),
+                                  s.cpu_pct, s.rss_bytes, s.vsize_bytes, s.packets_received,
+                                  s.packets_dropped);
+    if (!st.is_ok()) {
+      spdlog::warn("stats.log: {}", st.message());
+      break;
+    }
+  }
+  timers_.schedule(clock_.now() + options_.stats_log_interval, [this] { write_stats(); });
+}
+
+void Collector::on_crash_report(const msg::CrashReport& r) {
+  const std::string how = r.exit_code >= 0 ? "exit code " + std::to_string(r.exit_code)
+                                           : "signal " + std::to_string(r.signal);
+  alert(msg::kAlertNodeCrashed, "error", r.node + " on " + r.env.host + " crashed (" + how + ")",
+        r.env.host, r.node);
+  // The manual's crash notification: the node was restarted (or will be); here is why.
+  std::string body = "Node " + r.node + " on " + r.env.host +
+                     " terminated unexpectedly and is restarted by the collector.\n\n";
+  body += "Crash record on " + r.env.host + ": " + r.record_dir + "\n\n";
+  body += "==== stderr (tail)\n" + r.stderr_tail + "\n==== stdout (tail)\n" + r.stdout_tail + "\n";
+  if (r.backtrace) body += "==== backtrace\n" + *r.backtrace + "\n";
+  (void)mailer_.send("crash report: " + r.node + " on " + r.env.host, body);
+}
+
+void Collector::on_host_stats(const msg::HostStats& s) {
+  HostView* host = view_.host(s.env.host);
+  if (host == nullptr) return;
+  host->disks = s.disks;
+  for (const auto& d : s.disks) {
+    auto alarm = disk_watch_.observe(s.env.host, d.path, d.avail_pct);
+    if (!alarm) continue;
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.1f%%", d.avail_pct);
+    const std::string message = alarm->low
+                                    ? "low disk space on " + s.env.host + ": " + d.path + " has " +
+                                          pct + " available (MinDiskSpace " +
+                                          std::to_string(static_cast<int>(options_.min_disk_pct)) + "%)"
+                                    : "disk space on " + s.env.host + ": " + d.path + " is back to " + pct;
+    alert(msg::kAlertDiskSpace, alarm->low ? "warning" : "info", message, s.env.host);
+    (void)mailer_.send(alarm->low ? "low disk space on " + s.env.host : "disk space ok on " + s.env.host,
+                       message + "\n");
+  }
+}
+
+std::vector<std::string> Collector::run_cron(bool forced) {
+  std::vector<std::string> done;
+  if (!forced) timers_.schedule(clock_.now() + options_.cron_interval, [this] { run_cron(false); });
+  if (!cron_enabled_ && !forced) {
+    spdlog::info("cron is disabled; maintenance skipped");
+    return {"cron is disabled; nothing done"};
+  }
+  // Restarts first: reconciliation against every supervisor.
+  for (const auto& [host, endpoint] : options_.supervisors) reconcile(host, "cron");
+  done.push_back("asked " + std::to_string(options_.supervisors.size()) +
+                 " supervisor(s) for their state; crashed nodes are restarted");
+  for (const auto& [name, host] : view_.hosts()) {
+    if (!host.up) done.push_back("host " + name + " is down");
+    for (const auto& d : host.disks) {
+      if (d.avail_pct < options_.min_disk_pct) {
+        done.push_back("low disk space on " + name + ": " + d.path);
+      }
+    }
+  }
+  const std::int64_t now_us = clock_.wall_us();
+  const auto now = std::chrono::system_clock::time_point(std::chrono::microseconds(now_us));
+  if (last_rotation_us_ == 0) last_rotation_us_ = now_us;
+  if (now_us - last_rotation_us_ >= options_.log_rotation_interval.count() * 1000) {
+    const auto since = std::chrono::system_clock::time_point(std::chrono::microseconds(last_rotation_us_));
+    const ArchiveReport rotated = archiver_.rotate(since, now);
+    done.push_back("rotated logs: " + std::to_string(rotated.archived.size()) + " archived, " +
+                   std::to_string(rotated.discarded.size()) + " discarded");
+    for (const auto& e : rotated.errors) done.push_back("rotation error: " + e);
+    last_rotation_us_ = now_us;
+    if (options_.mail_alarms && !interval_alerts_.empty()) {
+      std::string body;
+      for (const auto& a : interval_alerts_) body += options_.mail_alarm_prefix + " [" + a.kind + "] " + a.message + "\n";
+      (void)mailer_.send("alarm summary", body);
+      done.push_back("mailed the alarm summary (" + std::to_string(interval_alerts_.size()) + " alerts)");
+    }
+    interval_alerts_.clear();
+  }
+  const ArchiveReport expired = archiver_.expire(now);
+  if (!expired.expired.empty()) done.push_back("expired " + std::to_string(expired.expired.size()) + " archived log(s)");
+  if (auto lines = stats_log_.expire(unix_now(), options_.log_expire_days); lines.is_ok() && *lines > 0) {
+    done.push_back("expired " + std::to_string(*lines) + " stats.log line(s)");
+  }
+  if (!options_.trace_summary.empty()) done.push_back("trace summary: not run (no traces archived)");
+  done.push_back("mail queue: " + std::to_string(mailer_.queued()) + " waiting");
+  save_state();
+  spdlog::info("cron pass: {}", done.size());
+  return done;
+}
+
+msg::Value Collector::snapshot() const {
+  auto& view = const_cast<ClusterView&>(view_);
+  const auto now = clock_.now();
+  msg::Value hosts = msg::Value::empty_array();
+  for (const auto& [name, h] : view.hosts()) {
+    msg::Value seqs = msg::Value::empty_map();
+    for (const auto& [origin, seq] : h.last_seq) seqs.set(origin, seq);
+    hosts.push_back(msg::Value::empty_map()
+                        .set("host", name)
+                        .set("up", h.up)
+                        .set("heartbeat_age_ms",
+                             std::chrono::duration_cast<Duration>(now - h.last_heartbeat).count())
+                        .set("state_version", h.state_version)
+                        .set("seq", std::move(seqs)));
+  }
+  msg::Value nodes = msg::Value::empty_array();
+  for (const auto& [name, n] : view.nodes()) {
+    const HostView* h = view.host(n.spec.host);
+    msg::Value v = msg::Value::empty_map();
+    v.set("name", name)
+        .set("type", std::string(config::node_type_name(n.spec.type)))
+        .set("host", n.spec.host)
+        .set("state", h != nullptr && !h->up ? std::string("unreachable") : n.state)
+        .set("desired", n.desired)
+        .set("pid", n.pid)
+        .set("started_at", n.started_at)
+        .set("restarts", n.restarts);
+    if (n.stats) {
+      v.set("cpu", n.stats->cpu_pct).set("rss", n.stats->rss_bytes).set("vsize", n.stats->vsize_bytes);
+    }
+    nodes.push_back(std::move(v));
+  }
+  msg::Value alerts = msg::Value::empty_array();
+  for (const auto& a : recent_alerts_) {
+    alerts.push_back(msg::Value::empty_map()
+                         .set("kind", a.kind)
+                         .set("severity", a.severity)
+                         .set("message", a.message)
+                         .set("ts", a.env.ts));
+  }
+  return msg::Value::empty_map()
+      .set("cron_enabled", cron_enabled_)
+      .set("hosts", std::move(hosts))
+      .set("nodes", std::move(nodes))
+      .set("alerts", std::move(alerts));
+}
+
+void Collector::save_state() {
+  msg::Value state = msg::Value::empty_map();
+  state.set("cron_enabled", cron_enabled_).set("last_rotation_us", last_rotation_us_);
+  const std::string path = options_.spool_dir + "/collector.state";
+  if (Status s = write_file_atomic(path, msg::encode_value(state), 0644, Durability::kNoSync);
+      !s.is_ok()) {
+    spdlog::error("cannot save {}: {}", path, s.message());
+  }
+}
+
+void Collector::load_state() {
+  auto bytes = read_file(options_.spool_dir + "/collector.state", 1 << 20);
+  if (!bytes.is_ok()) return;
+  auto state = msg::decode_value(*bytes);
+  if (!state.is_ok()) {
+    spdlog::warn("ignoring an unreadable collector.state: {}", state.status().message());
+    return;
+  }
+  cron_enabled_ = state->get_bool("cron_enabled").value_or(cron_enabled_);
+  last_rotation_us_ = state->get_int("last_rotation_us").value_or(0);
+}
+
+}  // namespace bc::collector

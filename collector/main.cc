@@ -1,0 +1,69 @@
+// brocluster-collector: parses options, loads the configuration, detaches, runs.
+
+#include <signal.h>
+
+#include <iostream>
+#include <spdlog/spdlog.h>
+#include <zmq.hpp>
+
+#include "collector/collector.h"
+#include "daemon/daemon_cli.h"
+#include "daemon/daemon_util.h"
+
+namespace {
+
+bc::collector::Collector* g_collector = nullptr;  // for the signal handler only
+
+void on_signal(int) {
+  if (g_collector != nullptr) g_collector->request_stop();  // an atomic store
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"BroCluster collector: restarts crashed nodes, watches hosts, runs maintenance",
+               "brocluster-collector"};
+  bc::daemon::DaemonCli cli;
+  bc::daemon::add_daemon_options(app, cli);
+  CLI11_PARSE(app, argc, argv);
+  auto cluster = bc::daemon::load_configuration(cli);
+  if (!cluster) return 1;
+  const std::string spool = cluster->options.get("SpoolDir");
+
+  int ready_fd = -1;
+  if (!cli.foreground) {
+    auto detached = bc::daemon::detach();
+    if (!detached.is_ok()) {
+      std::cerr << "Error: " << detached.status().message() << '\n';
+      return 1;
+    }
+    ready_fd = *detached;
+  }
+  auto pid_file = bc::daemon::acquire_pid_file(spool + "/collector.pid");
+  if (!pid_file.is_ok()) {
+    bc::daemon::report_ready(ready_fd, pid_file.status().message());
+    std::cerr << "Error: " << pid_file.status().message() << '\n';
+    return 1;
+  }
+  bc::daemon::setup_logging(
+      "collector", spool + "/collector.log",
+      cluster->options.get_bool("Debug") ? cluster->options.get("DebugLog") : std::string(),
+      cli.foreground);
+  zmq::context_t ctx(1);
+  bc::SystemClock clock;
+  bc::collector::Collector collector(ctx, *cluster, clock);
+  if (bc::Status s = collector.start(); !s.is_ok()) {
+    spdlog::error("{}", s.message());
+    bc::daemon::report_ready(ready_fd, s.message());
+    return 1;
+  }
+  g_collector = &collector;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  bc::daemon::report_ready(ready_fd);
+  collector.run();
+  return 0;
+}

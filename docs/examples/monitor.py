@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""A BroCluster bus monitor in 60 lines, written from docs/PROTOCOL.md and
+docs/MESSAGES.md alone: it subscribes to the broker's XPUB socket, decodes every event,
+prints it as one JSON line, and reports gaps in each publisher's sequence numbers.
+
+Needs Debian's python3-zmq and python3-msgpack:
+
+    /usr/bin/python3 docs/examples/monitor.py tcp://127.0.0.1:7761 [--prefix node.] \
+        [--count N] [--seconds S] [--status tcp://127.0.0.1:7762]
+
+With --status it first asks that supervisor for a snapshot (the Clone pattern: subscribe,
+then snapshot, then events).
+"""
+import argparse
+import json
+import sys
+import time
+
+import msgpack
+import zmq
+
+
+def request(ctx, endpoint, cmd, args, timeout_ms=5000):
+    dealer = ctx.socket(zmq.DEALER)
+    dealer.setsockopt(zmq.LINGER, 0)
+    dealer.connect(endpoint)
+    dealer.send(msgpack.packb({"v": 1, "id": 1, "cmd": cmd, "args": args,
+                               "ts": int(time.time() * 1e6)}))
+    if not dealer.poll(timeout_ms):
+        raise SystemExit(f"error: {endpoint} did not answer within {timeout_ms} ms")
+    reply = msgpack.unpackb(dealer.recv(), raw=False)
+    dealer.close()
+    return reply
+
+
+def origin(event):
+    """Which daemon of a host published the event: each numbers its own (PROTOCOL.md)."""
+    if event["type"] == "heartbeat":
+        return event["role"]
+    if event["type"] == "alert":
+        return "collector"
+    if event["type"] == "log":
+        return event["component"]
+    return "supervisor"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("bus", help="the broker's XPUB endpoint")
+    parser.add_argument("--prefix", action="append", default=[])
+    parser.add_argument("--count", type=int, default=0, help="exit after N events")
+    parser.add_argument("--seconds", type=float, default=0, help="exit after S seconds")
+    parser.add_argument("--status", help="a supervisor endpoint to snapshot first")
+    opts = parser.parse_args()
+
+    ctx = zmq.Context()
+    sub = ctx.socket(zmq.SUB)
+    sub.setsockopt(zmq.LINGER, 0)
+    sub.connect(opts.bus)
+    for prefix in opts.prefix or [""]:
+        sub.setsockopt(zmq.SUBSCRIBE, prefix.encode())
+    if opts.status:
+        snapshot = request(ctx, opts.status, "status", {})
+        print(json.dumps({"snapshot": snapshot.get("result")}), flush=True)
+
+    last_seq = {}
+    seen = 0
+    deadline = time.monotonic() + opts.seconds if opts.seconds else None
+    while not opts.count or seen < opts.count:
+        wait = 250 if deadline is None else max(0, int((deadline - time.monotonic()) * 1000))
+        if deadline is not None and wait == 0:
+            break
+        if not sub.poll(min(wait, 250)):
+            continue
+        topic, body = sub.recv_multipart()
+        event = msgpack.unpackb(body, raw=False)
+        publisher = (event["host"], origin(event))
+        previous = last_seq.get(publisher)
+        if previous is not None and event["seq"] != previous + 1 and event["seq"] != 1:
+            print(json.dumps({"gap": {"host": publisher[0], "after": previous,
+                                      "got": event["seq"]}}), flush=True)
+        last_seq[publisher] = event["seq"]
+        print(json.dumps({"topic": topic.decode(), **event}), flush=True)
+        seen += 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

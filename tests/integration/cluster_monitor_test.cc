@@ -1,0 +1,88 @@
+// docs/examples/monitor.py, the example subscriber written from docs/PROTOCOL.md alone,
+// against a live cluster: it prints the node_state events of a start, and with --status
+// a supervisor's snapshot first (the Clone pattern).
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "tests/support/cluster_harness.h"
+
+namespace bc::test {
+namespace {
+
+constexpr const char* kPython = "/usr/bin/python3";  // Debian's: python3-zmq, python3-msgpack
+constexpr Millis kWait{15000};
+
+class ClusterMonitor : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RunOptions run;
+    run.timeout = Millis(20000);
+    const auto r = run_process({kPython, "-c", "import zmq, msgpack"}, run);
+    if (r.exit_code != 0) GTEST_SKIP() << "python3-zmq/python3-msgpack missing (scripts/deps.sh)";
+  }
+  void TearDown() override {
+    if (HasFailure()) {
+      if (monitor_) std::cerr << monitor_->stdout_text() << monitor_->stderr_text();
+      std::cerr << cluster_.logs();
+    }
+  }
+  std::vector<std::string> monitor_argv(const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {kPython, source_path("docs/examples/monitor.py"),
+                                     cluster_.broker_sub_endpoint()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return argv;
+  }
+  SimCluster cluster_;
+  std::unique_ptr<BackgroundProcess> monitor_;
+};
+
+TEST_F(ClusterMonitor, PrintsTheStartAndASnapshot) {
+  SimHost& h1 = cluster_.add_host();
+  cluster_.add_node(h1, "manager", "manager");
+  cluster_.add_node(h1, "proxy-1", "proxy");
+  cluster_.add_node(h1, "worker-1", "worker");
+  ASSERT_TRUE(cluster_.start().is_ok());
+
+  monitor_ = std::make_unique<BackgroundProcess>(
+      monitor_argv({"--prefix", "node.", "--prefix", "hb.", "--seconds", "60"}));
+  // Subscribed once a heartbeat comes through.
+  ASSERT_TRUE(next_json(*monitor_, is_heartbeat(h1.name(), "supervisor"), kWait));
+  auto r = cluster_.shell({"start"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(await_states(*monitor_, {"manager", "proxy-1", "worker-1"}, "running", kWait),
+              ::testing::IsEmpty());
+  const auto running = Json::parse(monitor_->lines().back());
+  ASSERT_TRUE(running);
+  EXPECT_EQ((*running)["topic"].str().rfind("node." + h1.name() + ".", 0), 0u);
+  EXPECT_EQ((*running)["host"].str(), h1.name());
+  EXPECT_GT((*running)["pid"].integer(), 0);
+  // No sequence gap in an uninterrupted stream.
+  for (const auto& line : monitor_->lines())
+    EXPECT_EQ(line.find("\"gap\""), std::string::npos) << line;
+
+  // --status: the snapshot first, then events (one heartbeat here).
+  RunOptions run;
+  run.timeout = Millis(20000);
+  const auto snap = run_process(
+      monitor_argv({"--status", cluster_.supervisor_endpoint(h1), "--prefix", "hb.", "--count", "1"}),
+      run);
+  ASSERT_EQ(snap.exit_code, 0) << snap.out << snap.err;
+  const auto lines = split_lines(snap.out);
+  ASSERT_EQ(lines.size(), 2u) << snap.out;
+  const auto snapshot = Json::parse(lines[0]);
+  ASSERT_TRUE(snapshot) << lines[0];
+  const Json& nodes = (*snapshot)["snapshot"]["nodes"];
+  ASSERT_EQ(nodes.size(), 3u) << lines[0];
+  for (const Json& n : nodes.array()) {
+    EXPECT_EQ(n["state"].str(), "running") << n["name"].str();
+    EXPECT_EQ(n["pid"].integer(), cluster_.node_pids(n["name"].str()).at(0));
+  }
+  EXPECT_EQ((*Json::parse(lines[1]))["type"].str(), "heartbeat");
+}
+
+}  // namespace
+}  // namespace bc::test

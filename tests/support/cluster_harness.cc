@@ -1,0 +1,766 @@
+#include "tests/support/cluster_harness.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+namespace bc::test {
+namespace {
+
+namespace fs = std::filesystem;
+using SteadyClock = std::chrono::steady_clock;
+
+}  // namespace
+
+// ---------------------------------------------------------------- Json
+
+class JsonParser {
+ public:
+  explicit JsonParser(std::string_view text) : s_(text) {}
+
+  std::optional<Json> document() {
+    Json j;
+    if (!value(j)) return std::nullopt;
+    skip_ws();
+    if (i_ != s_.size()) return std::nullopt;
+    return j;
+  }
+
+ private:
+  void skip_ws() {
+    while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_])))
+      ++i_;
+  }
+  bool eat(char c) {
+    skip_ws();
+    if (i_ < s_.size() && s_[i_] == c) {
+      ++i_;
+      return true;
+    }
+    return false;
+  }
+  bool literal(std::string_view word) {
+    if (s_.substr(i_, word.size()) != word) return false;
+    i_ += word.size();
+    return true;
+  }
+
+  bool value(Json& out) {
+    if (++depth_ > 64) return false;
+    skip_ws();
+    if (i_ >= s_.size()) return false;
+    bool ok = false;
+    const char c = s_[i_];
+    if (c == '{') {
+      ok = object(out);
+    } else if (c == '[') {
+      ok = array(out);
+    } else if (c == '"') {
+      std::string str;
+      ok = string(str);
+      out.v_ = std::move(str);
+    } else if (literal("true")) {
+      out.v_ = true, ok = true;
+    } else if (literal("false")) {
+      out.v_ = false, ok = true;
+    } else if (literal("null")) {
+      out.v_ = std::monostate{}, ok = true;
+    } else {
+      ok = number(out);
+    }
+    --depth_;
+    return ok;
+  }
+
+  bool object(Json& out) {
+    ++i_;
+    Json::Object obj;
+    if (!eat('}')) {
+      do {
+        std::string key;
+        skip_ws();
+        if (!string(key) || !eat(':')) return false;
+        if (!value(obj[key])) return false;
+      } while (eat(','));
+      if (!eat('}')) return false;
+    }
+    out.v_ = std::move(obj);
+    return true;
+  }
+
+  bool array(Json& out) {
+    ++i_;
+    Json::Array arr;
+    if (!eat(']')) {
+      do {
+        arr.emplace_back();
+        if (!value(arr.back())) return false;
+      } while (eat(','));
+      if (!eat(']')) return false;
+    }
+    out.v_ = std::move(arr);
+    return true;
+  }
+
+  bool string(std::string& out) {
+    if (i_ >= s_.size() || s_[i_] != '"') return false;
+    ++i_;
+    while (i_ < s_.size() && s_[i_] != '"') {
+      char c = s_[i_++];
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      if (i_ >= s_.size()) return false;
+      c = s_[i_++];
+      switch (c) {
+        case 'n': out += '\n'; break;
+        case 't': out += '\t'; break;
+        case 'r': out += '\r'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'u': {
+          if (i_ + 4 > s_.size()) return false;
+          const unsigned code = std::stoul(std::string(s_.substr(i_, 4)), nullptr, 16);
+          i_ += 4;
+          if (code < 0x80) {
+            out += static_cast<char>(code);
+          } else if (code < 0x800) {
+            out += static_cast<char>(0xC0 | (code >> 6));
+            out += static_cast<char>(0x80 | (code & 0x3F));
+          } else {
+            out += static_cast<char>(0xE0 | (code >> 12));
+            out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (code & 0x3F));
+          }
+          break;
+        }
+        default: out += c;
+      }
+    }
+    if (i_ >= s_.size()) return false;
+    ++i_;
+    return true;
+  }
+
+  bool number(Json& out) {
+    const std::string rest(s_.substr(i_, std::min<std::size_t>(64, s_.size() - i_)));
+    char* end = nullptr;
+    const double d = std::strtod(rest.c_str(), &end);
+    if (end == rest.c_str()) return false;
+    i_ += static_cast<std::size_t>(end - rest.c_str());
+    out.v_ = d;
+    return true;
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+  int depth_ = 0;
+};
+
+std::optional<Json> Json::parse(std::string_view text) {
+  return JsonParser(text).document();
+}
+
+const Json& Json::operator[](const std::string& key) const {
+  static const Json kNull;
+  const auto* obj = std::get_if<Object>(&v_);
+  if (obj == nullptr) return kNull;
+  auto it = obj->find(key);
+  return it == obj->end() ? kNull : it->second;
+}
+
+const Json& Json::operator[](std::size_t index) const {
+  static const Json kNull;
+  const auto* arr = std::get_if<Array>(&v_);
+  return arr == nullptr || index >= arr->size() ? kNull : (*arr)[index];
+}
+
+std::size_t Json::size() const {
+  if (const auto* arr = std::get_if<Array>(&v_)) return arr->size();
+  if (const auto* obj = std::get_if<Object>(&v_)) return obj->size();
+  return 0;
+}
+
+const Json::Array& Json::array() const {
+  static const Array kEmpty;
+  const auto* arr = std::get_if<Array>(&v_);
+  return arr != nullptr ? *arr : kEmpty;
+}
+
+std::string Json::str() const {
+  const auto* s = std::get_if<std::string>(&v_);
+  return s != nullptr ? *s : std::string();
+}
+
+double Json::num() const {
+  const auto* d = std::get_if<double>(&v_);
+  return d != nullptr ? *d : 0;
+}
+
+bool Json::boolean() const {
+  const auto* b = std::get_if<bool>(&v_);
+  return b != nullptr && *b;
+}
+
+// ---------------------------------------------------------------- BackgroundProcess
+
+BackgroundProcess::BackgroundProcess(
+    const std::vector<std::string>& argv,
+    const std::vector<std::pair<std::string, std::string>>& env) {
+  int out[2], err[2];
+  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return;
+  pid_ = fork();
+  if (pid_ == 0) {
+    setpgid(0, 0);
+    const int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    signal(SIGPIPE, SIG_DFL);  // as from a shell
+    for (const auto& [k, v] : env)
+      setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv)
+      args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  setpgid(pid_, pid_);  // also here: no race with a kill(-pid) right after the fork
+  close(out[1]);
+  close(err[1]);
+  out_fd_ = out[0];
+  err_fd_ = err[0];
+  signal(SIGPIPE, SIG_IGN);  // our reads never write, but close_stdout() tests do
+}
+
+BackgroundProcess::~BackgroundProcess() {
+  if (pid_ > 0 && !exited_) {
+    kill(-pid_, SIGKILL);
+    kill(pid_, SIGKILL);
+    reap(true);
+  }
+  if (out_fd_ >= 0) close(out_fd_);
+  if (err_fd_ >= 0) close(err_fd_);
+}
+
+void BackgroundProcess::pump(Millis wait) {
+  pollfd fds[2] = {{out_fd_, POLLIN, 0}, {err_fd_, POLLIN, 0}};
+  if (out_fd_ < 0 && err_fd_ < 0) return;
+  if (poll(fds, 2, static_cast<int>(std::max<long>(wait.count(), 0))) <= 0) return;
+  char buf[65536];
+  for (int i = 0; i < 2; ++i) {
+    if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+    const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+    int& fd = i == 0 ? out_fd_ : err_fd_;
+    if (n <= 0) {
+      close(fd);
+      fd = -1;
+      continue;
+    }
+    if (i == 1) {
+      err_.append(buf, static_cast<std::size_t>(n));
+      continue;
+    }
+    partial_.append(buf, static_cast<std::size_t>(n));
+    std::size_t nl;
+    while ((nl = partial_.find('\n')) != std::string::npos) {
+      lines_.push_back(partial_.substr(0, nl));
+      partial_.erase(0, nl + 1);
+    }
+  }
+}
+
+std::optional<std::string> BackgroundProcess::next_line(
+    const std::function<bool(const std::string&)>& pred, Millis timeout) {
+  const auto deadline = SteadyClock::now() + timeout;
+  for (;;) {
+    while (cursor_ < lines_.size()) {
+      const std::string& line = lines_[cursor_++];
+      if (pred(line)) return line;
+    }
+    const auto left = std::chrono::duration_cast<Millis>(deadline - SteadyClock::now());
+    if (left.count() <= 0 || out_fd_ < 0) return std::nullopt;
+    pump(left);
+  }
+}
+
+void BackgroundProcess::close_stdout() {
+  if (out_fd_ >= 0) close(out_fd_);
+  out_fd_ = -1;
+}
+
+bool BackgroundProcess::reap(bool block) {
+  if (exited_ || pid_ <= 0) return exited_;
+  int status = 0;
+  pid_t r;
+  while ((r = waitpid(pid_, &status, block ? 0 : WNOHANG)) < 0 && errno == EINTR) {
+  }
+  if (r != pid_) return false;
+  exited_ = true;
+  if (WIFEXITED(status)) exit_code_ = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) signal_ = WTERMSIG(status);
+  return true;
+}
+
+int BackgroundProcess::wait_exit(Millis timeout) {
+  const auto deadline = SteadyClock::now() + timeout;
+  while (!reap(false)) {
+    const auto left = std::chrono::duration_cast<Millis>(deadline - SteadyClock::now());
+    if (left.count() <= 0) return -1;
+    if (out_fd_ >= 0 || err_fd_ >= 0) {
+      pump(std::min(left, Millis(20)));
+    } else {
+      std::this_thread::sleep_for(std::min(left, Millis(5)));  // polling a pid for its exit
+    }
+  }
+  while (out_fd_ >= 0 || err_fd_ >= 0) {
+    // Output left in the pipes (a detached grandchild may hold them: bounded).
+    if (SteadyClock::now() >= deadline) break;
+    pump(Millis(20));
+  }
+  return exit_code_;
+}
+
+void BackgroundProcess::send_signal(int sig) {
+  if (pid_ > 0 && !exited_) kill(pid_, sig);
+}
+
+std::string BackgroundProcess::stderr_text() {
+  pump(Millis(0));
+  return err_;
+}
+
+std::string BackgroundProcess::stdout_text() const {
+  std::string s;
+  for (const auto& l : lines_)
+    s += l + "\n";
+  return s + partial_;
+}
+
+// ---------------------------------------------------------------- /proc
+
+bool poll_until(const std::function<bool()>& pred, Millis timeout, Millis interval) {
+  const auto deadline = SteadyClock::now() + timeout;
+  for (;;) {
+    if (pred()) return true;
+    if (SteadyClock::now() >= deadline) return false;
+    std::this_thread::sleep_for(interval);  // the polling interval of a state with no event
+  }
+}
+
+std::string file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+namespace {
+
+std::vector<std::string> nul_split(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\0', start);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<pid_t> all_pids() {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const pid_t pid = static_cast<pid_t>(std::stol(name));
+    if (pid != getpid()) out.push_back(pid);
+  }
+  return out;
+}
+
+bool path_under(const std::string& path, const std::string& dir) {
+  return path == dir || path.starts_with(dir + "/");
+}
+
+bool belongs_to(pid_t pid, const std::vector<std::string>& dirs) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  const auto env = nul_split(file_text(proc + "/environ"));
+  const auto cmdline = nul_split(file_text(proc + "/cmdline"));
+  std::error_code ec;
+  const std::string cwd = fs::read_symlink(proc + "/cwd", ec).string();
+  for (const auto& dir : dirs) {
+    for (const auto& kv : env) {
+      for (const char* key : {"CLUSTER_SPOOL=", "CLUSTER_BASE=", "HOME="}) {
+        if (kv.starts_with(key) && path_under(kv.substr(std::strlen(key)), dir)) return true;
+      }
+    }
+    for (const auto& arg : cmdline) {
+      if (arg.find(dir) != std::string::npos) return true;
+    }
+    if (!ec && path_under(cwd, dir)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool pid_alive(pid_t pid) {
+  if (pid <= 0) return false;
+  const std::string stat = file_text("/proc/" + std::to_string(pid) + "/stat");
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos || close + 2 >= stat.size()) return false;
+  return stat[close + 2] != 'Z' && stat[close + 2] != 'X';
+}
+
+std::vector<pid_t> pids_with_env(const std::string& entry) {
+  std::vector<pid_t> out;
+  for (pid_t pid : all_pids()) {
+    const auto env = nul_split(file_text("/proc/" + std::to_string(pid) + "/environ"));
+    if (std::find(env.begin(), env.end(), entry) != env.end() && pid_alive(pid)) out.push_back(pid);
+  }
+  return out;
+}
+
+std::vector<pid_t> pids_under(const std::vector<std::string>& dirs) {
+  std::vector<pid_t> out;
+  for (pid_t pid : all_pids()) {
+    if (pid_alive(pid) && belongs_to(pid, dirs)) out.push_back(pid);
+  }
+  return out;
+}
+
+bool pid_belongs_to(pid_t pid, const std::vector<std::string>& dirs) {
+  return pid_alive(pid) && belongs_to(pid, dirs);
+}
+
+void kill_all_under(const std::vector<std::string>& dirs) {
+  for (int round = 0; round < 100; ++round) {
+    const auto pids = pids_under(dirs);
+    if (pids.empty()) return;
+    for (pid_t pid : pids)
+      kill(pid, SIGKILL);
+    // SIGKILL is asynchronous; a supervisor may also spawn in between. Look again.
+    poll_until([&] { return std::none_of(pids.begin(), pids.end(), pid_alive); }, Millis(1000),
+               Millis(5));
+  }
+}
+
+pid_t read_pid_file(const std::string& path) {
+  const std::string text = file_text(path);
+  return text.empty() ? 0 : static_cast<pid_t>(std::atol(text.c_str()));
+}
+
+// ---------------------------------------------------------------- ports
+
+namespace {
+
+constexpr int kPortFirst = 21000;
+constexpr int kPortEnd = 27000;  // exclusive; 27759-27770 is above it
+std::atomic<int> g_port_counter{0};
+
+bool port_free(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_ANY);  // in use on any loopback address = in use
+  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+}  // namespace
+
+int choose_port_block(int count) {
+  const int blocks = (kPortEnd - kPortFirst) / count;
+  for (int attempt = 0; attempt < blocks; ++attempt) {
+    const int n = g_port_counter.fetch_add(1);
+    // Spread by pid (ctest runs each test in its own process) and step by a prime.
+    const long block = (static_cast<long>(getpid()) * 31 + n * 97) % blocks;
+    const int first = kPortFirst + static_cast<int>(block) * count;
+    bool ok = true;
+    for (int p = first; p < first + count && ok; ++p)
+      ok = port_free(p);
+    if (ok) return first;
+  }
+  return kPortFirst;
+}
+
+// ---------------------------------------------------------------- SimCluster
+
+SimCluster::SimCluster(SimOptions options)
+    : options_(std::move(options)), port_base_(choose_port_block(4)) {}
+
+SimCluster::~SimCluster() {
+  kill_everything();
+}
+
+SimHost& SimCluster::add_host() {
+  hosts_.push_back(std::make_unique<SimHost>("127.0.0." + std::to_string(2 + hosts_.size())));
+  return *hosts_.back();
+}
+
+void SimCluster::add_node(const SimHost& host, const std::string& name, const std::string& type,
+                          const std::vector<std::string>& lines) {
+  node_cfg_ += "[" + name + "]\ntype=" + type + "\nhost=" + host.name() + "\n";
+  int procs = 0;
+  for (const auto& line : lines) {
+    node_cfg_ += line + "\n";
+    if (line.starts_with("lb_procs=")) procs = std::atoi(line.c_str() + 9);
+  }
+  std::size_t index = 0;
+  while (&*hosts_[index] != &host)
+    ++index;
+  std::vector<std::string> names;
+  for (int i = 1; i <= procs; ++i)
+    names.push_back(name + "-" + std::to_string(i));
+  if (procs == 0) names.push_back(name);
+  for (const auto& n : names) {
+    node_names_.push_back(n);
+    node_host_[n] = index;
+  }
+}
+
+void SimCluster::write_config() const {
+  std::ostringstream cfg;
+  cfg << "NodeProgram = " << build_path("tests/fake_node/brocluster-fake-node") << '\n'
+      << "BrokerHost = " << hosts_.front()->name() << '\n'
+      << "BrokerPubPort = " << port_base_ << '\n'
+      << "BrokerSubPort = " << port_base_ + 1 << '\n'
+      << "SupervisorPort = " << port_base_ + 2 << '\n'
+      << "CollectorPort = " << port_base_ + 3 << '\n'
+      << "CommTimeout = " << options_.comm_timeout << '\n'
+      << "HeartbeatInterval = " << options_.heartbeat << '\n'
+      << "ReadyGraceTime = " << options_.ready_grace << '\n'
+      << "StopTimeout = " << options_.stop_timeout << '\n'
+      << "StartTimeout = " << options_.start_timeout << '\n'
+      << "StatsInterval = " << options_.stats << '\n';
+  for (const auto& line : options_.extra)
+    cfg << line << '\n';
+  for (const auto& host : hosts_) {
+    host->base_.write("etc/cluster.cfg", cfg.str());
+    host->base_.write("etc/node.cfg", node_cfg_);
+  }
+}
+
+std::vector<std::string> SimCluster::bases() const {
+  std::vector<std::string> out;
+  for (const auto& host : hosts_)
+    out.push_back(host->base());
+  return out;
+}
+
+Status SimCluster::start() {
+  if (hosts_.empty()) return Status::invalid_argument("a cluster needs a host");
+  Status last;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    if (attempt > 0) {
+      kill_everything();  // a port was taken by a parallel test: try another block
+      port_base_ = choose_port_block(4);
+    }
+    write_config();
+    last = start_broker();
+    for (auto& host : hosts_) {
+      if (!last.is_ok()) break;
+      last = start_supervisor(*host);
+    }
+    if (last.is_ok() || last.message().find("in use") == std::string::npos) return last;
+  }
+  return last;
+}
+
+Status SimCluster::start_broker() {
+  const SimHost& host = *hosts_.front();
+  RunOptions run;
+  run.timeout = Millis(20000);
+  const auto r = run_process({build_path("broker/brocluster-broker"), "--base", host.base()}, run);
+  if (r.exit_code != 0) return Status::io_error("broker did not start: " + r.err + r.out);
+  broker_pid_ = read_pid_file(host.spool() + "/broker.pid");
+  return broker_pid_ > 0 ? Status::ok() : Status::io_error("no pid in broker.pid");
+}
+
+Status SimCluster::start_supervisor(SimHost& host) {
+  RunOptions run;
+  run.timeout = Millis(20000);
+  const auto r = run_process({build_path("supervisor/brocluster-supervisor"), "--base",
+                              host.base(), "--host", host.name()},
+                             run);
+  if (r.exit_code != 0) {
+    return Status::io_error("supervisor of " + host.name() + " did not start: " + r.err + r.out);
+  }
+  host.supervisor_pid_ = read_pid_file(host.spool() + "/supervisor.pid");
+  return host.supervisor_pid_ > 0 ? Status::ok() : Status::io_error("no pid in supervisor.pid");
+}
+
+namespace {
+
+Status kill_and_wait(pid_t& pid, int sig, const std::string& what) {
+  if (pid <= 0 || kill(pid, sig) != 0) return Status::not_found("no " + what + " to signal");
+  const pid_t p = pid;
+  if (!poll_until([p] { return !pid_alive(p); }, Millis(10000), Millis(5))) {
+    return Status::timeout(what + " " + std::to_string(p) + " is still alive");
+  }
+  pid = 0;
+  return Status::ok();
+}
+
+}  // namespace
+
+Status SimCluster::kill_broker(int sig) {
+  return kill_and_wait(broker_pid_, sig, "broker");
+}
+
+Status SimCluster::kill_supervisor(SimHost& host, int sig) {
+  return kill_and_wait(host.supervisor_pid_, sig, "supervisor of " + host.name());
+}
+
+std::vector<std::string> SimCluster::shell_argv(const std::vector<std::string>& args) const {
+  std::vector<std::string> argv = {build_path("shell/brocluster"), "--base",
+                                   hosts_.front()->base()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+ProcessResult SimCluster::shell(const std::vector<std::string>& args, Millis timeout) const {
+  RunOptions run;
+  run.timeout = timeout;
+  return run_process(shell_argv(args), run);
+}
+
+std::unique_ptr<BackgroundProcess> SimCluster::shell_background(
+    const std::vector<std::string>& args) const {
+  return std::make_unique<BackgroundProcess>(shell_argv(args));
+}
+
+const SimHost& SimCluster::host_of(const std::string& node) const {
+  return *hosts_.at(node_host_.at(node));
+}
+
+std::vector<pid_t> SimCluster::node_pids(const std::string& node) const {
+  return pids_with_env("CLUSTER_SPOOL=" + host_of(node).node_dir(node));
+}
+
+std::string SimCluster::broker_sub_endpoint() const {
+  return "tcp://" + hosts_.front()->name() + ":" + std::to_string(port_base_ + 1);
+}
+
+std::string SimCluster::supervisor_endpoint(const SimHost& host) const {
+  return "tcp://" + host.name() + ":" + std::to_string(port_base_ + 2);
+}
+
+std::string SimCluster::logs() const {
+  std::string out;
+  for (const auto& host : hosts_) {
+    for (const char* log : {"supervisor.log", "broker.log"}) {
+      const std::string text = file_text(host->spool() + "/" + log);
+      if (!text.empty()) out += "==== " + host->name() + " " + log + "\n" + text;
+    }
+  }
+  return out;
+}
+
+void SimCluster::kill_everything() {
+  // Daemons first, so that no supervisor starts a node while we sweep; by pid, but only
+  // while the pid is still one of ours (a pid file outlives its process).
+  const auto dirs = bases();
+  for (pid_t* pid : {&broker_pid_}) {
+    if (*pid > 0 && pid_alive(*pid) && belongs_to(*pid, dirs)) kill(*pid, SIGKILL);
+    *pid = 0;
+  }
+  for (const auto& host : hosts_) {
+    const pid_t pid = host->supervisor_pid_;
+    if (pid > 0 && pid_alive(pid) && belongs_to(pid, dirs)) kill(pid, SIGKILL);
+    host->supervisor_pid_ = 0;
+  }
+  kill_all_under(dirs);
+}
+
+std::optional<Json> next_json(BackgroundProcess& process,
+                              const std::function<bool(const Json&)>& pred, Millis timeout) {
+  std::optional<Json> found;
+  const auto line = process.next_line(
+      [&](const std::string& text) {
+        auto json = Json::parse(text);
+        if (!json || !json->is_object() || !pred(*json)) return false;
+        found = std::move(json);
+        return true;
+      },
+      timeout);
+  return line ? found : std::nullopt;
+}
+
+std::function<bool(const Json&)> is_heartbeat(const std::string& host, const std::string& role) {
+  return [=](const Json& j) {
+    return j["type"].str() == "heartbeat" && j["host"].str() == host && j["role"].str() == role;
+  };
+}
+
+std::function<bool(const Json&)> is_node_state(const std::string& node, const std::string& state) {
+  return [=](const Json& j) {
+    return j["type"].str() == "node_state" && j["node"].str() == node && j["state"].str() == state;
+  };
+}
+
+std::function<bool(const Json&)> is_crash(const std::string& node) {
+  return [=](const Json& j) { return j["type"].str() == "crash" && j["node"].str() == node; };
+}
+
+std::vector<std::string> await_states(BackgroundProcess& process,
+                                      const std::vector<std::string>& nodes,
+                                      const std::string& state, Millis timeout) {
+  std::vector<std::string> missing = nodes;
+  const auto deadline = SteadyClock::now() + timeout;
+  while (!missing.empty()) {
+    const auto left = std::chrono::duration_cast<Millis>(deadline - SteadyClock::now());
+    if (left.count() <= 0) break;
+    auto event = next_json(
+        process,
+        [&](const Json& j) {
+          return j["type"].str() == "node_state" && j["state"].str() == state &&
+                 std::find(missing.begin(), missing.end(), j["node"].str()) != missing.end();
+        },
+        left);
+    if (!event) break;
+    std::erase(missing, (*event)["node"].str());
+  }
+  return missing;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line))
+    out.push_back(line);
+  return out;
+}
+
+long line_index(const std::string& text, const std::string& needle) {
+  const auto lines = split_lines(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].find(needle) != std::string::npos) return static_cast<long>(i);
+  }
+  return -1;
+}
+
+}  // namespace bc::test
