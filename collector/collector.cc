@@ -219,6 +219,9 @@ msg::Reply Collector::answer_query(const msg::Request& r) {
     cron_enabled_ = r.cmd == "cron_enable";
     save_state();
     spdlog::info("cron {}", cron_enabled_ ? "enabled" : "disabled");
+    if (cron_enabled_) {  // catch up with what happened while disabled
+      for (const auto& [host, endpoint] : options_.supervisors) reconcile(host, "cron enabled");
+    }
   }
   if (r.cmd == "cron_enable" || r.cmd == "cron_disable" || r.cmd == "cron_status") {
     return msg::make_ok(r.id, msg::Value::empty_map().set("enabled", cron_enabled_));

@@ -46,6 +46,11 @@ void Collector::on_node_state(const msg::NodeStateChange& e) {
 }
 
 void Collector::handle_crash(NodeView& node, const std::string& why) {
+  if (!cron_enabled_) {
+    // `cron disable` stops all automatic care, restarts included, as zeekctl's does.
+    spdlog::info("cron is disabled; not restarting {} ({})", node.spec.name, why);
+    return;
+  }
   NodeCare& care = care_[node.spec.name];
   if (care.in_flight) {
     care.crashed_in_flight = true;  // counted when our start's answer arrives

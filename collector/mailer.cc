@@ -414,8 +414,8 @@ void Mailer::load_queue() {
     if (it->symlink_status(sec).type() != fs::file_type::regular) continue;
     if (name.size() > 5 && name[0] != '.' && name.ends_with(".mail")) {
       queue_[name] = Entry{read_subject(it->path().string()), 0, clock_.now(), false};
-    } else if (name[0] == '.' && name.ends_with(".tmp")) {
-      ::unlink(it->path().c_str());  // a send() interrupted by a crash: never queued
+    } else if ((name[0] == '.' && name.ends_with(".tmp")) || name.starts_with(".stderr-")) {
+      ::unlink(it->path().c_str());  // left by a crash in send() or start(): never queued
     }
   }
   if (ec) spdlog::warn("mail queue '{}' cannot be read: {}", settings_.queue_dir, ec.message());
@@ -533,10 +533,11 @@ void Mailer::finish(Child& c, int wait_status) {
   entry.in_flight = false;
   if (!c.killed && wait_status != -1 && WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0) {
     if (::unlink(path_of(c.file).c_str()) != 0 && errno != ENOENT) {
+      const int err = errno;
       spdlog::warn(
           "mail '{}' sent, but its queue file {} cannot be removed ({}); it will be "
           "sent again after a restart",
-          entry.subject, path_of(c.file), errno_text(errno));
+          entry.subject, path_of(c.file), errno_text(err));
     }
     spdlog::info("mail '{}' sent", entry.subject);
     ++sent_;

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  signal(SIGXFSZ, SIG_IGN);  // a file size limit is an error to report, not a reason to die
   bc::daemon::report_ready(ready_fd);
   collector.run();
   return 0;

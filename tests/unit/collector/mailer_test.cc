@@ -435,6 +435,7 @@ TEST_F(MailerTest, ShutdownKillsARunningSendmailAndKeepsTheMail) {
 
 TEST_F(MailerTest, TemporariesOfACrashedSendAreRemovedAtStart) {
   write_file(queue_ + "/.0001-1-1.mail.tmp", "From: half a mess");
+  write_file(queue_ + "/.stderr-AbC123", "sendmail: something");
   write_file(queue_ + "/README", "not mail");
   Mailer m(settings(good()), clock_);
   EXPECT_EQ(m.queued(), 0u);
