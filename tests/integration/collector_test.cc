@@ -1,0 +1,280 @@
+// brocluster-collector with real supervisors, broker and fake nodes: automatic restarts
+// (backoff, storm guard, exactly once across a collector restart), host liveness, the
+// disk-space mail, `cron disable`, and log rotation and expiry.
+
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "messages/alert.h"
+#include "tests/integration/supervisor_fixture.h"
+
+namespace bc::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+// The collector of a test cluster, started on the first host like the broker, plus a
+// fake sendmail that appends every mail to a file.
+class CollectorTest : public SupervisorTest {
+ protected:
+  ClusterSettings settings(std::vector<std::string> extra = {}) {
+    mail_dir_ = std::make_unique<TempDir>();
+    const std::string script = mail_dir_->path() + "/sendmail";
+    mail_dir_->write("sendmail", "#!/bin/sh\n{ cat; echo '.'; } >> " + mails_path() + "\n");
+    fs::permissions(script, fs::perms::owner_all);
+    ClusterSettings s;
+    s.extra_options = {"SendMailCommand = " + script + " -t", "HostTimeout = 1",
+                       "RestartBackoffJitter = 0", "CronInterval = 3600", "StatsLogInterval = 0.5"};
+    s.extra_options.insert(s.extra_options.end(), extra.begin(), extra.end());
+    return s;
+  }
+  std::string mails_path() const { return mail_dir_->path() + "/mails.txt"; }
+  std::string mails() const { return read_text(mails_path()); }
+
+  std::string collector_endpoint() {
+    const std::string cfg = read_text(host().base() + "/etc/cluster.cfg");
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(cfg, m, std::regex(R"(CollectorPort = (\d+))")));
+    return "tcp://" + host().name() + ":" + m[1].str();
+  }
+
+  void start_collector() {
+    RunOptions o;
+    o.timeout = std::chrono::seconds(20);
+    const ProcessResult r =
+        run_process({build_path("collector/brocluster-collector"), "--base", host().base()}, o);
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    collector_pid_ = std::stoi(read_text(host().spool() + "/collector.pid"));
+    // Its heartbeat on the bus: subscribed and serving.
+    ASSERT_TRUE(tap().wait_for(
+        [&](const BusEvent& e) {
+          return e.heartbeat && e.heartbeat->role == "collector" &&
+                 e.heartbeat->pid == collector_pid_;
+        },
+        kWait));
+  }
+
+  void kill_collector() {
+    ASSERT_EQ(kill(collector_pid_, SIGKILL), 0);
+    ASSERT_TRUE(wait_until([&] { return !process_alive(collector_pid_); }, kWait));
+  }
+
+  msg::Reply query(const std::string& cmd) {
+    Client c(ctx_, collector_endpoint());
+    return c.call(cmd);
+  }
+
+  // The alerts of `kind` received since the tap started (or the last skip).
+  std::vector<msg::Alert> alerts(std::string_view kind) {
+    std::vector<msg::Alert> out;
+    for (const auto& e : tap().all([](const BusEvent& e) { return e.type == "alert"; })) {
+      auto a = msg::decode<msg::Alert>(e.body);
+      if (a.is_ok() && a->kind == kind) out.push_back(*a);
+    }
+    return out;
+  }
+  std::optional<BusEvent> wait_alert(std::string_view kind, Millis timeout = kWait) {
+    return tap().wait_for(
+        [kind](const BusEvent& e) {
+          if (e.type != "alert") return false;
+          auto a = msg::decode<msg::Alert>(e.body);
+          return a.is_ok() && a->kind == kind;
+        },
+        timeout);
+  }
+
+  std::int64_t running_pid(const std::string& node) { return pid_of(client().status_of(node)); }
+
+  std::unique_ptr<TempDir> mail_dir_;
+  zmq::context_t ctx_;
+  pid_t collector_pid_ = 0;
+};
+
+TEST_F(CollectorTest, CrashedNodeIsRestartedAtOnceAndMailed) {
+  ASSERT_NO_FATAL_FAILURE(start(1, settings()));
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  ASSERT_TRUE(client().call("start").ok);
+  const std::int64_t old_pid = running_pid("worker-1");
+  ASSERT_GT(old_pid, 0);
+  tap().skip();
+  ASSERT_EQ(kill(static_cast<pid_t>(old_pid), SIGKILL), 0);
+  ASSERT_TRUE(tap().next(node_state(h(), "worker-1", "crashed"), kWait)) << tap().history();
+  const auto back = tap().next(node_state(h(), "worker-1", "running"), kWait);
+  ASSERT_TRUE(back) << tap().history();
+  EXPECT_NE(back->state->pid, old_pid);
+  EXPECT_EQ(running_pid("worker-1"), back->state->pid);
+  EXPECT_EQ(processes_with_env(host().spool_env("worker-1")).size(), 1u);
+  ASSERT_TRUE(wait_until(
+      [&] { return mails().find("crash report: worker-1") != std::string::npos; }, kWait))
+      << mails();
+  EXPECT_THAT(mails(), HasSubstr("Subject: [Bro] crash report: worker-1 on " + h()));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return read_text(host().spool() + "/stats.log").find("worker-1 action=restarted") !=
+               std::string::npos;
+      },
+      kWait));
+}
+
+TEST_F(CollectorTest, CrashLoopBacksOffThenFailsWithAStormAlert) {
+  ASSERT_NO_FATAL_FAILURE(start(1, settings({"RestartStormCount = 3", "RestartStormWindow = 60"}),
+                                {"env_vars=FAKE_CRASH_AFTER_MS=20"}));
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  tap().skip();
+  (void)client().call("start", nodes_arg({"worker-1"}));
+  const auto failed = tap().wait_for(node_state(h(), "worker-1", "failed"), Millis(20000));
+  ASSERT_TRUE(failed) << tap().history();
+  // Restart delays: the time from each crash to the next start grows (0, 100, 200 ms).
+  std::vector<double> gaps;
+  bool after_crash = false;
+  auto crashed_at = std::chrono::steady_clock::now();
+  for (const auto& e : tap().all(any_node_state(h(), "worker-1"))) {
+    if (e.state->state == "crashed") {
+      crashed_at = e.received;
+      after_crash = true;
+    }
+    if (e.state->state == "initializing" && after_crash) {
+      gaps.push_back(std::chrono::duration<double, std::milli>(e.received - crashed_at).count());
+      after_crash = false;
+    }
+  }
+  ASSERT_EQ(gaps.size(), 3u) << tap().history();
+  EXPECT_LT(gaps[0], 90);
+  EXPECT_GE(gaps[1], 90);
+  EXPECT_GE(gaps[2], 190);
+  EXPECT_GT(gaps[2], gaps[1]);
+  ASSERT_TRUE(wait_alert(msg::kAlertRestartStorm));
+  EXPECT_EQ(str_field(client().status_of("worker-1"), "state"), "failed");
+  EXPECT_EQ(str_field(client().status_of("manager"), "state"), "stopped");  // untouched
+  ASSERT_TRUE(wait_until(
+      [&] { return mails().find("restart storm: worker-1") != std::string::npos; }, kWait));
+  // `start` clears it.
+  host().set_fake_env("worker-1", {"FAKE_CRASH_AFTER_MS=-1"});
+  EXPECT_TRUE(client().call("start", nodes_arg({"worker-1"})).ok);
+}
+
+TEST_F(CollectorTest, CrashWhileTheCollectorIsDownIsRepairedExactlyOnceOnItsReturn) {
+  ASSERT_NO_FATAL_FAILURE(start(2, settings()));
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  ASSERT_TRUE(client().call("start").ok);
+  ASSERT_NO_FATAL_FAILURE(kill_collector());
+  const std::int64_t old_pid = running_pid("worker-2");
+  tap().skip();
+  ASSERT_EQ(kill(static_cast<pid_t>(old_pid), SIGKILL), 0);
+  ASSERT_TRUE(tap().next(node_state(h(), "worker-2", "crashed"), kWait));
+  EXPECT_EQ(str_field(client().status_of("worker-2"), "state"), "crashed");  // nobody repairs it
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  ASSERT_TRUE(tap().next(node_state(h(), "worker-2", "running"), kWait)) << tap().history();
+  // Give a second, wrong restart every chance to show up: two more heartbeats of ours.
+  ASSERT_NO_FATAL_FAILURE(sync_bus());
+  ASSERT_NO_FATAL_FAILURE(sync_bus());
+  EXPECT_EQ(tap().all(node_state(h(), "worker-2", "initializing")).size(), 1u) << tap().history();
+  EXPECT_EQ(processes_with_env(host().spool_env("worker-2")).size(), 1u);
+  EXPECT_EQ(tap().all(node_state(h(), "worker-1", "initializing")).size(), 0u);
+}
+
+TEST_F(CollectorTest, SilentHostIsReportedDownNotRestartedAndUpAgain) {
+  ASSERT_NO_FATAL_FAILURE(start(1, settings()));
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  ASSERT_TRUE(client().call("start").ok);
+  const std::int64_t pid = running_pid("worker-1");
+  tap().skip();
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(kill(host().supervisor_pid(), SIGSTOP), 0);
+  const auto down = wait_alert(msg::kAlertHostDown, Millis(5000));
+  const msg::Reply snap = query("snapshot");  // while the host is still silent
+  kill(host().supervisor_pid(), SIGCONT);
+  ASSERT_TRUE(down) << tap().history();
+  const double detect = std::chrono::duration<double>(down->received - t0).count();
+  EXPECT_LT(detect, 1.0 + 1.0) << "HostTimeout 1 s + 1 s";
+  ASSERT_TRUE(wait_alert(msg::kAlertHostUp, kWait)) << tap().history();
+  EXPECT_EQ(running_pid("worker-1"), pid);  // not restarted, not crashed
+  EXPECT_TRUE(tap().all(node_state(h(), "worker-1", "initializing")).empty());
+  ASSERT_TRUE(snap.ok) << describe(snap);
+  EXPECT_EQ(str_field(node_entry(snap, "worker-1"), "state"), "unreachable");
+  ASSERT_TRUE(
+      wait_until([&] { return mails().find("host down: " + h()) != std::string::npos; }, kWait));
+}
+
+TEST_F(CollectorTest, LowDiskSpaceIsMailedOnce) {
+  ASSERT_NO_FATAL_FAILURE(start(1, settings({"MinDiskSpace = 100"})));
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  ASSERT_TRUE(wait_alert(msg::kAlertDiskSpace, kWait));
+  // Several more stats intervals: still one mail per path.
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_NO_FATAL_FAILURE(wait_on_bus_until(t0, 1.5));
+  const std::string all = mails();
+  std::size_t count = 0;
+  for (std::size_t at = all.find("low disk space on"); at != std::string::npos;
+       at = all.find("low disk space on", at + 1)) {
+    ++count;
+  }
+  const std::size_t paths = 4;  // BroBase, SpoolDir, LogDir, TmpDir, each mailed once
+  EXPECT_GE(count, 1u);
+  EXPECT_LE(count, 2 * paths) << all;  // subject and body name it: at most twice per path
+  const std::size_t before = count;
+  ASSERT_NO_FATAL_FAILURE(wait_on_bus_until(std::chrono::steady_clock::now(), 1.0));
+  std::size_t after = 0;
+  const std::string again = mails();
+  for (std::size_t at = again.find("low disk space on"); at != std::string::npos;
+       at = again.find("low disk space on", at + 1)) {
+    ++after;
+  }
+  EXPECT_EQ(after, before);
+}
+
+TEST_F(CollectorTest, CronDisableStopsRestartsAndEnableCatchesUp) {
+  ASSERT_NO_FATAL_FAILURE(start(1, settings()));
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  ASSERT_TRUE(client().call("start").ok);
+  const msg::Reply off = query("cron_disable");
+  ASSERT_TRUE(off.ok) << describe(off);
+  tap().skip();
+  ASSERT_EQ(kill(static_cast<pid_t>(running_pid("worker-1")), SIGKILL), 0);
+  ASSERT_TRUE(tap().next(node_state(h(), "worker-1", "crashed"), kWait));
+  ASSERT_NO_FATAL_FAILURE(sync_bus());
+  ASSERT_NO_FATAL_FAILURE(sync_bus());
+  EXPECT_EQ(str_field(client().status_of("worker-1"), "state"), "crashed");
+  EXPECT_TRUE(wait_until(
+      [&] {
+        return read_text(host().spool() + "/collector.log").find("cron is disabled") !=
+               std::string::npos;
+      },
+      kWait));
+  ASSERT_TRUE(query("cron_enable").ok);
+  ASSERT_TRUE(tap().next(node_state(h(), "worker-1", "running"), kWait)) << tap().history();
+}
+
+TEST_F(CollectorTest, CronRotatesManagerLogsAndExpiresOldArchives) {
+  ASSERT_NO_FATAL_FAILURE(start(1, settings({"LogRotationInterval = 1", "LogExpireInterval = 7"})));
+  const std::string logs = host().base() + "/logs";
+  fs::create_directories(logs + "/2020-01-01");
+  std::ofstream(logs + "/2020-01-01/conn.00:00:00-01:00:00.log.gz") << "old";
+  fs::create_directories(host().node_dir("manager"));
+  std::ofstream(host().node_dir("manager") + "/conn.log") << "#fields\tts\n1.0\n";
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  // The first pass starts the rotation interval; a later one rotates.
+  (void)query("cron");
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const msg::Reply r = query("cron");
+        return r.ok && describe(r).find("rotated logs: 1 archived") != std::string::npos;
+      },
+      kWait));
+  EXPECT_FALSE(fs::exists(host().node_dir("manager") + "/conn.log"));
+  EXPECT_FALSE(fs::exists(logs + "/2020-01-01"));
+  bool archived = false;
+  for (const auto& day : fs::directory_iterator(logs)) {
+    for (const auto& f : fs::directory_iterator(day.path())) {
+      archived = archived || f.path().filename().string().starts_with("conn.");
+    }
+  }
+  EXPECT_TRUE(archived);
+}
+
+}  // namespace
+}  // namespace bc::test
