@@ -91,9 +91,9 @@ void Collector::on_host_stats(const msg::HostStats& s) {
 std::vector<std::string> Collector::run_cron(bool forced) {
   std::vector<std::string> done;
   if (!forced) timers_.schedule(clock_.now() + options_.cron_interval, [this] { run_cron(false); });
-  if (!cron_enabled_ && !forced) {
+  if (!cron_enabled_) {
     spdlog::info("cron is disabled; maintenance skipped");
-    return {"cron is disabled; nothing done"};
+    return {"cron is disabled; nothing done (cron enable turns it on)"};
   }
   // Restarts first: reconciliation against every supervisor.
   for (const auto& [host, endpoint] : options_.supervisors) reconcile(host, "cron");

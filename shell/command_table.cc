@@ -40,13 +40,13 @@ constexpr std::array kCommands = {
                 "Prints every configuration option of etc/cluster.cfg with its current value,\n"
                 "defaults included, sorted by name. With --json prints one JSON object.",
                 &cmd_config, false},
-    CommandSpec{"cron", "cron [enable|disable|?] [<nodes>]", "Runs the periodic maintenance.",
+    CommandSpec{"cron", "cron [enable|disable|?]", "Runs the periodic maintenance.",
                 "Performs the maintenance tasks: logs statistics, expires old logs, checks\n"
                 "for dead hosts and low disk space, and restarts nodes that terminated\n"
                 "unexpectedly. The collector runs it on its own schedule; running it by hand\n"
                 "does no harm. 'cron disable' stops the scheduled runs, 'cron ?' shows the\n"
                 "current setting.",
-                nullptr, true},
+                &cmd_cron, true},
     CommandSpec{"deploy", "deploy", "Checks, installs and restarts, stopping at a failure.",
                 "Runs check, install and restart in turn, stopping at the first failure.", nullptr,
                 false},

@@ -25,6 +25,7 @@ int cmd_exec(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_capstats(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_cron(ShellContext& ctx, const std::vector<std::string>& args);
 
 struct OpSummary;
 // The last line of start/stop/restart (or one JSON object); returns the exit code.
