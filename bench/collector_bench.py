@@ -1,0 +1,139 @@
+#!/usr/bin/python3
+"""Benchmark of crash repair over the bus: brocluster-collector + supervisor + broker.
+
+  repair     N=10 running nodes; kill(2) SIGKILL one (round robin) and time until the
+             node_state `running` event of its NEW pid reaches a SUB socket on the broker:
+             supervisor reap -> crash record -> event -> broker -> collector -> start
+             request -> spawn -> ready on fd 3 -> event. Nothing but the collector
+             restarts it. >= 200 kills (RestartStableTime 0 and a wide storm guard, so
+             every kill is a "first" crash restarted at once, as in production).
+  hostdown   SIGSTOP the supervisor; time until alert.host-down reaches the SUB socket
+             (HostTimeout 3 s, the default); SIGCONT and wait for alert.host-up.
+
+Run:  /usr/bin/python3 bench/collector_bench.py --build build [--quick]
+Reuses the supervisor benchmark's cluster driver (bench/supervisor_bench.py).
+"""
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import time
+
+import zmq
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import supervisor_bench as sb  # noqa: E402
+
+
+class RepairCluster(sb.Cluster):
+    def write_config(self):
+        super().write_config()
+        with open(os.path.join(self.base, 'etc', 'cluster.cfg'), 'a') as f:
+            f.write('RestartStableTime = 0\nRestartStormCount = 100000\n'
+                    'RestartBackoffInitial = 0\nHostTimeout = 3\n')
+        self.alerts = []
+
+    def start_daemons(self):
+        super().start_daemons()
+        self.collector_pid = self.launch('collector/brocluster-collector', 'collector.pid')
+
+    def on_event(self, t, frames):
+        super().on_event(t, frames)
+        if len(frames) == 2:
+            e = sb.msgpack.unpackb(frames[1], raw=False)
+            if e.get('type') == 'alert':
+                self.alerts.append((t, e['kind']))
+
+    def shutdown(self):
+        try:
+            os.kill(self.collector_pid, signal.SIGTERM)
+        except (OSError, AttributeError):
+            pass
+        super().shutdown()
+
+
+def measure_repair(c, kills, timeout_s=10):
+    out = []
+    for i in range(kills):
+        node = c.nodes[i % len(c.nodes)]
+        state, pid = c.state[node]
+        if state != 'running' or pid <= 0:
+            raise RuntimeError('%s is %s before kill %d' % (node, state, i))
+        c.pump(0)
+        c.seen.pop((node, 'running'), None)
+        t0 = sb.now_ns()
+        os.kill(pid, signal.SIGKILL)
+        c.wait(lambda: (node, 'running') in c.seen and c.state[node][1] not in (0, pid),
+               timeout_s, 'repair of %s (kill %d)' % (node, i))
+        out.append(sb.ms(c.seen[(node, 'running')] - t0))
+    return sb.summary(out)
+
+
+def measure_hostdown(c, trials, timeout_s=15):
+    out = []
+    for i in range(trials):
+        c.alerts.clear()
+        t0 = sb.now_ns()
+        os.kill(c.sup_pid, signal.SIGSTOP)
+        try:
+            c.wait(lambda: any(k == 'host-down' for _, k in c.alerts), timeout_s, 'host-down %d' % i)
+        finally:
+            os.kill(c.sup_pid, signal.SIGCONT)
+        t_down = next(t for t, k in c.alerts if k == 'host-down')
+        out.append(sb.ms(t_down - t0))
+        c.wait(lambda: any(k == 'host-up' for _, k in c.alerts), timeout_s, 'host-up %d' % i)
+    return sb.summary(out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--build', required=True)
+    ap.add_argument('--quick', action='store_true')
+    ap.add_argument('--host', default='127.0.0.1')
+    args = ap.parse_args()
+    build = os.path.abspath(args.build)
+    kills, trials = (40, 2) if args.quick else (200, 5)
+    ctx = zmq.Context()
+    tmp = tempfile.mkdtemp(prefix='bc-repair.')
+    rc = 0
+    try:
+        c = RepairCluster(os.path.join(tmp, 'repair'), build, 10, args.host, ctx)
+        try:
+            c.start_daemons()
+            c.wait_reply(c.send('start'), 30)
+            c.wait(lambda: c.all_in('running'), 30, 'initial start')
+            repair = measure_repair(c, kills)
+            hostdown = measure_hostdown(c, trials)
+        finally:
+            c.shutdown()
+        with open('/proc/loadavg') as f:
+            load = f.read().strip()
+        print('| figure | median | p90 | p99 | max | n | target |')
+        print('|---|---:|---:|---:|---:|---:|---|')
+        for name, s, target in (('kill -9 -> new pid running, via collector (ms)', repair,
+                                 'p50 < 5, p99 < 20'),
+                                ('host silent -> alert.host-down (ms)', hostdown,
+                                 '< HostTimeout + 1000 = 4000')):
+            print('| %s | %.2f | %.2f | %.2f | %.2f | %d | %s |' % (
+                name, s['p50'], s['p90'], s['p99'], s['max'], s['n'], target))
+        print('\nloadavg after: %s' % load)
+    except Exception as e:  # noqa: BLE001
+        print('FAILED: %r' % e, file=sys.stderr)
+        rc = 1
+    finally:
+        sb.TRACKER.kill_leftovers()
+        for pid in sb.processes_under(tmp):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        ctx.destroy(0)
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+    return rc
+
+
+if __name__ == '__main__':
+    sys.exit(main())
