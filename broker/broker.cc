@@ -47,38 +47,40 @@ Status Broker::bind() {
   return Status::ok();
 }
 
-void Broker::forward_event() {
+bool Broker::forward_event() {
   zmq::message_t topic, body;
-  if (!in_.recv(topic, zmq::recv_flags::dontwait)) return;
+  if (!in_.recv(topic, zmq::recv_flags::dontwait)) return false;
   if (!topic.more()) {
     ++counters_.malformed;
-    return;
+    return true;
   }
   (void)in_.recv(body, zmq::recv_flags::none);
   if (body.more()) {
     discard_rest(in_);
     ++counters_.malformed;
-    return;
+    return true;
   }
   // XPUB drops per subscriber at its high-water mark without telling us; what we can
   // see is a send refused outright.
   if (!out_.send(topic, zmq::send_flags::sndmore | zmq::send_flags::dontwait) ||
       !out_.send(body, zmq::send_flags::dontwait)) {
     ++counters_.dropped;
-    return;
+    return true;
   }
   ++counters_.forwarded;
+  return true;
 }
 
-void Broker::forward_subscription() {
+bool Broker::forward_subscription() {
   zmq::message_t sub;
-  if (!out_.recv(sub, zmq::recv_flags::dontwait)) return;
+  if (!out_.recv(sub, zmq::recv_flags::dontwait)) return false;
   if (sub.more()) {
     discard_rest(out_);
-    return;
+    return true;
   }
   (void)in_.send(sub, zmq::send_flags::dontwait);
   ++counters_.subscriptions;
+  return true;
 }
 
 void Broker::publish_heartbeat() {
@@ -119,14 +121,15 @@ void Broker::run() {
       if (e.num() != EINTR) throw;
       continue;
     }
+    // Read until EAGAIN rather than asking ZMQ_EVENTS per message: that getsockopt
+    // processes the socket's command mailbox unthrottled, a poll(2) and a getpid(2) each
+    // time, which halved the throughput (docs/perf/cluster.md).
     if (items[1].revents & ZMQ_POLLIN) {
-      for (int i = 0; i < kBatch && out_.get(zmq::sockopt::events) & ZMQ_POLLIN; ++i) {
-        forward_subscription();
+      for (int i = 0; i < kBatch && forward_subscription(); ++i) {
       }
     }
     if (items[0].revents & ZMQ_POLLIN) {
-      for (int i = 0; i < kBatch && in_.get(zmq::sockopt::events) & ZMQ_POLLIN; ++i) {
-        forward_event();
+      for (int i = 0; i < kBatch && forward_event(); ++i) {
       }
     }
   }

@@ -43,8 +43,9 @@ class Broker {
   const BrokerCounters& counters() const { return counters_; }
 
  private:
-  void forward_event();
-  void forward_subscription();
+  // Each forwards one message; false when none was waiting.
+  bool forward_event();
+  bool forward_subscription();
   void publish_heartbeat();
 
   BrokerOptions options_;

@@ -84,7 +84,8 @@ OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage
     ok ? ++summary.ok : ++summary.failed;
     const std::string error = ok ? std::string() : outcome_error(o);
     for (const auto& node : stage.nodes) {
-      if (node.name == o.call.tag) results[node.name] = node_json(node, stage.label, ok, entry, error);
+      if (node.name == o.call.tag)
+        results[node.name] = node_json(node, stage.label, ok, entry, error);
     }
     if (ctx.json()) return;
     if (ok && entry != nullptr) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -64,9 +65,10 @@ Result<LockFile> LockFile::acquire(const std::string& path, milliseconds timeout
     }
     if (now >= deadline) {
       close(fd);
-      const auto secs = std::chrono::duration<double>(timeout).count();
-      return Status(ErrorCode::kBusy, "lock " + path + " is " + held_by(pid) + "; gave up after " +
-                                          std::to_string(secs).substr(0, 4) + " s");
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.1f", std::chrono::duration<double>(timeout).count());
+      return Status(ErrorCode::kBusy,
+                    "lock " + path + " is " + held_by(pid) + "; gave up after " + secs + " s");
     }
     std::this_thread::sleep_for(std::min<Clock::duration>(kRetry, deadline - now));
   }
@@ -84,7 +86,7 @@ pid_t LockFile::holder(const std::string& path) {
   if (fd < 0) return 0;
   pid_t pid = 0;
   if (flock(fd, LOCK_SH | LOCK_NB) != 0) pid = read_pid(fd);  // held: the pid is current
-  close(fd);                                                   // (a shared lock we got goes)
+  close(fd);                                                  // (a shared lock we got goes)
   return pid;
 }
 

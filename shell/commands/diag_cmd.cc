@@ -4,8 +4,8 @@
 
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
-#include "shell/local_daemons.h"
 #include "shell/host_calls.h"
+#include "shell/local_daemons.h"
 #include "shell/node_args.h"
 
 namespace bc::shell {

@@ -5,8 +5,8 @@
 #include "common/strings.h"
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
-#include "shell/local_daemons.h"
 #include "shell/host_calls.h"
+#include "shell/local_daemons.h"
 
 namespace bc::shell {
 namespace {
@@ -46,9 +46,12 @@ int cmd_exec(ShellContext& ctx, const std::vector<std::string>& args) {
       ctx.out() << " (timed out)";
     else if (code != 0)
       ctx.out() << " (exit " << code << ")";
-    ctx.out() << '\n' << result->get_string("output").value_or("");
-    if (result->get_bool("truncated").value_or(false)) ctx.out() << "\n[output truncated]";
     ctx.out() << '\n';
+    // The host keeps the tail of a long output: say so before it.
+    if (result->get_bool("truncated").value_or(false)) ctx.out() << "[earlier output cut]\n";
+    const std::string output = result->get_string("output").value_or("");
+    ctx.out() << output;
+    if (!output.empty() && output.back() != '\n') ctx.out() << '\n';
   }
   if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
   return rc;

@@ -88,7 +88,13 @@ int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
   ClusterClient client(ctx.zmq(), cluster);
   const std::string time_fmt = cluster.options.get("TimeFmt");
   for (const Outcome& o : client.run(calls, client.comm_timeout())) {
-    if (!o.reply.is_ok()) ctx.warn(o.reply.status().message());
+    if (!o.reply.is_ok()) {
+      ctx.warn(o.reply.status().message());
+    } else if (!o.reply->ok) {
+      // E.g. a supervisor running an older node.cfg that lacks a node: its rows stay
+      // "unknown", and the reason is shown.
+      ctx.warn(o.call.host + ": " + msg::reply_status(*o.reply).message());
+    }
     fill_from_reply(rows, o, time_fmt);
   }
   bool all_running = true;

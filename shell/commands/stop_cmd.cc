@@ -1,8 +1,8 @@
 // `stop [<nodes>]`: workers, proxies, manager; says which nodes had to be killed.
 
 #include "shell/commands/handlers.h"
-#include "shell/local_daemons.h"
 #include "shell/lifecycle_ops.h"
+#include "shell/local_daemons.h"
 #include "shell/node_args.h"
 
 namespace bc::shell {

@@ -7,9 +7,9 @@
 #include "messages/codec.h"
 #include "net/socket_factory.h"
 #include "shell/commands/handlers.h"
-#include "shell/local_daemons.h"
 #include "shell/event_text.h"
 #include "shell/interrupt.h"
+#include "shell/local_daemons.h"
 #include "shell/shell_context.h"
 
 namespace bc::shell {

@@ -22,17 +22,18 @@ class BrokerProcess : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = choose_port_block(4);
-    base_.write("etc/cluster.cfg", "BrokerHost = 127.0.0.2\nBrokerPubPort = " +
-                                       std::to_string(port_) + "\nBrokerSubPort = " +
-                                       std::to_string(port_ + 1) + "\nSupervisorPort = " +
-                                       std::to_string(port_ + 2) + "\nCollectorPort = " +
-                                       std::to_string(port_ + 3) + "\nHeartbeatInterval = 0.1\n");
+    base_.write("etc/cluster.cfg",
+                "BrokerHost = 127.0.0.2\nBrokerPubPort = " + std::to_string(port_) +
+                    "\nBrokerSubPort = " + std::to_string(port_ + 1) + "\nSupervisorPort = " +
+                    std::to_string(port_ + 2) + "\nCollectorPort = " + std::to_string(port_ + 3) +
+                    "\nHeartbeatInterval = 0.1\n");
     base_.write("etc/node.cfg",
                 "[manager]\ntype=manager\nhost=127.0.0.2\n[proxy-1]\ntype=proxy\nhost=127.0.0.2\n"
                 "[worker-1]\ntype=worker\nhost=127.0.0.2\n");
     RunOptions run;
     run.timeout = Millis(20000);
-    const auto r = run_process({build_path("broker/brocluster-broker"), "--base", base_.path()}, run);
+    const auto r =
+        run_process({build_path("broker/brocluster-broker"), "--base", base_.path()}, run);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     pid_ = read_pid_file(base_.path() + "/spool/broker.pid");
     ASSERT_TRUE(pid_alive(pid_));

@@ -59,7 +59,8 @@ TEST_F(ClusterHostCommands, ExecDfTopAndCapstatsCoverEveryHost) {
   // df: every host, its BroBase among the paths.
   r = c.shell({"df"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_THAT(split_lines(r.out).at(0), ::testing::MatchesRegex("Host +Path +Size +Avail +Avail% *"));
+  EXPECT_THAT(split_lines(r.out).at(0),
+              ::testing::MatchesRegex("Host +Path +Size +Avail +Avail% *"));
   for (const SimHost* h : hosts)
     EXPECT_GE(line_index(r.out, h->name() + "  " + h->base()), 0) << r.out;
 

@@ -97,8 +97,7 @@ TEST_F(ClusterLifecycle, ManualExampleStartStatusPartialStopRestartStop) {
   r = shell({"status"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto header = split_lines(r.out).at(0);
-  EXPECT_THAT(header, ::testing::MatchesRegex(
-                          "Name +Type +Host +Status +Pid +Peers +Started *"));
+  EXPECT_THAT(header, ::testing::MatchesRegex("Name +Type +Host +Status +Pid +Peers +Started *"));
   auto rows = status_rows(r.out);
   for (const auto& n : kManualNodes) {
     ASSERT_TRUE(rows.count(n)) << r.out;
@@ -216,6 +215,52 @@ TEST_F(ClusterLifecycle, ManualExampleInJson) {
   EXPECT_EQ((*json)["nodes"][0]["stage"].str(), "workers");
   EXPECT_EQ((*json)["nodes"][4]["name"].str(), "manager");
   expect_stopped(kManualNodes);
+}
+
+TEST_F(ClusterLifecycle, InteractiveSessionAndStopThatHasToKill) {
+  SimOptions options;
+  options.stop_timeout = 0.3;
+  cluster_ = std::make_unique<SimCluster>(options);
+  SimCluster& c = *cluster_;
+  SimHost& h1 = c.add_host();
+  SimHost& h2 = c.add_host();
+  c.add_node(h1, "manager", "manager");
+  c.add_node(h1, "proxy-1", "proxy");
+  c.add_node(h2, "worker-1", "worker");
+  c.add_node(h2, "worker-2", "worker", {"env_vars=FAKE_IGNORE_TERM=1"});
+  ASSERT_TRUE(c.start().is_ok());
+
+  // The same commands typed at the prompt; the session's exit code is the last command's.
+  RunOptions run;
+  run.timeout = kCommand;
+  run.stdin_data = "start\nstatus worker-1\nstop worker-2\n";
+  auto r = run_process(c.shell_argv({}), run);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("[BroCluster] > "));
+  EXPECT_THAT(r.out, HasSubstr("4 node(s) started\n"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("worker-1 +worker +" + h2.name() + " +running"));
+  // worker-2 ignores SIGTERM: stop says it had to kill it.
+  EXPECT_THAT(r.out, HasSubstr("  worker-2 stopped (killed after StopTimeout)\n"));
+  expect_stopped({"worker-2"});
+
+  r = shell({"--json", "start", "worker-2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = shell({"--json", "stop", "workers"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto json = Json::parse(r.out);
+  ASSERT_TRUE(json) << r.out;
+  for (const Json& n : (*json)["nodes"].array())
+    EXPECT_EQ(n["killed"].boolean(), n["name"].str() == "worker-2") << n["name"].str();
+
+  // restart --clean: stop, cleanup (with crash records), start; one JSON document.
+  r = shell({"--json", "restart", "--clean", "worker-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  json = Json::parse(r.out);
+  ASSERT_TRUE(json) << r.out;
+  EXPECT_EQ((*json)["cleanup"][0]["name"].str(), "worker-1");
+  EXPECT_TRUE((*json)["cleanup"][0]["ok"].boolean());
+  EXPECT_EQ((*json)["start"]["started"].integer(), 1);
+  expect_running({"worker-1"});
 }
 
 TEST_F(ClusterLifecycle, TwentyThreeNodesOverFiveHosts) {

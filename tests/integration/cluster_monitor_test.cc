@@ -55,7 +55,11 @@ TEST_F(ClusterMonitor, PrintsTheStartAndASnapshot) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(await_states(*monitor_, {"manager", "proxy-1", "worker-1"}, "running", kWait),
               ::testing::IsEmpty());
-  const auto running = Json::parse(monitor_->lines().back());
+  std::optional<Json> running;
+  for (const auto& line : monitor_->lines()) {
+    auto j = Json::parse(line);
+    if (j && is_node_state("worker-1", "running")(*j)) running = std::move(j);
+  }
   ASSERT_TRUE(running);
   EXPECT_EQ((*running)["topic"].str().rfind("node." + h1.name() + ".", 0), 0u);
   EXPECT_EQ((*running)["host"].str(), h1.name());
@@ -67,9 +71,9 @@ TEST_F(ClusterMonitor, PrintsTheStartAndASnapshot) {
   // --status: the snapshot first, then events (one heartbeat here).
   RunOptions run;
   run.timeout = Millis(20000);
-  const auto snap = run_process(
-      monitor_argv({"--status", cluster_.supervisor_endpoint(h1), "--prefix", "hb.", "--count", "1"}),
-      run);
+  const auto snap = run_process(monitor_argv({"--status", cluster_.supervisor_endpoint(h1),
+                                              "--prefix", "hb.", "--count", "1"}),
+                                run);
   ASSERT_EQ(snap.exit_code, 0) << snap.out << snap.err;
   const auto lines = split_lines(snap.out);
   ASSERT_EQ(lines.size(), 2u) << snap.out;

@@ -23,9 +23,8 @@ class ClusterStandalone : public ::testing::Test {
     const int port = choose_port_block(4);
     base_.write("etc/cluster.cfg",
                 "NodeProgram = " + build_path("tests/fake_node/brocluster-fake-node") +
-                    "\nBrokerPubPort = " + std::to_string(port) +
-                    "\nBrokerSubPort = " + std::to_string(port + 1) +
-                    "\nSupervisorPort = " + std::to_string(port + 2) +
+                    "\nBrokerPubPort = " + std::to_string(port) + "\nBrokerSubPort = " +
+                    std::to_string(port + 1) + "\nSupervisorPort = " + std::to_string(port + 2) +
                     "\nCollectorPort = " + std::to_string(port + 3) +
                     "\nHeartbeatInterval = 0.2\nReadyGraceTime = 0.2\nStopTimeout = 2\n");
     base_.write("etc/node.cfg", "[bro]\ntype=standalone\nhost=localhost\n");

@@ -140,7 +140,7 @@ TEST_F(SupervisorTest, HostileInputGetsErrorsAndNeverStopsTheSupervisor) {
   // Raw frames from a DEALER of our own: garbage, wrong shapes, too many frames.
   Client rogue = client();
   zmq::socket_t& s = rogue.socket();
-  const std::string garbage = "\xc1\xff\x00garbage";
+  const std::string garbage("\xc1\xff\x00garbage", 10);
   const std::string not_a_request = msg::encode_value(msg::Value("just a string"));
   msg::Value wrong_types = msg::Value::empty_map();
   wrong_types.set("v", 1).set("id", "seven").set("cmd", 5).set("ts", 0);

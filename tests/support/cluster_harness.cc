@@ -130,11 +130,21 @@ class JsonParser {
       if (i_ >= s_.size()) return false;
       c = s_[i_++];
       switch (c) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
         case 'u': {
           if (i_ + 4 > s_.size()) return false;
           const unsigned code = std::stoul(std::string(s_.substr(i_, 4)), nullptr, 16);
@@ -151,7 +161,8 @@ class JsonParser {
           }
           break;
         }
-        default: out += c;
+        default:
+          out += c;
       }
     }
     if (i_ >= s_.size()) return false;
@@ -221,9 +232,8 @@ bool Json::boolean() const {
 
 // ---------------------------------------------------------------- BackgroundProcess
 
-BackgroundProcess::BackgroundProcess(
-    const std::vector<std::string>& argv,
-    const std::vector<std::pair<std::string, std::string>>& env) {
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
+                                     const std::vector<std::pair<std::string, std::string>>& env) {
   int out[2], err[2];
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return;
   pid_ = fork();
@@ -602,8 +612,8 @@ Status SimCluster::start_broker() {
 Status SimCluster::start_supervisor(SimHost& host) {
   RunOptions run;
   run.timeout = Millis(20000);
-  const auto r = run_process({build_path("supervisor/brocluster-supervisor"), "--base",
-                              host.base(), "--host", host.name()},
+  const auto r = run_process({build_path("supervisor/brocluster-supervisor"), "--base", host.base(),
+                              "--host", host.name()},
                              run);
   if (r.exit_code != 0) {
     return Status::io_error("supervisor of " + host.name() + " did not start: " + r.err + r.out);

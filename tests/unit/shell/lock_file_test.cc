@@ -20,8 +20,8 @@
 namespace bc::shell {
 namespace {
 
-using ::testing::HasSubstr;
 using std::chrono::milliseconds;
+using ::testing::HasSubstr;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -42,7 +42,8 @@ class ChildHolder {
       auto lock = LockFile::acquire(path, milliseconds(0));
       const char c = lock.is_ok() ? 'y' : 'n';
       (void)write(ready[1], &c, 1);
-      for (;;) pause();  // ended by the parent's SIGKILL
+      for (;;)
+        pause();  // ended by the parent's SIGKILL
     }
     close(ready[1]);
     char c = 0;
@@ -92,7 +93,8 @@ TEST(LockFile, AHeldLockTimesOutNamingTheHolderAndSaysSoOnce) {
   const auto waited = std::chrono::steady_clock::now() - t0;
   ASSERT_FALSE(lock.is_ok());
   EXPECT_EQ(lock.status().code(), ErrorCode::kBusy);
-  EXPECT_THAT(lock.status().message(), HasSubstr("held by pid " + std::to_string(child.pid())));
+  EXPECT_EQ(lock.status().message(), "lock " + path + " is held by pid " +
+                                         std::to_string(child.pid()) + "; gave up after 0.3 s");
   EXPECT_EQ(notices, 1);
   EXPECT_EQ(notice, "waiting for lock " + path + " held by pid " + std::to_string(child.pid()));
   EXPECT_GE(waited, milliseconds(300));
