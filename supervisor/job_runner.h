@@ -16,9 +16,9 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "common/timer_queue.h"
 #include "supervisor/reaper.h"
 #include "supervisor/spawner.h"
-#include "supervisor/timer_queue.h"
 
 namespace bc::sup {
 

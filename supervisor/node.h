@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "common/timer_queue.h"
 #include "config/node_config.h"
 #include "supervisor/lifecycle.h"
 #include "supervisor/pending_reply.h"
 #include "supervisor/proc_reader.h"
 #include "supervisor/reaper.h"
-#include "supervisor/timer_queue.h"
 
 namespace bc::sup {
 

@@ -20,6 +20,7 @@
 #include <zmq.hpp>
 
 #include "common/clock.h"
+#include "common/timer_queue.h"
 #include "messages/request.h"
 #include "net/event_publisher.h"
 #include "supervisor/bus_gate.h"
@@ -30,7 +31,6 @@
 #include "supervisor/signal_fd.h"
 #include "supervisor/spawner.h"
 #include "supervisor/supervisor_options.h"
-#include "supervisor/timer_queue.h"
 
 namespace bc::sup {
 

@@ -6,13 +6,13 @@
 
 #include <filesystem>
 
+#include "common/timer_queue.h"
 #include "messages/codec.h"
 #include "supervisor/crash_recorder.h"
 #include "supervisor/file_util.h"
 #include "supervisor/node_launcher.h"
 #include "supervisor/pending_reply.h"
 #include "supervisor/state_store.h"
-#include "supervisor/timer_queue.h"
 #include "test_support.h"
 
 namespace bc::sup {
