@@ -20,7 +20,8 @@ Status AsyncRequests::send(const std::string& host, std::string_view cmd, msg::V
 
 std::vector<std::pair<std::string, zmq::socket_t*>> AsyncRequests::sockets() {
   std::vector<std::pair<std::string, zmq::socket_t*>> out;
-  for (auto& [host, client] : clients_) out.emplace_back(host, &client->socket());
+  for (auto& [host, client] : clients_)
+    out.emplace_back(host, &client->socket());
   return out;
 }
 
@@ -39,7 +40,8 @@ void AsyncRequests::on_readable(const std::string& host) {
     }
     ++it;
   }
-  for (auto& [callback, reply] : ready) callback(reply);
+  for (auto& [callback, reply] : ready)
+    callback(reply);
 }
 
 void AsyncRequests::expire(std::chrono::steady_clock::time_point now) {

@@ -28,8 +28,10 @@ std::string origin_of(std::string_view type, std::string_view body) {
 
 MailSettings mail_settings(const config::Cluster& cluster) {
   const auto& o = cluster.options;
-  return {o.get_bool("SendMail"), o.get("SendMailCommand"), o.get("MailFrom"), o.get("MailTo"),
-          o.get("MailReplyTo"), o.get("MailSubjectPrefix"), o.get("SpoolDir") + "/mail"};
+  return {o.get_bool("SendMail"),     o.get("SendMailCommand"),
+          o.get("MailFrom"),          o.get("MailTo"),
+          o.get("MailReplyTo"),       o.get("MailSubjectPrefix"),
+          o.get("SpoolDir") + "/mail"};
 }
 
 ArchiveSettings archive_settings(const config::Cluster& cluster, const std::string& host) {
@@ -85,20 +87,23 @@ Status Collector::start() {
   sub_.connect(options_.bus_out);
   load_state();
   const auto now = clock_.now();
-  for (auto& [name, host] : view_.hosts()) host.last_heartbeat = now;  // grace from our start
+  for (auto& [name, host] : view_.hosts())
+    host.last_heartbeat = now;  // grace from our start
   timers_.schedule(now, [this] { publish_heartbeat(); });
   timers_.schedule(now + Duration(100), [this] { check_hosts(); });
   timers_.schedule(now + options_.stats_log_interval, [this] { write_stats(); });
   timers_.schedule(now + options_.cron_interval, [this] { run_cron(false); });
   // Events we missed while down: ask every supervisor (subscribed first: Clone pattern).
-  for (const auto& [host, endpoint] : options_.supervisors) reconcile(host, "collector start");
+  for (const auto& [host, endpoint] : options_.supervisors)
+    reconcile(host, "collector start");
   spdlog::info("collecting from {}, queries on {}, {} hosts", options_.bus_out,
                options_.query_endpoint, options_.supervisors.size());
   return Status::ok();
 }
 
 void Collector::run() {
-  while (!stop_.load()) poll_once();
+  while (!stop_.load())
+    poll_once();
   save_state();
   spdlog::info("collector stopping");
 }
@@ -107,7 +112,8 @@ void Collector::poll_once() {
   std::vector<zmq::pollitem_t> items = {{sub_.handle(), 0, ZMQ_POLLIN, 0},
                                         {query_.handle(), 0, ZMQ_POLLIN, 0}};
   const auto supervisors = requests_.sockets();
-  for (const auto& [host, socket] : supervisors) items.push_back({socket->handle(), 0, ZMQ_POLLIN, 0});
+  for (const auto& [host, socket] : supervisors)
+    items.push_back({socket->handle(), 0, ZMQ_POLLIN, 0});
   // Capped so the mailer's children are reaped and request deadlines checked promptly.
   const long timeout = poll_timeout_ms(timers_.next_deadline(), clock_.now(), Duration(100));
   try {
@@ -207,12 +213,15 @@ void Collector::on_query() {
 
 msg::Reply Collector::answer_query(const msg::Request& r) {
   if (r.cmd == "ping") {
-    return msg::make_ok(r.id, msg::Value::empty_map().set("pid", static_cast<std::int64_t>(getpid())).set("version", kVersion));
+    return msg::make_ok(r.id, msg::Value::empty_map()
+                                  .set("pid", static_cast<std::int64_t>(getpid()))
+                                  .set("version", kVersion));
   }
   if (r.cmd == "snapshot") return msg::make_ok(r.id, snapshot());
   if (r.cmd == "cron") {
     msg::Value lines = msg::Value::empty_array();
-    for (auto& line : run_cron(true)) lines.push_back(std::move(line));
+    for (auto& line : run_cron(true))
+      lines.push_back(std::move(line));
     return msg::make_ok(r.id, msg::Value::empty_map().set("actions", std::move(lines)));
   }
   if (r.cmd == "cron_enable" || r.cmd == "cron_disable") {
@@ -220,13 +229,15 @@ msg::Reply Collector::answer_query(const msg::Request& r) {
     save_state();
     spdlog::info("cron {}", cron_enabled_ ? "enabled" : "disabled");
     if (cron_enabled_) {  // catch up with what happened while disabled
-      for (const auto& [host, endpoint] : options_.supervisors) reconcile(host, "cron enabled");
+      for (const auto& [host, endpoint] : options_.supervisors)
+        reconcile(host, "cron enabled");
     }
   }
   if (r.cmd == "cron_enable" || r.cmd == "cron_disable" || r.cmd == "cron_status") {
     return msg::make_ok(r.id, msg::Value::empty_map().set("enabled", cron_enabled_));
   }
-  return msg::make_error(r.id, Status(ErrorCode::kUnknownCommand, "unknown command '" + r.cmd + "'"));
+  return msg::make_error(r.id,
+                         Status(ErrorCode::kUnknownCommand, "unknown command '" + r.cmd + "'"));
 }
 
 void Collector::publish_heartbeat() {

@@ -105,7 +105,7 @@ class Collector {
   StatsLog stats_log_;
   LogArchiver archiver_;
   DiskWatch disk_watch_;
-  std::deque<msg::Alert> recent_alerts_;    // for snapshots
+  std::deque<msg::Alert> recent_alerts_;     // for snapshots
   std::vector<msg::Alert> interval_alerts_;  // for the rotation summary mail
   std::mt19937_64 rng_;
   bool cron_enabled_;

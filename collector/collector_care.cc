@@ -99,22 +99,23 @@ void Collector::try_restart(const std::string& name) {
   care.deferred = false;
   care.in_flight = true;
   const auto timeout = options_.start_timeout + options_.comm_timeout;
-  Status sent = requests_.send(node->spec.host, "start", one_node(name), timeout,
-                               [this, name](const Result<msg::Reply>& reply) {
-                                 NodeCare& c = care_[name];
-                                 c.in_flight = false;
-                                 NodeView* n = view_.node(name);
-                                 if (n == nullptr) return;
-                                 ++n->restarts;
-                                 const Status s = reply.is_ok() ? msg::reply_status(*reply) : reply.status();
-                                 action(n->spec.host, name, "restarted", s.is_ok() ? "" : s.message());
-                                 if (!s.is_ok()) spdlog::warn("restart of {} failed: {}", name, s.message());
-                                 // It died again before we heard back: that crash counts now.
-                                 if (std::exchange(c.crashed_in_flight, false) && n->state == "crashed" &&
-                                     n->desired == "running") {
-                                   handle_crash(*n, "crashed again while being restarted");
-                                 }
-                               });
+  Status sent =
+      requests_.send(node->spec.host, "start", one_node(name), timeout,
+                     [this, name](const Result<msg::Reply>& reply) {
+                       NodeCare& c = care_[name];
+                       c.in_flight = false;
+                       NodeView* n = view_.node(name);
+                       if (n == nullptr) return;
+                       ++n->restarts;
+                       const Status s = reply.is_ok() ? msg::reply_status(*reply) : reply.status();
+                       action(n->spec.host, name, "restarted", s.is_ok() ? "" : s.message());
+                       if (!s.is_ok()) spdlog::warn("restart of {} failed: {}", name, s.message());
+                       // It died again before we heard back: that crash counts now.
+                       if (std::exchange(c.crashed_in_flight, false) && n->state == "crashed" &&
+                           n->desired == "running") {
+                         handle_crash(*n, "crashed again while being restarted");
+                       }
+                     });
   if (!sent.is_ok()) care.in_flight = false;
 }
 
@@ -131,7 +132,8 @@ void Collector::release_deferred() {
 void Collector::give_up(NodeView& node, int crashes) {
   const std::string name = node.spec.name;
   const std::string message = name + " on " + node.spec.host + " crashed " +
-                              std::to_string(crashes) + " times within the restart-storm window; "
+                              std::to_string(crashes) +
+                              " times within the restart-storm window; "
                               "not restarting it again until it is started by hand";
   spdlog::error("{}", message);
   (void)requests_.send(node.spec.host, "mark_failed", one_node(name), options_.comm_timeout,

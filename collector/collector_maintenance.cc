@@ -4,8 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "collector/collector.h"
-#include "messages/codec.h"
 #include "common/file_util.h"
+#include "messages/codec.h"
 
 namespace bc::collector {
 namespace {
@@ -14,7 +14,9 @@ constexpr std::size_t kRecentAlerts = 100;
 
 }  // namespace
 
-double Collector::unix_now() const { return static_cast<double>(clock_.wall_us()) / 1e6; }
+double Collector::unix_now() const {
+  return static_cast<double>(clock_.wall_us()) / 1e6;
+}
 
 void Collector::alert(std::string_view kind, const std::string& severity,
                       const std::string& message, const std::string& host,
@@ -43,9 +45,9 @@ void Collector::write_stats() {
   for (const auto& [name, node] : view_.nodes()) {
     if (!node.stats || node.state != "running") continue;
     const msg::NodeStats& s = *node.stats;
-    Status st = stats_log_.sample(now, node.spec.host, name, std::string(config::node_type_name(node.spec.type)),
-                                  s.cpu_pct, s.rss_bytes, s.vsize_bytes, s.packets_received,
-                                  s.packets_dropped);
+    Status st = stats_log_.sample(
+        now, node.spec.host, name, std::string(config::node_type_name(node.spec.type)), s.cpu_pct,
+        s.rss_bytes, s.vsize_bytes, s.packets_received, s.packets_dropped);
     if (!st.is_ok()) {
       spdlog::warn("stats.log: {}", st.message());
       break;
@@ -77,14 +79,15 @@ void Collector::on_host_stats(const msg::HostStats& s) {
     if (!alarm) continue;
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.1f%%", d.avail_pct);
-    const std::string message = alarm->low
-                                    ? "low disk space on " + s.env.host + ": " + d.path + " has " +
-                                          pct + " available (MinDiskSpace " +
-                                          std::to_string(static_cast<int>(options_.min_disk_pct)) + "%)"
-                                    : "disk space on " + s.env.host + ": " + d.path + " is back to " + pct;
+    const std::string message =
+        alarm->low ? "low disk space on " + s.env.host + ": " + d.path + " has " + pct +
+                         " available (MinDiskSpace " +
+                         std::to_string(static_cast<int>(options_.min_disk_pct)) + "%)"
+                   : "disk space on " + s.env.host + ": " + d.path + " is back to " + pct;
     alert(msg::kAlertDiskSpace, alarm->low ? "warning" : "info", message, s.env.host);
-    (void)mailer_.send(alarm->low ? "low disk space on " + s.env.host : "disk space ok on " + s.env.host,
-                       message + "\n");
+    (void)mailer_.send(
+        alarm->low ? "low disk space on " + s.env.host : "disk space ok on " + s.env.host,
+        message + "\n");
   }
 }
 
@@ -96,7 +99,8 @@ std::vector<std::string> Collector::run_cron(bool forced) {
     return {"cron is disabled; nothing done (cron enable turns it on)"};
   }
   // Restarts first: reconciliation against every supervisor.
-  for (const auto& [host, endpoint] : options_.supervisors) reconcile(host, "cron");
+  for (const auto& [host, endpoint] : options_.supervisors)
+    reconcile(host, "cron");
   done.push_back("asked " + std::to_string(options_.supervisors.size()) +
                  " supervisor(s) for their state; crashed nodes are restarted");
   for (const auto& [name, host] : view_.hosts()) {
@@ -111,26 +115,33 @@ std::vector<std::string> Collector::run_cron(bool forced) {
   const auto now = std::chrono::system_clock::time_point(std::chrono::microseconds(now_us));
   if (last_rotation_us_ == 0) last_rotation_us_ = now_us;
   if (now_us - last_rotation_us_ >= options_.log_rotation_interval.count() * 1000) {
-    const auto since = std::chrono::system_clock::time_point(std::chrono::microseconds(last_rotation_us_));
+    const auto since =
+        std::chrono::system_clock::time_point(std::chrono::microseconds(last_rotation_us_));
     const ArchiveReport rotated = archiver_.rotate(since, now);
     done.push_back("rotated logs: " + std::to_string(rotated.archived.size()) + " archived, " +
                    std::to_string(rotated.discarded.size()) + " discarded");
-    for (const auto& e : rotated.errors) done.push_back("rotation error: " + e);
+    for (const auto& e : rotated.errors)
+      done.push_back("rotation error: " + e);
     last_rotation_us_ = now_us;
     if (options_.mail_alarms && !interval_alerts_.empty()) {
       std::string body;
-      for (const auto& a : interval_alerts_) body += options_.mail_alarm_prefix + " [" + a.kind + "] " + a.message + "\n";
+      for (const auto& a : interval_alerts_)
+        body += options_.mail_alarm_prefix + " [" + a.kind + "] " + a.message + "\n";
       (void)mailer_.send("alarm summary", body);
-      done.push_back("mailed the alarm summary (" + std::to_string(interval_alerts_.size()) + " alerts)");
+      done.push_back("mailed the alarm summary (" + std::to_string(interval_alerts_.size()) +
+                     " alerts)");
     }
     interval_alerts_.clear();
   }
   const ArchiveReport expired = archiver_.expire(now);
-  if (!expired.expired.empty()) done.push_back("expired " + std::to_string(expired.expired.size()) + " archived log(s)");
-  if (auto lines = stats_log_.expire(unix_now(), options_.log_expire_days); lines.is_ok() && *lines > 0) {
+  if (!expired.expired.empty())
+    done.push_back("expired " + std::to_string(expired.expired.size()) + " archived log(s)");
+  if (auto lines = stats_log_.expire(unix_now(), options_.log_expire_days);
+      lines.is_ok() && *lines > 0) {
     done.push_back("expired " + std::to_string(*lines) + " stats.log line(s)");
   }
-  if (!options_.trace_summary.empty()) done.push_back("trace summary: not run (no traces archived)");
+  if (!options_.trace_summary.empty())
+    done.push_back("trace summary: not run (no traces archived)");
   done.push_back("mail queue: " + std::to_string(mailer_.queued()) + " waiting");
   save_state();
   spdlog::info("cron pass: {}", done.size());
@@ -143,7 +154,8 @@ msg::Value Collector::snapshot() const {
   msg::Value hosts = msg::Value::empty_array();
   for (const auto& [name, h] : view.hosts()) {
     msg::Value seqs = msg::Value::empty_map();
-    for (const auto& [origin, seq] : h.last_seq) seqs.set(origin, seq);
+    for (const auto& [origin, seq] : h.last_seq)
+      seqs.set(origin, seq);
     hosts.push_back(msg::Value::empty_map()
                         .set("host", name)
                         .set("up", h.up)
@@ -165,7 +177,9 @@ msg::Value Collector::snapshot() const {
         .set("started_at", n.started_at)
         .set("restarts", n.restarts);
     if (n.stats) {
-      v.set("cpu", n.stats->cpu_pct).set("rss", n.stats->rss_bytes).set("vsize", n.stats->vsize_bytes);
+      v.set("cpu", n.stats->cpu_pct)
+          .set("rss", n.stats->rss_bytes)
+          .set("vsize", n.stats->vsize_bytes);
     }
     nodes.push_back(std::move(v));
   }

@@ -7,7 +7,9 @@
 namespace bc::collector {
 namespace {
 
-Duration seconds(double s) { return Duration(static_cast<long>(std::llround(std::max(s, 0.0) * 1000))); }
+Duration seconds(double s) {
+  return Duration(static_cast<long>(std::llround(std::max(s, 0.0) * 1000)));
+}
 
 Duration option_duration(const config::ClusterConfig& o, std::string_view name) {
   return seconds(o.get_double(name));
@@ -34,7 +36,8 @@ CollectorOptions collector_options(const config::Cluster& cluster) {
   out.query_endpoint = config::collector_endpoint(cluster);
   out.bus_in = config::broker_pub_endpoint(cluster);
   out.bus_out = config::broker_sub_endpoint(cluster);
-  for (const auto& host : cluster.hosts()) out.supervisors[host] = config::supervisor_endpoint(cluster, host);
+  for (const auto& host : cluster.hosts())
+    out.supervisors[host] = config::supervisor_endpoint(cluster, host);
   out.heartbeat_interval = std::max(option_duration(o, "HeartbeatInterval"), Duration(10));
   out.host_timeout = option_duration(o, "HostTimeout");
   out.comm_timeout = option_duration(o, "CommTimeout");

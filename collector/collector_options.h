@@ -11,10 +11,10 @@
 namespace bc::collector {
 
 struct CollectorOptions {
-  std::string host;              // BrokerHost: where we run
-  std::string query_endpoint;    // our ROUTER (CollectorPort)
-  std::string bus_in;            // broker XSUB, for our alerts and heartbeat
-  std::string bus_out;           // broker XPUB, everything we fold
+  std::string host;                                // BrokerHost: where we run
+  std::string query_endpoint;                      // our ROUTER (CollectorPort)
+  std::string bus_in;                              // broker XSUB, for our alerts and heartbeat
+  std::string bus_out;                             // broker XPUB, everything we fold
   std::map<std::string, std::string> supervisors;  // host -> endpoint
   Duration heartbeat_interval{1000};
   Duration host_timeout{3000};

@@ -2,8 +2,8 @@
 
 #include <signal.h>
 
-#include <iostream>
 #include <spdlog/spdlog.h>
+#include <iostream>
 #include <zmq.hpp>
 
 #include "collector/collector.h"

@@ -12,7 +12,8 @@ RestartDecision RestartPolicy::on_crash(SteadyClock::time_point now) {
   if (running_since_ && now - *running_since_ >= settings_.stable) streak_ = 0;
   running_since_.reset();
   crashes_.push_back(now);
-  while (!crashes_.empty() && now - crashes_.front() > settings_.storm_window) crashes_.pop_front();
+  while (!crashes_.empty() && now - crashes_.front() > settings_.storm_window)
+    crashes_.pop_front();
   RestartDecision d;
   d.crashes_in_window = static_cast<int>(crashes_.size());
   if (d.crashes_in_window > settings_.storm_count) {

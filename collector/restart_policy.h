@@ -28,9 +28,9 @@ struct RestartSettings {
 };
 
 struct RestartDecision {
-  bool give_up = false;        // restart storm: mark the node failed, alert, mail
-  Duration delay{0};           // when !give_up: wait this long, then start it
-  int crashes_in_window = 0;   // for the alert and the logs
+  bool give_up = false;       // restart storm: mark the node failed, alert, mail
+  Duration delay{0};          // when !give_up: wait this long, then start it
+  int crashes_in_window = 0;  // for the alert and the logs
 };
 
 class RestartPolicy {

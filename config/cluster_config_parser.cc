@@ -102,8 +102,9 @@ class FileReader {
     if (spec == nullptr && typed_restart_option(key, &name)) {
       double number_value = 0;
       if (!parse_double(value, &number_value) || number_value < 0) {
-        diags_.error(file_, number,
-                     "option '" + name + "': expected a number >= 0, got '" + std::string(value) + "'");
+        diags_.error(
+            file_, number,
+            "option '" + name + "': expected a number >= 0, got '" + std::string(value) + "'");
       }
     } else if (spec == nullptr) {
       static const std::vector<std::string_view> kNames = option_names();

@@ -16,13 +16,21 @@
 namespace bc::config {
 namespace {
 
-constexpr std::array<std::string_view, 15> kKeys = {
-    "type",         "host",           "interface",
-    "aux_scripts",  "lb_procs",       "pin_cpus",
-    "env_vars",     "program",        "restart_backoff_initial",
-    "restart_backoff_factor",         "restart_backoff_max",
-    "restart_backoff_jitter",         "restart_stable_time",
-    "restart_storm_count",            "restart_storm_window"};
+constexpr std::array<std::string_view, 15> kKeys = {"type",
+                                                    "host",
+                                                    "interface",
+                                                    "aux_scripts",
+                                                    "lb_procs",
+                                                    "pin_cpus",
+                                                    "env_vars",
+                                                    "program",
+                                                    "restart_backoff_initial",
+                                                    "restart_backoff_factor",
+                                                    "restart_backoff_max",
+                                                    "restart_backoff_jitter",
+                                                    "restart_stable_time",
+                                                    "restart_storm_count",
+                                                    "restart_storm_window"};
 
 constexpr std::string_view kValidTypes = "standalone, logger, manager, proxy, worker";
 
@@ -140,7 +148,9 @@ class CachedResolver {
 
 }  // namespace
 
-bool is_restart_key(std::string_view key) { return key.starts_with("restart_"); }
+bool is_restart_key(std::string_view key) {
+  return key.starts_with("restart_");
+}
 
 namespace {
 
