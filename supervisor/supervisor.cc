@@ -102,6 +102,8 @@ void Supervisor::poll_once() {
   for (std::size_t i = 0; i < owners.size(); ++i) {
     if ((items[i + first_node_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) == 0) continue;
     auto [node, is_pidfd] = owners[i];
+    // A handler above (a SIGCHLD, a command) may have released this fd meanwhile.
+    if (items[i + first_node_item].fd != (is_pidfd ? node->pidfd : node->notify_fd)) continue;
     is_pidfd ? on_pidfd(*node) : on_notify(*node);
   }
   timers_.run_due(clock_.now());
