@@ -35,27 +35,10 @@ int main(int argc, char** argv) {
   options.sub_out = bc::config::broker_sub_endpoint(*cluster);
   options.heartbeat_interval = std::chrono::milliseconds(
       static_cast<long>(cluster->options.get_double("HeartbeatInterval") * 1000));
-  const std::string spool = cluster->options.get("SpoolDir");
 
-  int ready_fd = -1;
-  if (!cli.foreground) {
-    auto detached = bc::daemon::detach();
-    if (!detached.is_ok()) {
-      std::cerr << "Error: " << detached.status().message() << '\n';
-      return 1;
-    }
-    ready_fd = *detached;
-  }
-  auto pid_file = bc::daemon::acquire_pid_file(spool + "/broker.pid");
-  if (!pid_file.is_ok()) {
-    bc::daemon::report_ready(ready_fd, pid_file.status().message());
-    std::cerr << "Error: " << pid_file.status().message() << '\n';
-    return 1;
-  }
-  bc::daemon::setup_logging(
-      "broker", spool + "/broker.log",
-      cluster->options.get_bool("Debug") ? cluster->options.get("DebugLog") : std::string(),
-      cli.foreground);
+  const std::optional<int> ready = bc::daemon::begin_daemon("broker", *cluster, cli);
+  if (!ready) return 1;
+  const int ready_fd = *ready;
   zmq::context_t ctx(1);
   bc::SystemClock clock;
   bc::broker::Broker broker(ctx, options, clock);

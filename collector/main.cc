@@ -28,27 +28,10 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   auto cluster = bc::daemon::load_configuration(cli);
   if (!cluster) return 1;
-  const std::string spool = cluster->options.get("SpoolDir");
 
-  int ready_fd = -1;
-  if (!cli.foreground) {
-    auto detached = bc::daemon::detach();
-    if (!detached.is_ok()) {
-      std::cerr << "Error: " << detached.status().message() << '\n';
-      return 1;
-    }
-    ready_fd = *detached;
-  }
-  auto pid_file = bc::daemon::acquire_pid_file(spool + "/collector.pid");
-  if (!pid_file.is_ok()) {
-    bc::daemon::report_ready(ready_fd, pid_file.status().message());
-    std::cerr << "Error: " << pid_file.status().message() << '\n';
-    return 1;
-  }
-  bc::daemon::setup_logging(
-      "collector", spool + "/collector.log",
-      cluster->options.get_bool("Debug") ? cluster->options.get("DebugLog") : std::string(),
-      cli.foreground);
+  const std::optional<int> ready = bc::daemon::begin_daemon("collector", *cluster, cli);
+  if (!ready) return 1;
+  const int ready_fd = *ready;
   zmq::context_t ctx(1);
   bc::SystemClock clock;
   bc::collector::Collector collector(ctx, *cluster, clock);

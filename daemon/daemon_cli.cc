@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "common/paths.h"
+#include "daemon/daemon_util.h"
 
 namespace bc::daemon {
 
@@ -23,6 +24,30 @@ std::optional<config::Cluster> load_configuration(const DaemonCli& cli) {
     std::cerr << d.render() << '\n';
   if (diags.has_errors()) return std::nullopt;
   return cluster;
+}
+
+std::optional<int> begin_daemon(const std::string& component, const config::Cluster& cluster,
+                                const DaemonCli& cli) {
+  int ready_fd = -1;
+  if (!cli.foreground) {
+    auto detached = detach();
+    if (!detached.is_ok()) {
+      std::cerr << "Error: " << detached.status().message() << '\n';
+      return std::nullopt;
+    }
+    ready_fd = *detached;
+  }
+  const std::string spool = cluster.options.get("SpoolDir");
+  auto pid_file = acquire_pid_file(spool + "/" + component + ".pid");
+  if (!pid_file.is_ok()) {
+    report_ready(ready_fd, pid_file.status().message());
+    std::cerr << "Error: " << pid_file.status().message() << '\n';
+    return std::nullopt;
+  }
+  const bool debug = cluster.options.get_bool("Debug");
+  setup_logging(component, spool + "/" + component + ".log",
+                debug ? cluster.options.get("DebugLog") : std::string(), cli.foreground);
+  return ready_fd;
 }
 
 }  // namespace bc::daemon

@@ -22,4 +22,12 @@ void add_daemon_options(CLI::App& app, DaemonCli& cli);
 // Loads the configuration of cli.base; prints diagnostics to stderr; nullopt on errors.
 std::optional<config::Cluster> load_configuration(const DaemonCli& cli);
 
+// The start every daemon shares: detach unless in the foreground, take the pid file
+// SpoolDir/<component>.pid, log to SpoolDir/<component>.log (and DebugLog when Debug is
+// set). Returns the fd for report_ready() (-1 in the foreground), or nullopt after the
+// error has been printed and reported to whoever started us.
+// REQUIRES: no threads yet (it may fork): call before creating the ZeroMQ context.
+std::optional<int> begin_daemon(const std::string& component, const config::Cluster& cluster,
+                                const DaemonCli& cli);
+
 }  // namespace bc::daemon

@@ -25,27 +25,16 @@ int main(int argc, char** argv) {
     std::cerr << "Error: " << options.status().message() << '\n';
     return 1;
   }
-  int ready_fd = -1;
-  if (!cli.foreground) {
-    auto detached = bc::daemon::detach();
-    if (!detached.is_ok()) {
-      std::cerr << "Error: " << detached.status().message() << '\n';
-      return 1;
-    }
-    ready_fd = *detached;
-  }
+  const std::optional<int> ready = bc::daemon::begin_daemon("supervisor", *cluster, cli);
+  if (!ready) return 1;
+  const int ready_fd = *ready;
   // Signals are blocked before the ZeroMQ context starts its threads (see supervisor.h).
   auto signals = bc::sup::SignalFd::open();
-  auto pid_file = bc::daemon::acquire_pid_file(options->spool_dir + "/supervisor.pid");
-  const bc::Status early = !signals.is_ok() ? signals.status() : pid_file.status();
-  if (!early.is_ok()) {
-    bc::daemon::report_ready(ready_fd, early.message());
-    std::cerr << "Error: " << early.message() << '\n';
+  if (!signals.is_ok()) {
+    bc::daemon::report_ready(ready_fd, signals.status().message());
+    std::cerr << "Error: " << signals.status().message() << '\n';
     return 1;
   }
-  bc::daemon::setup_logging("supervisor", options->spool_dir + "/supervisor.log",
-                            options->debug ? cluster->options.get("DebugLog") : std::string(),
-                            cli.foreground);
   zmq::context_t ctx(1);
   bc::SystemClock clock;
   bc::sup::PosixSpawner spawner;
