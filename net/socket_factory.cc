@@ -19,15 +19,4 @@ zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type,
   return socket;
 }
 
-std::string tcp_endpoint(std::string_view address, int port) {
-  if (address.starts_with("tcp://") || address.starts_with("ipc://") ||
-      address.starts_with("inproc://")) {
-    return std::string(address);
-  }
-  const bool v6 = address.find(':') != std::string_view::npos;
-  std::string out = "tcp://";
-  out += v6 ? "[" + std::string(address) + "]" : std::string(address);
-  return out + ":" + std::to_string(port);
-}
-
 }  // namespace bc::net

@@ -21,7 +21,4 @@ struct SocketOptions {
 zmq::socket_t make_socket(zmq::context_t& ctx, zmq::socket_type type,
                           const SocketOptions& options = {});
 
-// "tcp://127.0.0.1:7762", "tcp://[::1]:7762"; an "ipc://" or "tcp://" address is kept.
-std::string tcp_endpoint(std::string_view address, int port);
-
 }  // namespace bc::net
