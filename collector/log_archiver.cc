@@ -16,6 +16,7 @@
 #include <system_error>
 
 #include "common/status.h"
+#include "common/unique_fd.h"
 
 namespace bc::collector {
 namespace {
@@ -93,25 +94,6 @@ std::optional<std::string> free_name(const std::string& dir, const std::string& 
   return std::nullopt;
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
-
 Status write_all(int fd, const unsigned char* data, std::size_t size, const std::string& path) {
   while (size > 0) {
     const ssize_t n = ::write(fd, data, size);
@@ -171,19 +153,19 @@ Status copy_stream(int in, const std::string& in_path, int out, const std::strin
 }
 
 void fsync_dir(const std::string& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() >= 0) ::fsync(fd.get());
 }
 
 // Writes `src` (compressed or not) to a temporary in `dest`'s dir, fsyncs it and renames
 // it to `dest`: `dest` is complete or absent.
 Status store_copy(const std::string& src, const std::string& dest, bool compress) {
-  Fd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd in(::open(src.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return io_status("cannot open '" + src + "'", errno);
   const fs::path dest_path(dest);
   const std::string dir = dest_path.parent_path().string();
   const std::string tmp = dir + "/." + dest_path.filename().string() + ".tmp";
-  Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  UniqueFd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (out.get() < 0) return io_status("cannot create '" + tmp + "'", errno);
   Status s = compress ? gzip_stream(in.get(), src, out.get(), tmp)
                       : copy_stream(in.get(), src, out.get(), tmp);

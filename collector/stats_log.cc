@@ -1,4 +1,5 @@
 #include "collector/stats_log.h"
+#include "common/unique_fd.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -61,26 +62,6 @@ Status write_all(int fd, std::string_view data, const std::string& path) {
   return Status::ok();
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // close() reports errors that a deferred write-back may only show now (NFS, quotas).
-  int close() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
-
 // Keep the line? Lines whose leading time does not parse are kept.
 bool keep_line(const std::string& line, double cutoff) {
   const char* begin = line.c_str();
@@ -133,7 +114,7 @@ Status StatsLog::append(const std::string& line) {
     raw = ::open(path_.c_str(), flags, 0644);
   }
   if (raw < 0) return Status::io_error("cannot open '" + path_ + "': " + errno_text(errno));
-  Fd fd(raw);
+  UniqueFd fd(raw);
   struct stat st {};
   const bool have_size = ::fstat(fd.get(), &st) == 0;
   // One write() per line; the loop only continues after a short write, which on a regular
@@ -153,7 +134,7 @@ Result<std::size_t> StatsLog::expire(double now_unix, int max_age_days) {
   if (!in) return Status::io_error("cannot read '" + path_ + "': " + errno_text(errno));
   const double cutoff = now_unix - static_cast<double>(max_age_days) * 86400.0;
   const std::string tmp = path_ + ".expire.tmp";
-  Fd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  UniqueFd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (out.get() < 0) return Status::io_error("cannot create '" + tmp + "': " + errno_text(errno));
   std::size_t removed = 0;
   std::string line, buffer;
@@ -187,7 +168,7 @@ Result<std::size_t> StatsLog::expire(double now_unix, int max_age_days) {
     ::unlink(tmp.c_str());
     return Status::io_error("cannot replace '" + path_ + "': " + errno_text(err));
   }
-  Fd dir(::open(parent_dir(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(::open(parent_dir(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir.get() >= 0) ::fsync(dir.get());
   return removed;
 }

@@ -1,4 +1,5 @@
 #include "common/file_util.h"
+#include "common/unique_fd.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -13,28 +14,6 @@
 
 namespace bc {
 namespace {
-
-// Closes an fd on scope exit unless released.
-class FdGuard {
- public:
-  explicit FdGuard(int fd) : fd_(fd) {}
-  ~FdGuard() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  FdGuard(const FdGuard&) = delete;
-  FdGuard& operator=(const FdGuard&) = delete;
-  int get() const { return fd_; }
-  // Closes now and reports close()'s errno (0 if fine): on NFS a write error can surface
-  // only at close.
-  int close_now() {
-    const int rc = ::close(fd_);
-    fd_ = -1;
-    return rc == 0 ? 0 : errno;
-  }
-
- private:
-  int fd_;
-};
 
 std::string dir_of(const std::string& path) {
   const auto slash = path.rfind('/');
@@ -64,7 +43,7 @@ int write_all(int fd, std::string_view data) {
 int fsync_dir(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return errno;
-  FdGuard guard(fd);
+  UniqueFd guard(fd);
   return ::fsync(fd) == 0 ? 0 : errno;
 }
 
@@ -85,10 +64,10 @@ Status write_file_atomic(const std::string& path, std::string_view content, mode
   const std::string dir = dir_of(path);
   // Hidden name so that a listing of the spool never shows half-written state files.
   std::string tmp = dir + "/." + base_of(path) + ".tmp.XXXXXX";
-  FdGuard fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  UniqueFd fd(::mkostemp(tmp.data(), O_CLOEXEC));
   if (fd.get() < 0) return io_status(what, errno);
   int err = fill_temp(fd.get(), content, mode, sync);
-  if (err == 0) err = fd.close_now();
+  if (err == 0 && fd.close() != 0) err = errno;
   if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
   if (err != 0) {
     ::unlink(tmp.c_str());
@@ -102,7 +81,7 @@ Status write_file_atomic(const std::string& path, std::string_view content, mode
 
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   const std::string what = "cannot read " + quoted(path);
-  FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) return file_status(what, errno);
   std::string out;
   char buf[16384];
@@ -120,7 +99,7 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
 }
 
 std::string tail_file(const std::string& path, std::size_t max_bytes) {
-  FdGuard fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || max_bytes == 0) return {};
   const auto size = static_cast<std::size_t>(st.st_size);
