@@ -1,0 +1,4 @@
+// Placeholder until the benchmark driver lands.
+int main() {
+  return 1;
+}
