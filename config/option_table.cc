@@ -139,6 +139,9 @@ constexpr std::array kOptions = {
     // --- Node program and mail.
     OptionSpec{"NodeProgram", kString, "${BinDir}/brocluster-node", kDesign,
                "Program run for every node unless node.cfg gives program=."},
+    OptionSpec{"NodePortBase", kInt, "7770", kDesign,
+               "First TCP port of the reference node's cluster links: the logger (else the "
+               "manager) binds it, the i-th proxy NodePortBase+i."},
     OptionSpec{"SendMailCommand", kString, "/usr/sbin/sendmail -t", kDesign,
                "Command that receives a complete mail (headers included) on stdin."},
     OptionSpec{"env_vars", kString, "", kDesign,
