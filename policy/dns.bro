@@ -1,0 +1,5 @@
+# dns.bro — DNS analysis: queries and answers into dns.log.
+
+@load analysis
+
+redef Analysis::loaded += { "dns" };
