@@ -79,6 +79,14 @@ Status write_file_atomic(const std::string& path, std::string_view content, mode
   return Status::ok();
 }
 
+Status write_file_in_place(const std::string& path, std::string_view content, mode_t mode) {
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  if (fd.get() < 0) return io_status("cannot write " + quoted(path), errno);
+  int err = write_all(fd.get(), content);
+  if (err == 0 && fd.close() != 0) err = errno;
+  return err == 0 ? Status::ok() : io_status("cannot write " + quoted(path), err);
+}
+
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   const std::string what = "cannot read " + quoted(path);
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));

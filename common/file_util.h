@@ -30,6 +30,11 @@ enum class Durability {
 Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644,
                          Durability durability = Durability::kSync);
 
+// Overwrites `path` in place (O_TRUNC, no temporary, no rename, no fsync): for diagnostic
+// files that are rewritten on every node start, where a reader seeing a half-written file
+// costs nothing and a rename per file costs a directory update. The message names `path`.
+Status write_file_in_place(const std::string& path, std::string_view content, mode_t mode = 0644);
+
 // Reads the whole file. kNotFound when it does not exist, kTooLarge when it is longer than
 // `max_bytes` (so a corrupt or hostile file cannot exhaust memory), kIo otherwise.
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 16 << 20);

@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "common/file_util.h"
 #include "messages/codec.h"
-#include "supervisor/file_util.h"
 #include "supervisor/node_launcher.h"
 
 namespace bc::sup {
@@ -81,13 +81,13 @@ std::string find_core_file(const std::string& dir, pid_t pid, std::int64_t stale
 }
 
 Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, const Node& node,
-                                            const std::optional<ExitInfo>& exit,
+                                            pid_t pid, const std::optional<ExitInfo>& exit,
                                             std::int64_t ended_at_us) {
   msg::CrashReport r;
   r.env.host = options.host;
   r.node = node.spec.name;
   r.node_type = std::string(node.type_name());
-  r.pid = node.pid;
+  r.pid = pid;
   r.started_at = node.started_at_us;
   r.ended_at = ended_at_us;
   if (exit) {
@@ -101,12 +101,11 @@ Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, co
   const std::string dir = node_dir(options, node.spec);
   r.stdout_tail = tail_file(dir + "/stdout.log", kTailBytes);
   r.stderr_tail = tail_file(dir + "/stderr.log", kTailBytes);
-  if (const std::string core = find_core_file(dir, node.pid, node.stale_core_mtime_us);
-      !core.empty()) {
+  if (const std::string core = find_core_file(dir, pid, node.stale_core_mtime_us); !core.empty()) {
     r.core_path = core;
   }
   const std::string root = crash_root(options, node.spec.name);
-  r.record_dir = root + "/" + utc_stamp(ended_at_us) + "-" + std::to_string(node.pid);
+  r.record_dir = root + "/" + utc_stamp(ended_at_us) + "-" + std::to_string(pid);
   if (Status s = ensure_dir(r.record_dir, 0750); !s.is_ok()) return s;
   std::error_code ec;
   for (const char* file : {".cmdline", ".env_vars", "stdout.log", "stderr.log"}) {

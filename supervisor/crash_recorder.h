@@ -22,11 +22,11 @@ inline constexpr std::size_t kTailBytes = 16 * 1024;
 // The directory holding `node`'s crash records.
 std::string crash_root(const SupervisorOptions& options, const std::string& node);
 
-// Builds the report for a node that exited (`exit`) or vanished while we were away
-// (no `exit`: status unknown), and writes it. Fills record_dir. The envelope is left for
-// the publisher.
+// Builds the report for the process `pid` of a node that exited (`exit`) or vanished while
+// we were away (no `exit`: status unknown), and writes it. Fills record_dir. The envelope is left
+// for the publisher.
 Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, const Node& node,
-                                            const std::optional<ExitInfo>& exit,
+                                            pid_t pid, const std::optional<ExitInfo>& exit,
                                             std::int64_t ended_at_us);
 
 // Rewrites report.txt/report.bin of an existing record (after the backtrace arrived).

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <set>
 
+#include "common/file_util.h"
 #include "supervisor/crash_recorder.h"
-#include "supervisor/file_util.h"
 #include "supervisor/node_launcher.h"
 
 namespace bc::sup {

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "supervisor/file_util.h"
+#include "common/file_util.h"
 
 namespace bc::sup {
 

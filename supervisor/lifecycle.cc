@@ -121,25 +121,17 @@ constexpr std::array<std::string_view, kNodeEventCount> kEventNames = {
     "start",      "stop",          "cleanup",      "mark_failed",  "spawn_failed", "ready",
     "exit_clean", "exit_abnormal", "stop_timeout", "kill_timeout", "adopt_alive",  "adopt_dead"};
 
-constexpr std::array<std::string_view, kActionCount> kActionNames = {"cancel_timers",
-                                                                     "await_start",
-                                                                     "await_stop",
-                                                                     "spawn",
-                                                                     "send_term",
-                                                                     "send_kill",
-                                                                     "arm_ready_timer",
-                                                                     "arm_stop_timer",
-                                                                     "arm_kill_timer",
-                                                                     "write_crash_record",
-                                                                     "persist",
-                                                                     "reply_start_ok",
-                                                                     "reply_start_failed",
-                                                                     "reply_stop_ok",
-                                                                     "reply_stop_crashed",
-                                                                     "reply_stop_failed",
-                                                                     "reply_ok",
-                                                                     "reply_conflict",
-                                                                     "publish"};
+constexpr std::array<std::string_view, kActionCount> kActionNames = {
+    "cancel_timers",     "await_start",
+    "await_stop",        "spawn",
+    "send_term",         "send_kill",
+    "arm_ready_timer",   "arm_stop_timer",
+    "arm_kill_timer",    "persist",
+    "reply_start_ok",    "reply_start_failed",
+    "reply_stop_ok",     "reply_stop_crashed",
+    "reply_stop_failed", "reply_ok",
+    "reply_conflict",    "publish",
+    "write_crash_record"};
 
 }  // namespace
 

@@ -77,16 +77,17 @@ enum class Action : std::uint32_t {
   kArmReadyTimer = 1U << 6,      // grace time -> kReady (when there is no control endpoint)
   kArmStopTimer = 1U << 7,       // StopTimeout -> kStopTimeout
   kArmKillTimer = 1U << 8,       // kill-verify time -> kKillTimeout
-  kWriteCrashRecord = 1U << 9,   // to TmpDir, before the event is published
-  kPersist = 1U << 10,           // write the supervisor's state file
-  kReplyStartOk = 1U << 11,      // start requests: ok
-  kReplyStartFailed = 1U << 12,  // start requests: kFailed with the row's note
-  kReplyStopOk = 1U << 13,       // stop requests: ok, with killed()
-  kReplyStopCrashed = 1U << 14,  // stop requests: ok, but it crashed during shutdown
-  kReplyStopFailed = 1U << 15,   // stop requests: kTimeout, still alive after SIGKILL
-  kReplyOk = 1U << 16,           // cleanup / mark_failed request: ok
-  kReplyConflict = 1U << 17,     // the current request: kConflict with the row's note
-  kPublish = 1U << 18,           // node.<host>.<node> event with the new state
+  kPersist = 1U << 9,            // the supervisor's state file (written at the end of the turn)
+  kReplyStartOk = 1U << 10,      // start requests: ok
+  kReplyStartFailed = 1U << 11,  // start requests: kFailed with the row's note
+  kReplyStopOk = 1U << 12,       // stop requests: ok, with killed()
+  kReplyStopCrashed = 1U << 13,  // stop requests: ok, but it crashed during shutdown
+  kReplyStopFailed = 1U << 14,   // stop requests: kTimeout, still alive after SIGKILL
+  kReplyOk = 1U << 15,           // cleanup / mark_failed request: ok
+  kReplyConflict = 1U << 16,     // the current request: kConflict with the row's note
+  kPublish = 1U << 17,           // node.<host>.<node> event with the new state
+  kWriteCrashRecord = 1U << 18,  // to TmpDir, then the crash event; after the state change
+                                 // is out, so that the collector's restart is not delayed
 };
 inline constexpr std::size_t kActionCount = 19;
 

@@ -3,9 +3,9 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "common/file_util.h"
 #include "common/strings.h"
 #include "config/node_scripts.h"
-#include "supervisor/file_util.h"
 
 namespace bc::sup {
 namespace {
@@ -79,21 +79,16 @@ Status write_start_files(const SpawnSpec& spec) {
   std::string env;
   for (const auto& entry : spec.env)
     env += entry + "\n";
-  // Diagnostics, not state: no fsync, a lost write costs nothing but a hint.
-  if (Status s = write_file_atomic(spec.cwd + "/.cmdline", cmdline, 0644, Durability::kNoSync);
-      !s.is_ok())
-    return s;
-  return write_file_atomic(spec.cwd + "/.env_vars", env, 0644, Durability::kNoSync);
+  // Diagnostics, not state: written in place, a torn write costs nothing but a hint.
+  if (Status s = write_file_in_place(spec.cwd + "/.cmdline", cmdline); !s.is_ok()) return s;
+  return write_file_in_place(spec.cwd + "/.env_vars", env);
 }
 
 Status write_started_files(const std::string& dir, pid_t pid, std::int64_t started_at_us) {
-  if (Status s =
-          write_file_atomic(dir + "/.pid", std::to_string(pid) + "\n", 0644, Durability::kNoSync);
-      !s.is_ok()) {
+  if (Status s = write_file_in_place(dir + "/.pid", std::to_string(pid) + "\n"); !s.is_ok()) {
     return s;
   }
-  return write_file_atomic(dir + "/.startup", std::to_string(started_at_us) + "\n", 0644,
-                           Durability::kNoSync);
+  return write_file_in_place(dir + "/.startup", std::to_string(started_at_us) + "\n");
 }
 
 }  // namespace bc::sup

@@ -8,8 +8,8 @@
 #include <charconv>
 #include <vector>
 
-#include "supervisor/file_util.h"
-#include "supervisor/os_error.h"
+#include "common/file_util.h"
+#include "common/os_error.h"
 
 namespace bc::sup {
 namespace {

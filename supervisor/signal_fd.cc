@@ -6,7 +6,7 @@
 
 #include <cerrno>
 
-#include "supervisor/os_error.h"
+#include "common/os_error.h"
 
 namespace bc::sup {
 

@@ -9,7 +9,8 @@
 // the supervisor's file descriptors, starts with an empty signal mask and default
 // signal dispositions, and carries its CPU pinning and resource limits from birth.
 // Thread-compatible: call from the event loop thread; the call returns once the child has
-// exec'd (or failed to), which takes microseconds, and never waits for the node itself.
+// exec'd (or failed to) — the caller is suspended (vfork) for the exec itself, a fraction
+// of a millisecond — and never waits for the node itself.
 
 #include <sys/types.h>
 

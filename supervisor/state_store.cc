@@ -1,8 +1,8 @@
 #include "supervisor/state_store.h"
 
+#include "common/file_util.h"
 #include "common/strings.h"
 #include "messages/codec.h"
-#include "supervisor/file_util.h"
 
 namespace bc::sup {
 namespace {

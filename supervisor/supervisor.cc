@@ -107,6 +107,7 @@ void Supervisor::poll_once() {
     is_pidfd ? on_pidfd(*node) : on_notify(*node);
   }
   timers_.run_due(clock_.now());
+  if (state_dirty_) persist();
 }
 
 void Supervisor::on_signals() {

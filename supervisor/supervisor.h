@@ -88,9 +88,13 @@ class Supervisor {
               const std::shared_ptr<PendingReply>& request, bool parked);
   bool spawn(Node& node);
   void arm_timers(Node& node, Actions actions);
-  void record_crash(Node& node);
+  void record_crash(Node& node, pid_t pid);
   void publish_state(Node& node, NodeState from);
   void release_process(Node& node);
+  // A state change bumps state_version_ at once; the file is written once per loop turn
+  // (a start of 100 nodes is 100 changes but one write). A supervisor killed within that
+  // turn loses nothing: its nodes are found again by orphan_scan.
+  void mark_changed();
   void persist();
   void restore();
 
@@ -117,6 +121,7 @@ class Supervisor {
   std::string state_path_;
   std::string boot_id_;
   std::uint64_t state_version_ = 0;
+  bool state_dirty_ = false;
   SupervisorCounters counters_;
   std::chrono::steady_clock::time_point started_;
   std::atomic<bool> stop_requested_{false};

@@ -8,10 +8,10 @@
 #include <filesystem>
 #include <thread>
 
+#include "common/file_util.h"
 #include "common/version.h"
 #include "messages/codec.h"
 #include "supervisor/crash_recorder.h"
-#include "supervisor/file_util.h"
 #include "supervisor/node_launcher.h"
 #include "supervisor/orphan_scan.h"
 #include "supervisor/state_store.h"
@@ -58,8 +58,8 @@ void Supervisor::publish_state(Node& node, NodeState from) {
   announce(e);
 }
 
-void Supervisor::record_crash(Node& node) {
-  auto report = write_crash_record(options_, node, node.last_exit, clock_.wall_us());
+void Supervisor::record_crash(Node& node, pid_t pid) {
+  auto report = write_crash_record(options_, node, pid, node.last_exit, clock_.wall_us());
   if (!report.is_ok()) {
     spdlog::error("host {}: node {}: crash record not written: {}", options_.host, node.spec.name,
                   report.status().message());

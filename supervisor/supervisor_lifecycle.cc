@@ -64,15 +64,20 @@ void Supervisor::perform(Node& node, const Transition& t,
   if (a.has(Action::kSendTerm) && node.pid > 0) kill(-node.pid, SIGTERM);
   if (a.has(Action::kSendKill) && node.pid > 0) kill(-node.pid, SIGKILL);
   arm_timers(node, a);
-  if (a.has(Action::kWriteCrashRecord)) record_crash(node);
+  // The crash record is written after the state change is on the bus: the collector can
+  // decide on a restart while we write. Its `start` is read in a later loop turn, so the
+  // record (copies of the logs included) is complete before a new process appends to them.
+  const bool record = a.has(Action::kWriteCrashRecord);
+  const pid_t crashed_pid = node.pid;
   if (!has_process(t.to)) release_process(node);
-  if (a.has(Action::kPersist)) persist();
+  if (a.has(Action::kPersist)) mark_changed();
   for (Action reply : {Action::kReplyStartOk, Action::kReplyStartFailed, Action::kReplyStopOk,
                        Action::kReplyStopCrashed, Action::kReplyStopFailed, Action::kReplyOk,
                        Action::kReplyConflict}) {
     if (a.has(reply)) answer(node, reply, t.note, request, parked);
   }
   if (a.has(Action::kPublish)) publish_state(node, t.from);
+  if (record) record_crash(node, crashed_pid);
 }
 
 void Supervisor::answer(Node& node, Action action, std::string_view note,
@@ -201,11 +206,17 @@ void Supervisor::release_process(Node& node) {
   node.adopted = false;
 }
 
+void Supervisor::mark_changed() {
+  ++state_version_;
+  state_dirty_ = true;
+}
+
 void Supervisor::persist() {
+  state_dirty_ = false;
   PersistedState state;
   state.host = options_.host;
   state.boot_id = boot_id_;
-  state.version = ++state_version_;
+  state.version = state_version_;
   for (const auto& [name, node] : nodes_) {
     state.nodes[name] = PersistedNode{node.lifecycle.state(), node.lifecycle.desired(), node.pid,
                                       node.start_ticks, node.started_at_us};

@@ -120,6 +120,9 @@ TEST_F(SupervisorTest, CleanExitNobodyAskedForIsACrash) {
   ASSERT_TRUE(crash);
   EXPECT_THAT(read_text(crash->crash->record_dir + "/report.txt"),
               HasSubstr("Exit:       exit code 0"));
+  // The state change goes out first (the collector restarts on it); the crash event once
+  // the record is on disk (docs/PROTOCOL.md §2.1).
+  EXPECT_LT(crashed->state->env.seq, crash->crash->env.seq);
 }
 
 TEST_F(SupervisorTest, DiagShowsTheCrashReportAndCleanupResetsAndRemoves) {

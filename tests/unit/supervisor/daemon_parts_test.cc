@@ -6,10 +6,10 @@
 
 #include <filesystem>
 
+#include "common/file_util.h"
 #include "common/timer_queue.h"
 #include "messages/codec.h"
 #include "supervisor/crash_recorder.h"
-#include "supervisor/file_util.h"
 #include "supervisor/node_launcher.h"
 #include "supervisor/pending_reply.h"
 #include "supervisor/state_store.h"
@@ -197,7 +197,7 @@ TEST(CrashRecorder, WritesAReportWithTailsAndFindsIt) {
   exit.pid = 4242;
   exit.signal = 11;
   exit.core_dumped = true;
-  auto report = write_crash_record(o, node, exit, node.started_at_us + 5'000'000);
+  auto report = write_crash_record(o, node, node.pid, exit, node.started_at_us + 5'000'000);
   ASSERT_TRUE(report.is_ok()) << report.status().to_string();
   EXPECT_EQ(report->env.host, "host3");
   EXPECT_EQ(report->signal, 11);
@@ -219,7 +219,8 @@ TEST(CrashRecorder, UnknownExitIsSaidSoAndOldRecordsArePruned) {
   node.spec = worker();
   for (int i = 0; i < kKeepPerNode + 3; ++i) {
     node.pid = 100 + i;
-    ASSERT_TRUE(write_crash_record(o, node, std::nullopt, 1'700'000'000'000'000 + i * 1'000'000));
+    ASSERT_TRUE(
+        write_crash_record(o, node, node.pid, std::nullopt, 1'700'000'000'000'000 + i * 1'000'000));
   }
   std::size_t count = 0;
   for ([[maybe_unused]] const auto& e :

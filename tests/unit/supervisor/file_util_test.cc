@@ -1,4 +1,4 @@
-#include "supervisor/file_util.h"
+#include "common/file_util.h"
 
 #include <signal.h>
 #include <sys/resource.h>

@@ -348,7 +348,7 @@ TEST(LifecycleNames, EveryEventAndActionHasADistinctName) {
 TEST(LifecycleNames, ActionsPrintInExecutionOrder) {
   EXPECT_EQ(actions_to_string(Actions()), "none");
   EXPECT_EQ(actions_to_string(A::kPublish | A::kWriteCrashRecord | A::kPersist),
-            "write_crash_record|persist|publish");
+            "persist|publish|write_crash_record");
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 #include <algorithm>
 #include <sstream>
 
-#include "supervisor/file_util.h"
+#include "common/file_util.h"
 #include "supervisor/proc_reader.h"
 #include "supervisor/signal_fd.h"
 #include "test_support.h"
