@@ -7,7 +7,7 @@
 // one of `procs` processes.
 //  - live: the pcap socket joins an AF_PACKET fanout group (PACKET_FANOUT_HASH, symmetric
 //    in the kernel, with PACKET_FANOUT_FLAG_DEFRAG); the group id is derived from the
-//    interface, LbShare::group and procs so that the processes of one lb group meet in
+//    interface, LiveOptions::group and procs so that the processes of one lb group meet in
 //    one fanout. When the kernel refuses the fanout the source falls back to the
 //    in-process filter below.
 //  - offline: an in-process filter keeps the packets whose symmetric flow hash
@@ -37,16 +37,16 @@ struct CaptureStats {
 };
 
 struct LbShare {
-  int index = 0;      // 1-based index of this process in its lb group
-  int procs = 0;      // processes in the group; 0 (or 1) = take everything
-  std::string group;  // lb group name (CLUSTER_LB_GROUP); part of the live fanout id
+  int index = 0;  // 1-based index of this process in its lb group
+  int procs = 0;  // processes in the group; 0 (or 1) = take everything
 };
 
 struct LiveOptions {
   int snaplen = 65535;
   bool promisc = true;
   LbShare share;
-  std::string bpf;  // optional capture filter
+  std::string bpf;    // optional capture filter
+  std::string group;  // lb group name (CLUSTER_LB_GROUP): part of the fanout id
 };
 
 class PacketSource {
