@@ -140,7 +140,8 @@ void NodeProcess::scan(const ScanObservation& observation) {
 void NodeProcess::on_signals() {
   for (int sig : signals_->drain()) {
     if (sig == SIGTERM || sig == SIGINT) {
-      spdlog::info("{}: {} received, shutting down", options_.identity.spec.name, strsignal(sig));
+      spdlog::info("{}: {} received, shutting down", options_.identity.spec.name,
+                   sig == SIGTERM ? "SIGTERM" : "SIGINT");
       stop_ = true;
     } else if (sig == SIGHUP) {
       rotate();

@@ -84,7 +84,7 @@ Status NodeProcess::start() {
 Status NodeProcess::open_capture() {
   if (!links_.captures) return Status::ok();
   const NodeIdentity& id = options_.identity;
-  const LbShare share{id.spec.lb_index, id.spec.lb_procs, id.spec.lb_group};
+  const LbShare share{id.spec.lb_index, id.spec.lb_procs};
   Result<std::unique_ptr<PacketSource>> source = Status::ok();
   if (!options_.read_file.empty()) {
     source = PacketSource::open_offline(options_.read_file, share);

@@ -32,15 +32,17 @@ Readiness::~Readiness() {
 
 Status Readiness::set(NodeState state) {
   state_ = state;
+  // The file first: whoever hears "ready" may look at it at once. Rewritten a handful of
+  // times per run, so all-or-nothing for readers is what matters, not fsync.
+  Status written = write_file_atomic(status_path_, std::string(node_state_name(state)) + "\n", 0644,
+                                     Durability::kNoSync);
   if (state == NodeState::kInitializing) say("initializing\n");
   if (state == NodeState::kRunning) {
     say("ready\n");
     if (notify_fd_ >= 0) close(notify_fd_);
     notify_fd_ = -1;
   }
-  // Rewritten a handful of times per run: all-or-nothing for readers is what matters.
-  return write_file_atomic(status_path_, std::string(node_state_name(state)) + "\n", 0644,
-                           Durability::kNoSync);
+  return written;
 }
 
 void Readiness::say(std::string_view line) {
