@@ -133,6 +133,12 @@ std::string tail_file(const std::string& path, std::size_t max_bytes) {
 
 Status ensure_dir(const std::string& path, mode_t mode) {
   if (path.empty()) return Status::invalid_argument("empty directory path");
+  // The common case (every node start) is a directory that exists: one stat, no mkdirs.
+  struct stat existing {};
+  if (::stat(path.c_str(), &existing) == 0 && S_ISDIR(existing.st_mode) &&
+      ::access(path.c_str(), W_OK | X_OK) == 0) {
+    return Status::ok();
+  }
   // Create each prefix in turn; EEXIST is fine as long as it is a directory.
   for (std::size_t pos = path.find('/', 1);; pos = path.find('/', pos + 1)) {
     const std::string prefix = path.substr(0, pos);

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <zmq_addon.hpp>
 
+#include "common/file_util.h"
 #include "messages/codec.h"
 #include "net/socket_factory.h"
 #include "supervisor/state_store.h"
@@ -41,6 +42,12 @@ Supervisor::~Supervisor() {
 }
 
 Status Supervisor::start() {
+  // The host's directories exist from the start: `df` reports on them and crash records,
+  // exec output and archived logs go there (a fresh host has none of them yet).
+  for (const std::string* dir : {&options_.spool_dir, &options_.tmp_dir, &options_.log_dir}) {
+    if (dir->empty()) continue;
+    if (Status s = ensure_dir(*dir, 0755); !s.is_ok()) return s;
+  }
   try {
     commands_.bind(options_.bind_endpoint);
   } catch (const zmq::error_t& e) {

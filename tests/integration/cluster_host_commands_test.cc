@@ -61,8 +61,12 @@ TEST_F(ClusterHostCommands, ExecDfTopAndCapstatsCoverEveryHost) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(split_lines(r.out).at(0),
               ::testing::MatchesRegex("Host +Path +Size +Avail +Avail% *"));
-  for (const SimHost* h : hosts)
+  for (const SimHost* h : hosts) {
     EXPECT_GE(line_index(r.out, h->name() + "  " + h->base()), 0) << r.out;
+    // A fresh host: the supervisor created LogDir and TmpDir, so df reports on them too.
+    EXPECT_GE(line_index(r.out, h->name() + "  " + h->base() + "/logs "), 0) << r.out;
+    EXPECT_GE(line_index(r.out, h->name() + "  " + h->base() + "/spool/tmp "), 0) << r.out;
+  }
 
   // top: every node with the pid /proc knows.
   r = c.shell({"top"});
