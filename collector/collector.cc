@@ -67,6 +67,10 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const 
       stats_log_(options_.stats_log),
       archiver_(archive_settings(cluster, options_.host)),
       disk_watch_(options_.min_disk_pct),
+      notices_(archiver_.settings().manager_spool.empty()
+                   ? std::string()
+                   : archiver_.settings().manager_spool + "/notice.log"),
+      programs_(clock),
       rng_(std::random_device{}()),
       cron_enabled_(options_.cron_enabled),
       started_(clock.now()) {
@@ -93,6 +97,7 @@ Status Collector::start() {
   timers_.schedule(now + Duration(100), [this] { check_hosts(); });
   timers_.schedule(now + options_.stats_log_interval, [this] { write_stats(); });
   timers_.schedule(now + options_.cron_interval, [this] { run_cron(false); });
+  timers_.schedule(now + kNoticeCheck, [this] { check_notices(); });
   // Events we missed while down: ask every supervisor (subscribed first: Clone pattern).
   for (const auto& [host, endpoint] : options_.supervisors)
     reconcile(host, "collector start");
@@ -131,6 +136,7 @@ void Collector::poll_once() {
   requests_.expire(now);
   timers_.run_due(now);
   mailer_.poll();
+  programs_.poll();
 }
 
 void Collector::on_bus() {

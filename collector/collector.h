@@ -24,6 +24,8 @@
 #include "collector/disk_watch.h"
 #include "collector/log_archiver.h"
 #include "collector/mailer.h"
+#include "collector/notice_watcher.h"
+#include "collector/program_job.h"
 #include "collector/restart_policy.h"
 #include "collector/stats_log.h"
 #include "common/clock.h"
@@ -77,6 +79,11 @@ class Collector {
   void reconcile(const std::string& host, const std::string& why);
   void apply_status(const std::string& host, const msg::Value& result);
   void check_hosts();
+  // Every kNoticeCheck: notices of the manager's notice.log mailed (ACTION_EMAIL) or
+  // raised as alert.notice (ACTION_ALARM).
+  static constexpr Duration kNoticeCheck{1000};
+  void check_notices();
+  void summarize_traffic(const std::vector<std::string>& archived, std::vector<std::string>& done);
   void host_down(HostView& host);
   void host_up(HostView& host);
 
@@ -105,6 +112,8 @@ class Collector {
   StatsLog stats_log_;
   LogArchiver archiver_;
   DiskWatch disk_watch_;
+  NoticeWatcher notices_;
+  ProgramJobs programs_;
   std::deque<msg::Alert> recent_alerts_;     // for snapshots
   std::vector<msg::Alert> interval_alerts_;  // for the rotation summary mail
   std::mt19937_64 rng_;

@@ -11,6 +11,24 @@ namespace bc::collector {
 namespace {
 
 constexpr std::size_t kRecentAlerts = 100;
+constexpr std::chrono::minutes kSummaryTimeout{5};
+
+std::string notice_text(const Notice& n) {
+  std::string text = n.note + ": " + n.msg + "\n\n";
+  for (const auto& [label, value] : {std::pair<const char*, const std::string*>{"time", &n.ts},
+                                     {"source", &n.src},
+                                     {"destination", &n.dst},
+                                     {"port", &n.port},
+                                     {"reported by", &n.node}}) {
+    if (!value->empty()) text += std::string(label) + ": " + *value + "\n";
+  }
+  return text;
+}
+
+bool is_conn_log(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return path.compare(slash == std::string::npos ? 0 : slash + 1, 5, "conn.") == 0;
+}
 
 }  // namespace
 
@@ -117,7 +135,9 @@ std::vector<std::string> Collector::run_cron(bool forced) {
   if (now_us - last_rotation_us_ >= options_.log_rotation_interval.count() * 1000) {
     const auto since =
         std::chrono::system_clock::time_point(std::chrono::microseconds(last_rotation_us_));
+    check_notices();  // everything written before the rotation, from the old file
     const ArchiveReport rotated = archiver_.rotate(since, now);
+    summarize_traffic(rotated.archived, done);
     done.push_back("rotated logs: " + std::to_string(rotated.archived.size()) + " archived, " +
                    std::to_string(rotated.discarded.size()) + " discarded");
     for (const auto& e : rotated.errors)
@@ -140,8 +160,6 @@ std::vector<std::string> Collector::run_cron(bool forced) {
       lines.is_ok() && *lines > 0) {
     done.push_back("expired " + std::to_string(*lines) + " stats.log line(s)");
   }
-  if (!options_.trace_summary.empty())
-    done.push_back("trace summary: not run (no traces archived)");
   done.push_back("mail queue: " + std::to_string(mailer_.queued()) + " waiting");
   save_state();
   spdlog::info("cron pass: {}", done.size());
@@ -218,6 +236,45 @@ void Collector::load_state() {
   }
   cron_enabled_ = state->get_bool("cron_enabled").value_or(cron_enabled_);
   last_rotation_us_ = state->get_int("last_rotation_us").value_or(0);
+}
+
+}  // namespace bc::collector
+
+namespace bc::collector {
+
+void Collector::check_notices() {
+  timers_.schedule(clock_.now() + kNoticeCheck, [this] { check_notices(); });
+  // With cron disabled the notices wait in the file; the next check after `cron enable`
+  // picks them up.
+  if (!cron_enabled_) return;
+  for (const Notice& n : notices_.poll()) {
+    if (n.has_action("Notice::ACTION_EMAIL") && options_.mail_alarms) {
+      (void)mailer_.send(options_.mail_alarm_prefix + " " + n.note + ": " + n.msg, notice_text(n));
+    }
+    if (n.has_action("Notice::ACTION_ALARM")) {
+      alert(msg::kAlertNotice, "warning", n.note + ": " + n.msg, "", n.node);
+    }
+  }
+}
+
+void Collector::summarize_traffic(const std::vector<std::string>& archived,
+                                  std::vector<std::string>& done) {
+  if (options_.trace_summary.empty()) return;
+  for (const std::string& path : archived) {
+    if (!is_conn_log(path)) continue;
+    Status s = programs_.start(
+        {options_.trace_summary, path}, kSummaryTimeout, [this, path](const ProgramResult& r) {
+          if (r.exit_code == 0) {
+            (void)mailer_.send("traffic summary", r.output);
+            return;
+          }
+          spdlog::warn("TraceSummary {} on {} failed ({}): {}", options_.trace_summary, path,
+                       r.timed_out ? "timed out" : "exit " + std::to_string(r.exit_code),
+                       r.output.substr(0, 200));
+        });
+    done.push_back(s.is_ok() ? "traffic summary of " + path + " started"
+                             : "traffic summary: " + s.message());
+  }
 }
 
 }  // namespace bc::collector

@@ -21,6 +21,8 @@ inline constexpr std::string_view kAlertHostUp = "host-up";
 inline constexpr std::string_view kAlertRestartStorm = "restart-storm";
 inline constexpr std::string_view kAlertDiskSpace = "disk-space";
 inline constexpr std::string_view kAlertNodeCrashed = "node-crashed";
+// A notice of the analysis (the manager's notice.log) whose actions include ACTION_ALARM.
+inline constexpr std::string_view kAlertNotice = "notice";
 
 inline constexpr std::array<std::string_view, 4> kSeverities = {"info", "warning", "error",
                                                                 "critical"};

@@ -251,13 +251,50 @@ TEST_F(CollectorTest, CronDisableStopsRestartsAndEnableCatchesUp) {
   ASSERT_TRUE(tap().next(node_state(h(), "worker-1", "running"), kWait)) << tap().history();
 }
 
+TEST_F(CollectorTest, NoticesAreMailedOrRaisedAsAlertsByTheirActions) {
+  ASSERT_NO_FATAL_FAILURE(start(1, settings()));
+  fs::create_directories(host().node_dir("manager"));
+  const std::string notice_log = host().node_dir("manager") + "/notice.log";
+  std::ofstream(notice_log)
+      << "#separator \\x09\n#path\tnotice\n"
+         "#fields\tts\tnote\tmsg\tsrc\tpeer_descr\tactions\n"
+         "#types\ttime\tenum\tstring\taddr\tstring\tset[enum]\n"
+         "1700000000.0\tScan::Old\tbefore the collector\t198.18.0.1\tworker-1\t"
+         "Notice::ACTION_LOG,Notice::ACTION_EMAIL\n";
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  tap().skip();
+  std::ofstream(notice_log, std::ios::app)
+      << "1700000001.0\tScan::Address_Scan\t198.18.0.9 scanned 30 hosts\t198.18.0.9\tworker-2\t"
+         "Notice::ACTION_LOG,Notice::ACTION_EMAIL\n"
+         "1700000002.0\tScan::Port_Scan\t198.18.0.7 scanned 20 ports\t198.18.0.7\tworker-1\t"
+         "Notice::ACTION_ALARM\n"
+         "1700000003.0\tWeird::Quiet\tonly logged\t198.18.0.5\tworker-1\tNotice::ACTION_LOG\n";
+  ASSERT_TRUE(
+      wait_until([&] { return mails().find("Scan::Address_Scan") != std::string::npos; }, kWait))
+      << mails();
+  EXPECT_THAT(mails(), HasSubstr("Subject: [Bro] ALERT: Scan::Address_Scan: 198.18.0.9 scanned"));
+  EXPECT_THAT(mails(), HasSubstr("reported by: worker-2"));
+  ASSERT_TRUE(wait_alert(msg::kAlertNotice));
+  EXPECT_EQ(mails().find("Scan::Port_Scan"), std::string::npos);  // an alarm, not a mail
+  EXPECT_EQ(mails().find("Weird::Quiet"), std::string::npos);
+  // Every notice in the file counts once, those written before the collector came too.
+  EXPECT_NE(mails().find("Scan::Old"), std::string::npos);
+  const std::string all = mails();
+  const std::string subject = "Subject: [Bro] ALERT: Scan::Address_Scan";
+  EXPECT_EQ(all.find(subject), all.rfind(subject)) << all;
+}
+
 TEST_F(CollectorTest, CronRotatesManagerLogsAndExpiresOldArchives) {
-  ASSERT_NO_FATAL_FAILURE(start(1, settings({"LogRotationInterval = 1", "LogExpireInterval = 7"})));
+  ASSERT_NO_FATAL_FAILURE(
+      start(1, settings({"LogRotationInterval = 1", "LogExpireInterval = 7",
+                         "TraceSummary = " + build_path("collector/brocluster-trace-summary")})));
   const std::string logs = host().base() + "/logs";
   fs::create_directories(logs + "/2020-01-01");
   std::ofstream(logs + "/2020-01-01/conn.00:00:00-01:00:00.log.gz") << "old";
   fs::create_directories(host().node_dir("manager"));
-  std::ofstream(host().node_dir("manager") + "/conn.log") << "#fields\tts\n1.0\n";
+  std::ofstream(host().node_dir("manager") + "/conn.log")
+      << "#fields\tts\tid.orig_h\tid.resp_h\tid.resp_p\tproto\torig_bytes\tresp_bytes\n"
+         "1700000000.0\t198.18.0.1\t198.18.0.2\t80\ttcp\t100\t900\n";
   ASSERT_NO_FATAL_FAILURE(start_collector());
   // The first pass starts the rotation interval; a later one rotates.
   (void)query("cron");
@@ -276,6 +313,12 @@ TEST_F(CollectorTest, CronRotatesManagerLogsAndExpiresOldArchives) {
     }
   }
   EXPECT_TRUE(archived);
+  // The manual's fourth mail: the TraceSummary program's output for the archived conn.log.
+  ASSERT_TRUE(wait_until(
+      [&] { return mails().find("Subject: [Bro] traffic summary") != std::string::npos; }, kWait))
+      << mails();
+  EXPECT_THAT(mails(), HasSubstr("1 connections, 1000 B"));
+  EXPECT_THAT(mails(), HasSubstr("198.18.0.1"));
 }
 
 }  // namespace
