@@ -55,7 +55,9 @@ class RepairCluster(sb.Cluster):
 
 
 def measure_repair(c, kills, timeout_s=10):
+    """Returns (kill -> new pid exec'd, kill -> new pid running)."""
     out = []
+    execd = []
     for i in range(kills):
         node = c.nodes[i % len(c.nodes)]
         state, pid = c.state[node]
@@ -63,12 +65,16 @@ def measure_repair(c, kills, timeout_s=10):
             raise RuntimeError('%s is %s before kill %d' % (node, state, i))
         c.pump(0)
         c.seen.pop((node, 'running'), None)
+        c.seen.pop((node, 'initializing'), None)
         t0 = sb.now_ns()
         os.kill(pid, signal.SIGKILL)
         c.wait(lambda: (node, 'running') in c.seen and c.state[node][1] not in (0, pid),
                timeout_s, 'repair of %s (kill %d)' % (node, i))
         out.append(sb.ms(c.seen[(node, 'running')] - t0))
-    return sb.summary(out)
+        # `initializing` is published right after the new process has exec'd: the point
+        # the peer bench times for runit and s6 ("kill -9 -> new pid exec'd").
+        execd.append(sb.ms(c.seen[(node, 'initializing')] - t0))
+    return sb.summary(execd), sb.summary(out)
 
 
 def measure_hostdown(c, trials, timeout_s=15):
@@ -104,7 +110,7 @@ def main():
             c.start_daemons()
             c.wait_reply(c.send('start'), 30)
             c.wait(lambda: c.all_in('running'), 30, 'initial start')
-            repair = measure_repair(c, kills)
+            execd, repair = measure_repair(c, kills)
             hostdown = measure_hostdown(c, trials)
         finally:
             c.shutdown()
@@ -112,7 +118,9 @@ def main():
             load = f.read().strip()
         print('| figure | median | p90 | p99 | max | n | target |')
         print('|---|---:|---:|---:|---:|---:|---|')
-        for name, s, target in (('kill -9 -> new pid running, via collector (ms)', repair,
+        for name, s, target in (('kill -9 -> new pid exec\'d (`initializing` event), via collector (ms)',
+                                 execd, 'runit: 4.6 (peer bench)'),
+                                ('kill -9 -> new pid running, via collector (ms)', repair,
                                  'p50 < 5, p99 < 20'),
                                 ('host silent -> alert.host-down (ms)', hostdown,
                                  '< HostTimeout + 1000 = 4000')):
