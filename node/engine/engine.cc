@@ -226,11 +226,11 @@ void Engine::Impl::tcp_packet(Flow& f, bool from_orig, const DecodedPacket& d, s
   const int dir = from_orig ? 0 : 1;
   if (f.stream[dir]) {
     if (syn) f.stream[dir]->syn(d.seq);
-    f.stream[dir]->add(d.seq, d.payload, d.payload_caplen, d.payload_len,
-                       [&](const std::uint8_t* b, std::size_t n) {
-                         if (f.dns) f.dns->stream(b, n, from_orig, ts, f.conn_id(), counting);
-                         if (f.http) f.http->data(from_orig, b, n, ts, f.conn_id(), counting);
-                       });
+    auto deliver = [&](const std::uint8_t* b, std::size_t n) {
+      if (f.dns) f.dns->stream(b, n, from_orig, ts, f.conn_id(), counting);
+      if (f.http) f.http->data(from_orig, b, n, ts, f.conn_id(), counting);
+    };
+    f.stream[dir]->add(d.seq, d.payload, d.payload_caplen, d.payload_len, deliver);
     if (f.http && f.http->dead() && !f.http->seen_http()) {
       f.http.reset();  // not HTTP: stop following the stream
       f.stream[0].reset();

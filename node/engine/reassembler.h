@@ -5,7 +5,6 @@
 // Retransmitted bytes are delivered once. Internal to the engine.
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <string>
 
@@ -13,7 +12,21 @@ namespace bc::node {
 
 class Reassembler {
  public:
-  using Deliver = std::function<void(const std::uint8_t*, std::size_t)>;
+  // A non-owning callable reference: add() runs per packet, and a std::function holding
+  // the engine's lambda would allocate each time.
+  class Deliver {
+   public:
+    template <class F>
+    Deliver(F& f)  // NOLINT(google-explicit-constructor)
+        : obj_(&f), call_([](void* o, const std::uint8_t* b, std::size_t n) {
+            (*static_cast<F*>(o))(b, n);
+          }) {}
+    void operator()(const std::uint8_t* b, std::size_t n) const { call_(obj_, b, n); }
+
+   private:
+    void* obj_;
+    void (*call_)(void*, const std::uint8_t*, std::size_t);
+  };
   static constexpr std::size_t kMaxHeld = 32;
   static constexpr std::size_t kMaxHeldBytes = 64 * 1024;
 

@@ -10,6 +10,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "node/engine/log_record.h"
@@ -41,8 +43,8 @@ class ScanDetector {
  private:
   struct Source {
     std::int64_t window_start_us = 0;
-    std::set<std::string> hosts;
-    std::map<std::string, std::set<std::pair<std::uint16_t, std::string>>> ports;
+    std::unordered_set<std::string> hosts;
+    std::unordered_map<std::string, std::set<std::pair<std::uint16_t, std::string>>> ports;
     bool noticed = false;
   };
   bool skipped(const ScanObservation& obs) const;
@@ -50,7 +52,7 @@ class ScanDetector {
                         const std::string& msg) const;
 
   EngineSettings settings_;
-  std::map<std::string, Source> sources_;
+  std::unordered_map<std::string, Source> sources_;
 };
 
 }  // namespace bc::node
