@@ -98,6 +98,7 @@ const Expected kExpected[] = {
     {"BrokerHost", S, "", X},
     {"BindAddress", S, "", X},
     {"NodeProgram", S, "${BinDir}/brocluster-node", X},
+    {"NodePortBase", I, "7770", X},
     {"SendMailCommand", S, "/usr/sbin/sendmail -t", X},
     {"StopTimeout", D, "10", X},
     {"CommTimeout", D, "5", X},
