@@ -171,9 +171,14 @@ void Evaluator::change_set(const Statement& s, const std::string& id, const Glob
   }
   const TypeSpec set_type = type_of(entry.value);
   const TypeSpec element{set_type.element, set_type.element};
-  // `redef s += { a, b };` or, as a convenience, a single element.
-  std::optional<Value> change =
-      s.value->kind == Expr::kSet ? eval(*s.value, set_type, id) : eval(*s.value, element, id);
+  // `redef s += { a, b };`, another set id, or (a convenience) a single element.
+  std::optional<Value> change;
+  if (s.value->kind == Expr::kSet) {
+    change = eval(*s.value, set_type, id);
+  } else if (std::optional<Value> v = eval(*s.value, std::nullopt, id)) {
+    change = v->type() == Type::kSet ? coerce(*v, set_type, s.value->at, id)
+                                     : coerce(*v, element, s.value->at, id);
+  }
   if (!change) return;
   std::vector<Value> add =
       change->type() == Type::kSet ? change->as_set() : std::vector<Value>{*change};

@@ -37,6 +37,7 @@ void Globals::put(std::string id, Entry entry) {
 }
 
 Status Globals::assign(std::string_view id, Value value) {
+  if (id.rfind("GLOBAL::", 0) == 0) id.remove_prefix(8);
   const auto it = entries_.find(id);
   if (it == entries_.end())
     return Status::invalid_argument("unknown identifier '" + std::string(id) + "'");

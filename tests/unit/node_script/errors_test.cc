@@ -73,6 +73,10 @@ INSTANTIATE_TEST_SUITE_P(
         Broken{"AddToNonSet",
                knobs("redef threshold += { 5 };\n"),
                {"main.bro:7:7: '+=' needs a set, but 'Scan::threshold' is count"}},
+        Broken{"AddSetOfOtherType",
+               knobs("global names = { \"a\" };\nredef ports += names;\n"),
+               {"main.bro:8:16: type mismatch for 'Scan::ports': expected set[port], got "
+                "set[string]"}},
         Broken{"RemoveFromNonSet",
                "global s = \"x\" &redef;\nredef s -= \"x\";\n",
                {"main.bro:2:7: '-=' needs a set, but 's' is string"}},

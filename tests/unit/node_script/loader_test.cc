@@ -129,9 +129,12 @@ TEST(Loader, SetRedefsAddAndRemove) {
                                 "redef ports -= 80/tcp;\n"
                                 "const nums: set[double] = {} &redef;\n"
                                 "redef nums += { 1, 2.5 };\n"
-                                "redef nums += {};\n");
+                                "redef nums += {};\n"
+                                "global more: set[port] = { 22/tcp, 25/tcp };\n"
+                                "redef ports += more;\n"
+                                "redef ports -= 25/tcp;\n");
   ASSERT_TRUE(loaded.program.is_ok()) << ::testing::PrintToString(loaded.errors);
-  EXPECT_EQ(loaded.program->globals.find("ports")->print(), "{\n\t443/tcp\n}");
+  EXPECT_EQ(loaded.program->globals.find("ports")->print(), "{\n\t22/tcp,\n\t443/tcp\n}");
   EXPECT_EQ(loaded.program->globals.find("nums")->print(), "{\n\t1.0,\n\t2.5\n}");
 }
 

@@ -36,7 +36,6 @@ config::ClusterConfig default_config() {
 Program load_for(config::NodeType type, std::vector<std::string>* files = nullptr) {
   const config::ClusterConfig cfg = default_config();
   config::NodeSpec node;
-  node.name = "n";
   node.type = type;
   std::vector<Diagnostic> errors;
   Result<Program> program =
