@@ -2,6 +2,10 @@
 // frames of each kind, corrupted header fields. (Run under ASan/UBSan in CI.)
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "node/engine/packet_source.h"
+#include "tests/support/run_process.h"
 #include "tests/unit/node_engine/test_sink.h"
 
 namespace bc::node::test {
@@ -92,6 +96,37 @@ TEST(FuzzTest, EmptyAndNullPacket) {
     e.process(PacketView{kT0, &one, 1, 1});
   }
   EXPECT_EQ(e.counters().packets, 7u);
+}
+
+// Corrupt pcap files: the source reports an error naming the file or reads to the end;
+// whatever it hands out the engine digests.
+TEST(FuzzTest, CorruptPcapFiles) {
+  const std::string good = valid_frames().pcap_bytes();
+  bc::test::TempDir dir;
+  Rng rng{99};
+  for (int round = 0; round < 200; ++round) {
+    std::string bytes = good;
+    if (round % 3 == 0) bytes.resize(25 + rng.next() % (bytes.size() - 25));  // truncated
+    for (int flips = static_cast<int>(rng.next() % 8); flips > 0; --flips) {
+      bytes[24 + rng.next() % (bytes.size() - 24)] = static_cast<char>(rng.next());
+    }
+    const std::string path = dir.path() + "/f" + std::to_string(round) + ".pcap";
+    { std::ofstream(path, std::ios::binary) << bytes; }
+    auto src = PacketSource::open_offline(path, LbShare{1, 2});
+    ASSERT_TRUE(src.is_ok()) << src.status().to_string();
+    CollectSink sink;
+    Engine e(EngineSettings{}, sink);
+    for (int i = 0; i < 1000; ++i) {
+      auto n = (*src)->dispatch(64, [&](const PacketView& v) { e.process(v); });
+      if (!n) {
+        if (!is_end_of_input(n.status())) {
+          EXPECT_NE(n.status().message().find(path), std::string::npos) << n.status().message();
+        }
+        break;
+      }
+    }
+    e.flush_all(kT0 + 1'000'000'000);
+  }
 }
 
 }  // namespace
