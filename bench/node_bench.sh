@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of the reference node's engine (issue 6): packets per second of one engine
 # reading a pcap file, with connection accounting only and with all analyses, and its
-# peak RSS. Figures go to docs/ENGINE.md ("Performance") and docs/PERFORMANCE.md.
+# peak RSS (all-no-detector: all analyses, scan observations not fed to a ScanDetector,
+# as on a cluster worker). Figures go to docs/ENGINE.md ("Performance") and docs/PERFORMANCE.md.
 #
 #   bench/node_bench.sh [--build DIR] [--flows N] [--repeat N] [--logs]
 #
@@ -60,8 +61,9 @@ echo "size: $(du -m "$TMP/bench.pcap" | cut -f1) MiB"
 cat "$TMP/bench.pcap" >/dev/null  # into the page cache: measure the engine, not the disk
 
 echo "== engine (best of $REPEAT)"
-for mode in conn all; do
-  args=("$TMP/bench.pcap" "$mode" --repeat "$REPEAT")
+for mode in conn all all-no-detector; do
+  args=("$TMP/bench.pcap" "${mode%%-*}" --repeat "$REPEAT")
+  [ "$mode" = all-no-detector ] && args+=(--no-detector)
   if [ "$LOGS" = 1 ]; then mkdir -p "$TMP/logs-$mode"; args+=(--logs "$TMP/logs-$mode"); fi
   timeout 900 "$BENCH" "${args[@]}"
 done

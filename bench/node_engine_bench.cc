@@ -1,10 +1,11 @@
 // node_engine_bench: one engine reading a pcap file as fast as it can, as a worker of
 // brocluster-node would with `-r` (bench/node_bench.sh runs it; figures in docs/ENGINE.md).
 //
-//   node_engine_bench <file.pcap> [conn|all] [--logs DIR] [--repeat N]
+//   node_engine_bench <file.pcap> [conn|all] [--logs DIR] [--repeat N] [--no-detector]
 //
 // conn: connection accounting only (no analyses); all: every supported analysis, with
-// scan observations fed to a ScanDetector. Records are rendered (that is the engine's
+// scan observations fed to a ScanDetector (not with --no-detector: a cluster worker
+// sends them to a proxy instead). Records are rendered (that is the engine's
 // work) and counted; with --logs they are also written by LogWriter into DIR. Prints one
 // line of key=value figures: packets, seconds, pps, Mbit/s, records, peak RSS.
 #include <sys/resource.h>
@@ -27,8 +28,8 @@ using bc::node::LogRecord;
 
 class BenchSink : public bc::node::RecordSink {
  public:
-  BenchSink(const bc::node::EngineSettings& s, std::string log_dir)
-      : scan_(s), log_dir_(std::move(log_dir)) {}
+  BenchSink(const bc::node::EngineSettings& s, std::string log_dir, bool detector)
+      : scan_(s), log_dir_(std::move(log_dir)), detector_(detector) {}
   void log(const LogRecord& r) override {
     ++records_;
     if (log_dir_.empty()) return;
@@ -38,6 +39,7 @@ class BenchSink : public bc::node::RecordSink {
   }
   void scan(const bc::node::ScanObservation& o) override {
     ++scans_;
+    if (!detector_) return;
     if (auto n = scan_.observe(o)) log(*n);
     // As the node's timer would: forget finished scan intervals every 10 s.
     if (o.ts_us >= last_expire_ + 10'000'000) {
@@ -51,12 +53,14 @@ class BenchSink : public bc::node::RecordSink {
  private:
   bc::node::ScanDetector scan_;
   std::string log_dir_;
+  bool detector_;
   std::map<std::string, std::unique_ptr<bc::node::LogWriter>> writers_;
 };
 
 int usage() {
   std::fprintf(stderr,
-               "usage: node_engine_bench <file.pcap> [conn|all] [--logs DIR] [--repeat N]\n");
+               "usage: node_engine_bench <file.pcap> [conn|all] [--logs DIR] [--repeat N] "
+               "[--no-detector]\n");
   return 2;
 }
 
@@ -67,11 +71,14 @@ int main(int argc, char** argv) {
   const std::string path = argv[1];
   std::string mode = "all", logs;
   int repeat = 1;
+  bool detector = true;
   for (int i = 2; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--logs") && i + 1 < argc) {
       logs = argv[++i];
     } else if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) {
       repeat = std::max(1, std::atoi(argv[++i]));
+    } else if (!std::strcmp(argv[i], "--no-detector")) {
+      detector = false;
     } else if (!std::strcmp(argv[i], "conn") || !std::strcmp(argv[i], "all")) {
       mode = argv[i];
     } else {
@@ -88,7 +95,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "node_engine_bench: %s\n", src.status().message().c_str());
       return 1;
     }
-    BenchSink sink(settings, logs);
+    BenchSink sink(settings, logs, detector);
     bc::node::Engine engine(settings, sink, (*src)->linktype());
     std::int64_t last = 0;
     const auto t0 = std::chrono::steady_clock::now();
@@ -118,10 +125,11 @@ int main(int argc, char** argv) {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   std::printf(
-      "mode=%s packets=%llu flows=%llu records=%llu seconds=%.3f pps=%.0f mbps=%.1f "
+      "mode=%s%s packets=%llu flows=%llu records=%llu seconds=%.3f pps=%.0f mbps=%.1f "
       "peak_rss_mb=%.1f\n",
-      mode.c_str(), static_cast<unsigned long long>(packets),
-      static_cast<unsigned long long>(flows), static_cast<unsigned long long>(records), best,
-      packets / best, bytes * 8.0 / best / 1e6, ru.ru_maxrss / 1024.0);
+      mode.c_str(), mode == "all" && !detector ? "-no-detector" : "",
+      static_cast<unsigned long long>(packets), static_cast<unsigned long long>(flows),
+      static_cast<unsigned long long>(records), best, packets / best, bytes * 8.0 / best / 1e6,
+      ru.ru_maxrss / 1024.0);
   return 0;
 }
