@@ -20,6 +20,11 @@ struct Broken {
   std::vector<std::string> errors;
 };
 
+// Names the case in test listings instead of its bytes.
+void PrintTo(const Broken& c, std::ostream* os) {
+  *os << c.name;
+}
+
 class BrokenScript : public ::testing::TestWithParam<Broken> {};
 
 TEST_P(BrokenScript, ReportsFileLineColumn) {

@@ -18,6 +18,11 @@ struct Case {
   const char* printed;
 };
 
+// Names the case in test listings instead of its bytes.
+void PrintTo(const Case& c, std::ostream* os) {
+  *os << "global x" << c.declaration;
+}
+
 class ValueParsePrint : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ValueParsePrint, ParsesAndPrintsLikeBro) {
@@ -79,7 +84,10 @@ INSTANTIATE_TEST_SUITE_P(
         Case{" = { T, F, T, }", Type::kSet, "{\n\tF,\n\tT\n}"},
         Case{" = { 1 min, 30 secs }", Type::kSet, "{\n\t30.0 secs,\n\t1.0 min\n}"},
         Case{": set[double] = { 1, 2.5 }", Type::kSet, "{\n\t1.0,\n\t2.5\n}"},
-        Case{" = { 10.0.0.1, ::1 }", Type::kSet, "{\n\t10.0.0.1,\n\t::1\n}"}));
+        Case{" = { 10.0.0.1, ::1 }", Type::kSet, "{\n\t10.0.0.1,\n\t::1\n}"}),
+    [](const ::testing::TestParamInfo<Case>& info) {
+      return std::string(type_name(info.param.type)) + "_" + std::to_string(info.index);
+    });
 
 TEST(Value, AccessorsAndElementType) {
   ScriptDir dir;
