@@ -91,8 +91,15 @@ struct Engine::Impl {
     if (f.scan_reported) return;
     f.scan_reported = true;
     if (!settings.enabled("scan")) return;
-    ScanObservation o{f.start_us, f.orig_h.to_string(), f.resp_h.to_string(),
-                      f.resp_p,   f.proto_name(),       established};
+    // ICMP: the originator's type (echo request 8), not the paired reply type.
+    const bool ports = f.proto == kProtoTcp || f.proto == kProtoUdp;
+    ScanObservation o;
+    o.ts_us = f.start_us;
+    o.src = f.orig_h.to_string();
+    o.dst = f.resp_h.to_string();
+    o.port = ports ? f.resp_p : f.orig_p;
+    o.proto = f.proto_name();
+    o.established = established;
     counting.scan(o);
   }
 

@@ -275,6 +275,30 @@ TEST(ConnTest, Ipv6OverVlanIsAccounted) {
   EXPECT_EQ(f.at("orig_ip_bytes"), std::to_string(5 * 60 + 100));
 }
 
+TEST(ConnTest, RawIpAndLinuxSllLinkTypes) {
+  PcapBuilder b;
+  b.udp(kT0, kClient, 5004, kServer, 7, "echo");
+  b.udp(kT0 + 100, kServer, 7, kClient, 5004, "echo");
+  for (int linktype : {12, 101, 113}) {
+    CollectSink sink;
+    Engine e(EngineSettings{}, sink, linktype);
+    for (const auto& fr : b.frames()) {
+      std::string bytes = fr.bytes.substr(14);  // the IP packet
+      if (linktype == 113) {
+        std::string sll(16, '\0');
+        sll[14] = '\x08';  // protocol 0x0800
+        bytes = sll + bytes;
+      }
+      e.process(view_of(bc::test::Frame{fr.ts_us, bytes, 0}));
+    }
+    e.flush_all(kT0 + 1'000'000);
+    const auto conns = sink.of("conn");
+    ASSERT_EQ(conns.size(), 1u) << "linktype " << linktype;
+    EXPECT_EQ(fields(conns[0]).at("conn_state"), "SF") << "linktype " << linktype;
+    EXPECT_EQ(fields(conns[0]).at("orig_bytes"), "4") << "linktype " << linktype;
+  }
+}
+
 TEST(ConnTest, RetransmittedDataCountsOnce) {
   PcapBuilder b;
   TcpSession t(b, kClient, 40010, kServer, 22);

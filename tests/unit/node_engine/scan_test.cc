@@ -133,8 +133,14 @@ TEST(ScanTest, EngineReportsEveryAttemptWithItsOutcome) {
   e.advance(kT0 + 5'000'100);
   ASSERT_EQ(sink.scans.size(), 5u);
   std::map<std::string, bool> by_dst;
-  for (const auto& o : sink.scans)
+  std::map<std::string, std::string> port_of;
+  for (const auto& o : sink.scans) {
     by_dst[o.dst] = o.established;
+    port_of[o.dst] = std::to_string(o.port) + "/" + o.proto;
+  }
+  EXPECT_EQ(port_of.at("198.18.0.2"), "81/tcp");
+  EXPECT_EQ(port_of.at("198.18.0.4"), "161/udp");
+  EXPECT_EQ(port_of.at("198.18.0.5"), "8/icmp");
   EXPECT_TRUE(by_dst.at("198.18.0.1"));
   EXPECT_FALSE(by_dst.at("198.18.0.2"));
   EXPECT_FALSE(by_dst.at("198.18.0.3"));
