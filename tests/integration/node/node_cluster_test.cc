@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/integration/node/node_harness.h"
 #include "tests/integration/node/traffic.h"
 #include "tests/support/bus_client.h"
@@ -115,6 +117,36 @@ TEST_F(ClusterTest, WorkerBuffersWhileTheManagerIsAwayAndReportsIt) {
   EXPECT_EQ(str_field(*manager_peers.result, "listening"),
             "tcp://127.0.0.1:" + std::to_string(site_.port_base()));
   EXPECT_GE(int_field(*manager_peers.result, "received_messages"), 1);
+}
+
+TEST(ClusterWithLogger, TheLoggerWritesTheClusterLogs) {
+  NodeSite site(
+      "[logger]\ntype=logger\nhost=127.0.0.1\n"
+      "[manager]\ntype=manager\nhost=127.0.0.1\n"
+      "[proxy-1]\ntype=proxy\nhost=127.0.0.1\n"
+      "[worker-1]\ntype=worker\nhost=127.0.0.1\ninterface=lo\n");
+  const std::string pcap = write_pcap(site.base() + "/w1.pcap", scan_pcap(1, 30));
+  std::vector<std::unique_ptr<NodeRun>> nodes;
+  for (const auto& [name, type] : std::vector<std::pair<std::string, std::string>>{
+           {"logger", "logger"}, {"manager", "manager"}, {"proxy-1", "proxy"}}) {
+    nodes.push_back(std::make_unique<NodeRun>(site, NodeStart{name, type, {}, {}, {}}));
+    ASSERT_TRUE(nodes.back()->wait_ready()) << nodes.back()->diagnostics();
+  }
+  NodeRun worker(site, NodeStart{"worker-1", "worker", {"-r", pcap}, {}, {}});
+  ASSERT_TRUE(worker.wait_ready()) << worker.diagnostics();
+  const std::string logs = site.spool("logger");
+  ASSERT_TRUE(
+      wait_until([&] { return data_lines(logs + "/conn.log").size() == 31; }, Millis(20000)))
+      << read_text(logs + "/conn.log") << worker.diagnostics();
+  ASSERT_TRUE(
+      wait_until([&] { return data_lines(logs + "/notice.log").size() == 1; }, Millis(20000)));
+  EXPECT_EQ(worker.terminate(), 0);
+  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it)
+    EXPECT_EQ((*it)->terminate(), 0);
+  EXPECT_EQ(bro_cut(logs + "/notice.log", {"note", "src"}),
+            (Rows{{"Scan::Address_Scan", "10.9.9.9"}}));
+  // The manager beside a logger writes nothing.
+  EXPECT_FALSE(std::filesystem::exists(site.spool("manager") + "/conn.log"));
 }
 
 TEST_F(ClusterTest, ManagerCountsAndDropsMalformedClusterMessages) {

@@ -132,6 +132,24 @@ TEST_F(StandaloneNode, SaveTracesWritesWhatItSawAndRotatesIt) {
   EXPECT_EQ(std::filesystem::file_size(trace), 24u);  // a fresh file: the header only
 }
 
+TEST_F(StandaloneNode, LogRotationIntervalStartsLogsAndTraceAnew) {
+  start({"SaveTraces = 1", "LogRotationInterval = 1"});
+  const std::string trace = node_->spool() + "/trace.pcap";
+  ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(trace + ".1"); }, Millis(10000)))
+      << node_->diagnostics();
+  // Each rotation closes the log and starts it again with a fresh header.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const std::string text = read_text(log("conn.log"));
+        return text.find("#close") != std::string::npos &&
+               text.find("#open", text.find("#close")) != std::string::npos;
+      },
+      Millis(10000)))
+      << read_text(log("conn.log"));
+  EXPECT_NE(node_->err().find("logs reopened"), std::string::npos);
+  EXPECT_EQ(node_->terminate(), 0);
+}
+
 TEST_F(StandaloneNode, StartFailsClearlyWithoutInterfaceOrFile) {
   site_ = std::make_unique<NodeSite>("[bro]\ntype=standalone\nhost=localhost\n");
   NodeRun node(*site_, NodeStart{"bro", "standalone", {}, {}, {}});
