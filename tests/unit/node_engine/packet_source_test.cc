@@ -76,20 +76,22 @@ TEST(PacketSourceTest, UnknownInterfaceIsNamed) {
   EXPECT_NE(r.status().message().find("nosuchif0"), std::string::npos);
 }
 
-// Sends UDP datagrams on loopback to `port` from distinct source ports.
+// Sends UDP datagrams on loopback to `port`, each from its own source port: the sockets
+// stay open until all are sent, so the kernel cannot hand out an ephemeral port twice.
 void send_udp(std::uint16_t port, int count) {
-  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  ASSERT_GE(fd, 0);
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_port = htons(port);
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::vector<int> fds;
   for (int i = 0; i < count; ++i) {
     const int s = socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_GE(s, 0);
+    fds.push_back(s);
     sendto(s, "ping", 4, 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
-    close(s);
   }
-  close(fd);
+  for (int s : fds)
+    close(s);
 }
 
 // Polls `sources` until `want` packets to `port` arrived in total or the deadline passes;
