@@ -4,6 +4,7 @@
 # attempts to the proxies, so a scan spread over several workers is still seen.
 
 @load analysis
+@load notice
 
 module Scan;
 

@@ -66,6 +66,13 @@ void ScanDetector::expire(std::int64_t now_us) {
   }
 }
 
+std::vector<std::string> ScanDetector::actions_for(const std::string& note) const {
+  std::vector<std::string> actions = {"Notice::ACTION_LOG"};
+  if (settings_.notice_emailed_types.count(note) != 0) actions.push_back("Notice::ACTION_EMAIL");
+  if (settings_.notice_alarmed_types.count(note) != 0) actions.push_back("Notice::ACTION_ALARM");
+  return actions;
+}
+
 LogRecord ScanDetector::make_notice(const ScanObservation& obs, const char* note, std::uint64_t n,
                                     const std::string& msg) const {
   const bool port_scan = std::string_view(note) == "Scan::Port_Scan";
@@ -80,7 +87,7 @@ LogRecord ScanDetector::make_notice(const ScanObservation& obs, const char* note
               port_scan ? std::string(tsv::kUnset) : std::to_string(obs.port) + "/" + obs.proto,
               tsv::count(n),
               std::string(tsv::kUnset),
-              tsv::set({"Notice::ACTION_LOG"}),
+              tsv::set(actions_for(note)),
               tsv::interval(seconds_to_us(settings_.scan_interval))};
   return r;
 }

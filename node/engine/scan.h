@@ -48,6 +48,8 @@ class ScanDetector {
     bool noticed = false;
   };
   bool skipped(const ScanObservation& obs) const;
+  // ACTION_LOG, plus ACTION_EMAIL / ACTION_ALARM for the notes the policy names.
+  std::vector<std::string> actions_for(const std::string& note) const;
   LogRecord make_notice(const ScanObservation& obs, const char* note, std::uint64_t n,
                         const std::string& msg) const;
 

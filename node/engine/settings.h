@@ -65,6 +65,11 @@ struct EngineSettings {
   std::uint64_t http_max_body_bytes = 4096;
   std::set<std::string> http_log_headers = {"HOST", "USER-AGENT", "CONTENT-TYPE"};  // upper case
 
+  // Notice::emailed_types / Notice::alarmed_types: notes whose notices carry
+  // Notice::ACTION_EMAIL / Notice::ACTION_ALARM besides ACTION_LOG (the collector acts on them).
+  std::set<std::string> notice_emailed_types;
+  std::set<std::string> notice_alarmed_types = {"Scan::Address_Scan", "Scan::Port_Scan"};
+
   // Site::local_nets: sets conn.log's local_orig/local_resp (unset when empty).
   std::vector<Subnet> local_nets;
 

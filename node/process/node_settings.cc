@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <functional>
+#include <set>
 
 #include "common/file_util.h"
 #include "common/strings.h"
@@ -155,6 +156,16 @@ Result<EngineSettings> build_settings(const SettingsInput& input) {
       s.http_log_headers.insert(h);
     }
   });
+  const auto strings_of = [](const Value& v) {
+    std::set<std::string> out;
+    for (const Value& e : v.as_set())
+      out.insert(e.as_string());
+    return out;
+  };
+  r.read("Notice::emailed_types", Type::kSet, Type::kString,
+         [&](const Value& v) { s.notice_emailed_types = strings_of(v); });
+  r.read("Notice::alarmed_types", Type::kSet, Type::kString,
+         [&](const Value& v) { s.notice_alarmed_types = strings_of(v); });
   r.read("Site::local_nets", Type::kSet, Type::kSubnet,
          [&](const Value& v) { s.local_nets = subnets_of(v, errors); });
   if (s.local_nets.empty()) {

@@ -24,6 +24,11 @@
 # redef HTTP::max_body_bytes = 16384;
 # redef HTTP::log_headers += { "REFERER" };
 
+# Mail every address scan at once (the collector sends it); keep port scans out of the
+# alarm summary.
+# redef Notice::emailed_types += { "Scan::Address_Scan" };
+# redef Notice::alarmed_types -= { "Scan::Port_Scan" };
+
 # Analyses the reference engine cannot do; loading them makes `check` fail:
 # @load ftp
 # @load smtp

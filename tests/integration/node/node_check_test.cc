@@ -40,7 +40,7 @@ TEST(NodeCheck, AcceptsTheStandardPolicy) {
   NodeSite site(kStandaloneCfg);
   const ProcessResult r = run_node(site, {"--check"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "bro: 11 scripts ok\n");
+  EXPECT_EQ(r.out, "bro: 12 scripts ok\n");
 }
 
 TEST(NodeCheck, BrokenScriptsNameFileLineAndColumn) {
@@ -97,10 +97,11 @@ TEST(NodePrintScripts, ListsTheLoadOrderOfEachType) {
   site.write_site("extra.bro", "# this worker\n");
   const ProcessResult worker = run_node(site, {"--node", "worker-1", "--print-scripts"});
   ASSERT_EQ(worker.exit_code, 0) << worker.err;
-  EXPECT_EQ(worker.out,
-            "cluster-worker.bro\nconn.bro\nanalysis.bro\ndns.bro\nhttp-request.bro\nhttp.bro\n"
-            "http-reply.bro\nhttp-header.bro\nhttp-body.bro\nscan.bro\nlocal-worker.bro\n"
-            "local.bro\naux-all.bro\nextra.bro\n");
+  EXPECT_EQ(
+      worker.out,
+      "cluster-worker.bro\nconn.bro\nanalysis.bro\ndns.bro\nhttp-request.bro\nhttp.bro\n"
+      "http-reply.bro\nhttp-header.bro\nhttp-body.bro\nscan.bro\nnotice.bro\nlocal-worker.bro\n"
+      "local.bro\naux-all.bro\nextra.bro\n");
   const ProcessResult manager = run_node(site, {"--node", "manager", "--print-scripts"});
   ASSERT_EQ(manager.exit_code, 0) << manager.err;
   EXPECT_EQ(manager.out.rfind("cluster-manager.bro\n", 0), 0u) << manager.out;

@@ -40,7 +40,7 @@ TEST(ScanTest, AddressScanNoticeAtThresholdOncePerInterval) {
                            {"p", "22/tcp"},
                            {"n", "5"},
                            {"peer_descr", "-"},
-                           {"actions", "Notice::ACTION_LOG"},
+                           {"actions", "Notice::ACTION_LOG,Notice::ACTION_ALARM"},
                            {"suppress_for", "60.000000"}};
   EXPECT_EQ(f, expected);
   // More hosts within the interval: no second notice.
@@ -53,6 +53,24 @@ TEST(ScanTest, AddressScanNoticeAtThresholdOncePerInterval) {
     EXPECT_FALSE(d.observe(obs(next + i, "10.1.1.1", "198.18.1." + std::to_string(i), 22)));
   }
   EXPECT_TRUE(d.observe(obs(next + 5, "10.1.1.1", "198.18.1.5", 22)));
+}
+
+TEST(ScanTest, NoticeActionsFollowTheEmailedAndAlarmedTypes) {
+  EngineSettings s = small_thresholds();
+  s.notice_emailed_types = {"Scan::Port_Scan"};
+  s.notice_alarmed_types = {};
+  ScanDetector d(s);
+  for (std::uint16_t p = 1; p <= 3; ++p)
+    EXPECT_FALSE(d.observe(obs(kT0, "10.2.2.2", "198.18.9.9", p)));
+  auto port = d.observe(obs(kT0 + 1, "10.2.2.2", "198.18.9.9", 4));
+  ASSERT_TRUE(port);
+  EXPECT_EQ(fields(*port).at("actions"), "Notice::ACTION_LOG,Notice::ACTION_EMAIL");
+  ScanDetector quiet(s);
+  std::optional<LogRecord> addr;
+  for (int i = 1; i <= 5 && !addr; ++i)
+    addr = quiet.observe(obs(kT0 + i, "10.3.3.3", "198.18.0." + std::to_string(i), 22));
+  ASSERT_TRUE(addr);
+  EXPECT_EQ(fields(*addr).at("actions"), "Notice::ACTION_LOG");
 }
 
 TEST(ScanTest, PortScanNoticeNamesTheVictim) {

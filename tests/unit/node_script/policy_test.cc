@@ -80,6 +80,8 @@ const Knob kKnobs[] = {
     {"HTTP::max_body_bytes", "count", "4096"},
     {"HTTP::log_headers", "set[string]", "{\n\tCONTENT-TYPE,\n\tHOST,\n\tUSER-AGENT\n}"},
     {"Site::local_nets", "set[subnet]", "{\n\n}"},
+    {"Notice::emailed_types", "set[string]", "{\n\n}"},
+    {"Notice::alarmed_types", "set[string]", "{\n\tScan::Address_Scan,\n\tScan::Port_Scan\n}"},
 };
 
 TEST(Policy, EveryNodeTypeLoadsWithoutErrorsAndHasEveryKnob) {
@@ -106,14 +108,17 @@ TEST(Policy, LoadOrderPerNodeType) {
   load_for(config::NodeType::kProxy, &proxy);
   load_for(config::NodeType::kStandalone, &standalone);
   const std::vector<std::string> analyses = {
-      "cluster-worker.bro", "conn.bro", "analysis.bro",           "dns.bro",
-      "http-request.bro",   "http.bro", "http-reply.bro",         "http-header.bro",
-      "http-body.bro",      "scan.bro", "local/local-worker.bro", "local/local.bro"};
+      "cluster-worker.bro", "conn.bro", "analysis.bro",   "dns.bro",
+      "http-request.bro",   "http.bro", "http-reply.bro", "http-header.bro",
+      "http-body.bro",      "scan.bro", "notice.bro",     "local/local-worker.bro",
+      "local/local.bro"};
   EXPECT_THAT(worker, ElementsAreArray(analyses));
-  EXPECT_THAT(manager, ElementsAre("cluster-manager.bro", "conn.bro", "analysis.bro", "scan.bro",
-                                   "http.bro", "local/local-manager.bro", "local/local.bro"));
-  EXPECT_THAT(proxy, ElementsAre("cluster-proxy.bro", "conn.bro", "analysis.bro", "scan.bro",
-                                 "http.bro", "local/local-worker.bro", "local/local.bro"));
+  EXPECT_THAT(manager,
+              ElementsAre("cluster-manager.bro", "conn.bro", "analysis.bro", "scan.bro",
+                          "notice.bro", "http.bro", "local/local-manager.bro", "local/local.bro"));
+  EXPECT_THAT(proxy,
+              ElementsAre("cluster-proxy.bro", "conn.bro", "analysis.bro", "scan.bro", "notice.bro",
+                          "http.bro", "local/local-worker.bro", "local/local.bro"));
   EXPECT_EQ(standalone.front(), "standalone.bro");
   EXPECT_EQ(standalone.back(), "local/local.bro");
 }
@@ -137,7 +142,7 @@ TEST(Policy, EveryShippedScriptLoadsOnItsOwn) {
     const auto program = load_scripts({entry.path().string()}, options, errors);
     EXPECT_TRUE(program.is_ok()) << entry.path() << ": " << program.status().message();
   }
-  EXPECT_EQ(count, 18);  // 15 in policy/, 3 samples in policy/local
+  EXPECT_EQ(count, 19);  // 16 in policy/, 3 samples in policy/local
 }
 
 TEST(Policy, FtpAndSmtpAskForTheirAnalyses) {
