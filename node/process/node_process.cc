@@ -95,6 +95,7 @@ Status NodeProcess::open_capture() {
   } else {
     LiveOptions live;
     live.share = share;
+    live.group = id.spec.lb_group;  // two lb groups on one interface: two fanouts
     source = PacketSource::open_live(id.spec.interface, live);
   }
   if (!source) return source.status();
