@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "node/engine/decode.h"
+#include "node/engine/flow_hash.h"
 #include "node/engine/log_format.h"
 
 namespace bc::node {
@@ -13,14 +14,6 @@ std::uint64_t fnv(std::uint64_t h, const void* p, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i)
     h = (h ^ b[i]) * 0x100000001b3ULL;
   return h;
-}
-
-std::uint64_t mix(std::uint64_t h) {
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
 }
 
 bool inactive(TcpState s) {
@@ -46,7 +39,7 @@ std::size_t FlowKeyHash::operator()(const FlowKey& k) const {
   h = fnv(h, k.a.bytes.data(), 16);
   h = fnv(h, k.b.bytes.data(), 16);
   const std::uint64_t rest = std::uint64_t{k.pa} << 24 | std::uint64_t{k.pb} << 8 | k.proto;
-  return static_cast<std::size_t>(mix(h ^ rest));
+  return static_cast<std::size_t>(mix64(h ^ rest));
 }
 
 std::string Flow::proto_name() const {
@@ -121,7 +114,8 @@ std::string conn_state(const Flow& f) {
 std::string make_uid(std::uint64_t seed, const FlowKey& key, std::int64_t start_us) {
   static constexpr char kDigits[] =
       "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  std::uint64_t h = mix(FlowKeyHash{}(key) ^ mix(seed) ^ mix(static_cast<std::uint64_t>(start_us)));
+  std::uint64_t h =
+      mix64(FlowKeyHash{}(key) ^ mix64(seed) ^ mix64(static_cast<std::uint64_t>(start_us)));
   std::string out = "C";
   for (int i = 0; i < 11; ++i) {  // 62^11 > 2^64: every bit shows
     out += kDigits[h % 62];

@@ -5,20 +5,11 @@
 namespace bc::node {
 namespace {
 
-std::uint64_t mix(std::uint64_t h) {
-  // splitmix64 finaliser: spreads the bits so that `% procs` is fair.
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  return h ^ (h >> 31);
-}
-
 std::uint64_t endpoint_hash(const IpAddr& a, std::uint16_t port) {
   std::uint64_t h = 0x9e3779b97f4a7c15ULL;
   for (auto b : a.bytes)
     h = (h ^ b) * 0x100000001b3ULL;
-  return mix(h ^ port);
+  return mix64(h ^ port);
 }
 
 }  // namespace
@@ -34,7 +25,15 @@ std::optional<std::uint32_t> symmetric_flow_hash(const PacketView& packet, int l
   }
   // Addition is commutative: (a,b) and (b,a) hash alike.
   const std::uint64_t h = endpoint_hash(d.src, sp) + endpoint_hash(d.dst, dp);
-  return static_cast<std::uint32_t>(mix(h ^ (d.fragment ? 0 : d.proto)) >> 16);
+  return static_cast<std::uint32_t>(mix64(h ^ (d.fragment ? 0 : d.proto)) >> 16);
+}
+
+std::uint64_t mix64(std::uint64_t h) {
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
 }
 
 int share_of(const PacketView& packet, int linktype, int procs) {

@@ -14,6 +14,10 @@ namespace bc::node {
 // IPv4/IPv6 or too short. Fragments hash by addresses only (ports unknown).
 std::optional<std::uint32_t> symmetric_flow_hash(const PacketView& packet, int linktype);
 
+// splitmix64's finaliser: spreads the bits of a hash so that `% n` is fair. Shared by the
+// lb split and the flow table.
+std::uint64_t mix64(std::uint64_t h);
+
 // The 1-based share a packet belongs to among `procs` (non-IP packets: share 1).
 int share_of(const PacketView& packet, int linktype, int procs);
 
