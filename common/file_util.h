@@ -30,7 +30,7 @@ enum class Durability {
 Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644,
                          Durability durability = Durability::kSync);
 
-// Overwrites `path` in place (O_TRUNC, no temporary, no rename, no fsync): for diagnostic
+// Overwrites `path` in place (no temporary, no rename, no fsync): for diagnostic
 // files that are rewritten on every node start, where a reader seeing a half-written file
 // costs nothing and a rename per file costs a directory update. The message names `path`.
 Status write_file_in_place(const std::string& path, std::string_view content, mode_t mode = 0644);

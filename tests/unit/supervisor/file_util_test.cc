@@ -69,6 +69,20 @@ TEST(WriteFileAtomic, EmptyContentIsFine) {
   EXPECT_EQ(testing::slurp(tmp / "empty"), "");
 }
 
+TEST(WriteFileInPlace, LongerThenShorterContentLeavesExactlyTheNewBytes) {
+  TempDir tmp;
+  const std::string path = tmp / ".pid";
+  ASSERT_TRUE(write_file_in_place(path, "1234567\n"));
+  ASSERT_TRUE(write_file_in_place(path, "89\n"));
+  EXPECT_EQ(testing::slurp(path), "89\n");
+  ASSERT_TRUE(write_file_in_place(path, "123456789012\n"));
+  EXPECT_EQ(testing::slurp(path), "123456789012\n");
+  EXPECT_EQ(entries(tmp.path()), std::vector<std::string>{".pid"});
+  const Status s = write_file_in_place(tmp / "nope/.pid", "x");
+  EXPECT_EQ(s.code(), ErrorCode::kIo);
+  EXPECT_EQ(s.message(), "cannot write '" + tmp / "nope/.pid" + "': No such file or directory");
+}
+
 TEST(WriteFileAtomic, MissingDirectoryIsNamed) {
   TempDir tmp;
   const std::string path = tmp / "nope/state.json";
