@@ -67,4 +67,22 @@ for mode in conn all all-no-detector; do
   if [ "$LOGS" = 1 ]; then mkdir -p "$TMP/logs-$mode"; args+=(--logs "$TMP/logs-$mode"); fi
   timeout 900 "$BENCH" "${args[@]}"
 done
+
+# The whole process, as the supervisor runs it: a standalone brocluster-node reading the
+# same file with the shipped policy and writing its logs (start-up and final flush included).
+NODE="$(realpath "$BUILD")/node/process/brocluster-node"
+if [ -x "$NODE" ] && [ -x /usr/bin/time ]; then
+  echo "== process: brocluster-node -r (standalone, shipped policy, logs written)"
+  base="$TMP/base"
+  mkdir -p "$base/etc" "$base/spool/bro"
+  printf '[bro]\ntype=standalone\nhost=localhost\ninterface=lo\n' > "$base/etc/node.cfg"
+  printf 'PolicyDir = %s/policy\nSitePolicyPath = %s/policy/local\n' "$PWD" "$PWD" > "$base/etc/cluster.cfg"
+  packets=$(grep -o '[0-9]* packets' <<<"$("$GEN" -o "$TMP/count.pcap" -n "$FLOWS" -s 1)" | cut -d' ' -f1)
+  rm -f "$TMP/count.pcap"
+  (cd "$base/spool/bro" && timeout 900 /usr/bin/time -f '%e %M' -o "$TMP/time.txt" \
+     "$NODE" --base "$base" --node bro -r "$TMP/bench.pcap" --exit-at-eof >/dev/null 2>&1)
+  read -r secs rss_kb < "$TMP/time.txt"
+  awk -v p="$packets" -v s="$secs" -v r="$rss_kb" \
+    'BEGIN { printf "mode=process packets=%d seconds=%.2f pps=%.0f peak_rss_mb=%.1f\n", p, s, p / s, r / 1024 }'
+fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
