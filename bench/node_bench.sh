@@ -56,7 +56,9 @@ echo "kernel: $(uname -r)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== pcap"
-timeout 600 "$GEN" -o "$TMP/bench.pcap" -n "$FLOWS" -s 1
+gen_out=$(timeout 600 "$GEN" -o "$TMP/bench.pcap" -n "$FLOWS" -s 1)
+echo "$gen_out"
+packets=$(grep -o '[0-9]* packets' <<<"$gen_out" | cut -d' ' -f1)
 echo "size: $(du -m "$TMP/bench.pcap" | cut -f1) MiB"
 cat "$TMP/bench.pcap" >/dev/null  # into the page cache: measure the engine, not the disk
 
@@ -77,8 +79,6 @@ if [ -x "$NODE" ] && [ -x /usr/bin/time ]; then
   mkdir -p "$base/etc" "$base/spool/bro"
   printf '[bro]\ntype=standalone\nhost=localhost\ninterface=lo\n' > "$base/etc/node.cfg"
   printf 'PolicyDir = %s/policy\nSitePolicyPath = %s/policy/local\n' "$PWD" "$PWD" > "$base/etc/cluster.cfg"
-  packets=$(grep -o '[0-9]* packets' <<<"$("$GEN" -o "$TMP/count.pcap" -n "$FLOWS" -s 1)" | cut -d' ' -f1)
-  rm -f "$TMP/count.pcap"
   (cd "$base/spool/bro" && timeout 900 /usr/bin/time -f '%e %M' -o "$TMP/time.txt" \
      "$NODE" --base "$base" --node bro -r "$TMP/bench.pcap" --exit-at-eof >/dev/null 2>&1)
   read -r secs rss_kb < "$TMP/time.txt"
