@@ -97,7 +97,10 @@ Status Collector::start() {
   timers_.schedule(now + Duration(100), [this] { check_hosts(); });
   timers_.schedule(now + options_.stats_log_interval, [this] { write_stats(); });
   timers_.schedule(now + options_.cron_interval, [this] { run_cron(false); });
-  timers_.schedule(now + kNoticeCheck, [this] { check_notices(); });
+  // Only the manager's (or standalone node's) host has a notice.log to follow.
+  if (!archiver_.settings().manager_spool.empty()) {
+    timers_.schedule(now + kNoticeCheck, [this] { check_notices(); });
+  }
   // Events we missed while down: ask every supervisor (subscribed first: Clone pattern).
   for (const auto& [host, endpoint] : options_.supervisors)
     reconcile(host, "collector start");
