@@ -81,16 +81,23 @@ Result<PersistedState> decode_state(std::string_view bytes) {
   return state;
 }
 
-Status save_state(const std::string& path, const PersistedState& state) {
-  return write_file_atomic(path, encode_state(state), 0644, Durability::kNoSync);
-}
+StateFile::StateFile(std::string path) : legacy_path_(path), slots_(std::move(path)) {}
 
-Result<PersistedState> load_state(const std::string& path) {
-  auto bytes = read_file(path, 16u << 20);
+Result<PersistedState> StateFile::load() {
+  auto bytes = slots_.load();
+  std::string from = legacy_path_ + ".{a,b}";
+  if (!bytes.is_ok() && bytes.status().code() == ErrorCode::kNotFound) {
+    bytes = read_file(legacy_path_, 16u << 20);
+    from = legacy_path_;
+  }
   if (!bytes.is_ok()) return bytes.status();
   auto state = decode_state(*bytes);
-  if (!state.is_ok()) return Status::bad_message(path + ": " + state.status().message());
+  if (!state.is_ok()) return Status::bad_message(from + ": " + state.status().message());
   return state;
+}
+
+Status StateFile::save(const PersistedState& state) {
+  return slots_.store(encode_state(state));
 }
 
 std::string current_boot_id() {

@@ -1,9 +1,9 @@
 #pragma once
 // The supervisor's memory across its own restarts: for every node its lifecycle state,
-// desired state, pid and process start time. Written on every change by rename of a
-// complete file, so a supervisor killed at any instant leaves either the old or the new
-// state, never a torn one. The file also records the kernel's boot id: after a reboot no
-// pid in it can be ours, whatever /proc says.
+// desired state, pid and process start time. Written on every change into alternating
+// slot files (common/slot_file.h), so a supervisor killed at any instant leaves either the
+// old or the new state, never a torn one. The file also records the kernel's boot id:
+// after a reboot no pid in it can be ours, whatever /proc says.
 //
 // Not fsync'ed: the failure it defends against is the supervisor dying, which the page
 // cache survives; a power failure also ends every node, which the boot id reveals. An
@@ -13,6 +13,7 @@
 #include <map>
 #include <string>
 
+#include "common/slot_file.h"
 #include "common/status.h"
 #include "supervisor/lifecycle.h"
 
@@ -39,9 +40,20 @@ std::string encode_state(const PersistedState& state);
 // kBadMessage when the bytes are not a state file we wrote.
 Result<PersistedState> decode_state(std::string_view bytes);
 
-Status save_state(const std::string& path, const PersistedState& state);
-// kNotFound when there is no file yet (a first start).
-Result<PersistedState> load_state(const std::string& path);
+// <spool>/supervisor.state.{a,b}. A state file of the single-file format (BroCluster
+// up to 0.1, written by rename to <spool>/supervisor.state) is still read when no slot
+// exists, so a supervisor upgraded while its nodes run re-adopts them.
+class StateFile {
+ public:
+  explicit StateFile(std::string path);
+  // kNotFound when there is no state yet (a first start).
+  Result<PersistedState> load();
+  Status save(const PersistedState& state);
+
+ private:
+  std::string legacy_path_;
+  SlotFile slots_;
+};
 
 // /proc/sys/kernel/random/boot_id, empty when unreadable.
 std::string current_boot_id();

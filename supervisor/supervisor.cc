@@ -27,7 +27,7 @@ Supervisor::Supervisor(zmq::context_t& ctx, SignalFd signals, SupervisorOptions 
       events_(ctx, options_.host, options_.broker_endpoint, clock),
       gate_(ctx, options_.host, options_.broker_sub_endpoint),
       jobs_(spawner, timers_, clock, options_.tmp_dir + "/jobs"),
-      state_path_(options_.spool_dir + "/supervisor.state"),
+      state_file_(options_.spool_dir + "/supervisor.state"),
       boot_id_(current_boot_id()),
       started_(clock.now()) {
   for (const auto& spec : options_.nodes)

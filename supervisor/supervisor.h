@@ -30,6 +30,7 @@
 #include "supervisor/proc_reader.h"
 #include "supervisor/signal_fd.h"
 #include "supervisor/spawner.h"
+#include "supervisor/state_store.h"
 #include "supervisor/supervisor_options.h"
 
 namespace bc::sup {
@@ -118,7 +119,7 @@ class Supervisor {
   JobRunner jobs_;
   std::map<std::string, Node> nodes_;
   std::map<pid_t, std::string> by_pid_;
-  std::string state_path_;
+  StateFile state_file_;
   std::string boot_id_;
   std::uint64_t state_version_ = 0;
   bool state_dirty_ = false;

@@ -89,7 +89,7 @@ void Supervisor::record_crash(Node& node, pid_t pid) {
 }
 
 void Supervisor::restore() {
-  auto loaded = load_state(state_path_);
+  auto loaded = state_file_.load();
   if (!loaded.is_ok() && loaded.status().code() != ErrorCode::kNotFound) {
     spdlog::error("host {}: {}; looking for running nodes in /proc instead", options_.host,
                   loaded.status().message());

@@ -221,7 +221,7 @@ void Supervisor::persist() {
     state.nodes[name] = PersistedNode{node.lifecycle.state(), node.lifecycle.desired(), node.pid,
                                       node.start_ticks, node.started_at_us};
   }
-  if (Status s = save_state(state_path_, state); !s.is_ok()) {
+  if (Status s = state_file_.save(state); !s.is_ok()) {
     spdlog::error("host {}: cannot save state: {}", options_.host, s.message());
   }
 }

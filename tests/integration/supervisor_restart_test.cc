@@ -114,7 +114,7 @@ TEST_F(SupervisorTest, SupervisorTermLeavesNodesRunningAndASecondOneIsRefused) {
   ASSERT_TRUE(cluster().kill_supervisor(host(), SIGTERM).is_ok());
   EXPECT_TRUE(process_alive(worker));
   EXPECT_EQ(processes_with_env(host().spool_env("worker-1")), std::vector<pid_t>{worker});
-  EXPECT_TRUE(fs::exists(host().spool() + "/supervisor.state"));
+  EXPECT_TRUE(fs::exists(host().spool() + "/supervisor.state.a"));
 
   // A supervisor started afterwards takes the same nodes over.
   const Status restarted = cluster().start_supervisor(host());

@@ -91,27 +91,45 @@ TEST(PendingReply, SealAnswersARequestForNoNodes) {
   EXPECT_EQ(sent, 1);
 }
 
-TEST(StateStore, RoundTripsThroughTheFile) {
-  testing::TempDir dir;
+PersistedState sample_state() {
   PersistedState state;
   state.host = "host2";
   state.boot_id = "b0";
   state.version = 42;
   state.nodes["worker-1"] = {NodeState::kRunning, DesiredState::kRunning, 1234, 99887766, 17};
   state.nodes["proxy"] = {NodeState::kCrashed, DesiredState::kRunning, 0, 0, 0};
-  ASSERT_TRUE(save_state(dir / "s", state));
-  auto loaded = load_state(dir / "s");
+  return state;
+}
+
+TEST(StateStore, RoundTripsThroughTheFileAndANewReaderSeesTheLatest) {
+  testing::TempDir dir;
+  PersistedState state = sample_state();
+  StateFile writer(dir / "s");
+  ASSERT_TRUE(writer.save(state));
+  state.version = 43;
+  state.nodes["worker-1"].pid = 4321;
+  ASSERT_TRUE(writer.save(state));
+  auto loaded = StateFile(dir / "s").load();
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
+  EXPECT_EQ(*loaded, state);
+}
+
+TEST(StateStore, ReadsTheSingleFileFormatOfEarlierVersions) {
+  testing::TempDir dir;
+  const PersistedState state = sample_state();
+  ASSERT_TRUE(write_file_atomic(dir / "s", encode_state(state)));
+  auto loaded = StateFile(dir / "s").load();
   ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
   EXPECT_EQ(*loaded, state);
 }
 
 TEST(StateStore, MissingFileIsNotFoundAndGarbageIsRejectedNamingThePath) {
   testing::TempDir dir;
-  EXPECT_EQ(load_state(dir / "none").status().code(), ErrorCode::kNotFound);
-  ASSERT_TRUE(write_file_atomic(dir / "bad", "\x93\x01\x02"));
-  auto bad = load_state(dir / "bad");
+  EXPECT_EQ(StateFile(dir / "none").load().status().code(), ErrorCode::kNotFound);
+  ASSERT_TRUE(write_file_atomic(dir / "bad.a", "\x93\x01\x02"));
+  auto bad = StateFile(dir / "bad").load();
   ASSERT_FALSE(bad.is_ok());
-  EXPECT_THAT(bad.status().message(), HasSubstr(dir / "bad"));
+  EXPECT_THAT(bad.status().message(), HasSubstr(dir / "bad.a"));
   msg::Value wrong = msg::Value::empty_map();
   wrong.set("format", 1).set("host", "h").set("boot_id", "b").set("version", 1);
   wrong.set("nodes",
