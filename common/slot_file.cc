@@ -103,8 +103,8 @@ Result<std::string> SlotFile::load() {
 
 Status SlotFile::store(std::string_view payload) {
   const std::uint64_t next = seq_ + 1;
-  Status s = write_file_in_place(slot_path(static_cast<int>(next % 2)), encode_slot(next, payload),
-                                 mode_);
+  Status s =
+      write_file_in_place(slot_path(static_cast<int>(next % 2)), encode_slot(next, payload), mode_);
   if (s.is_ok()) seq_ = next;
   return s;
 }
