@@ -36,6 +36,7 @@ struct NodeView {
   std::int64_t started_at = 0;
   std::optional<msg::NodeStats> stats;
   int restarts = 0;
+  std::uint64_t last_event = 0;  // Collector::events_applied_ when a node_state last came
 };
 
 class ClusterView {

@@ -166,21 +166,34 @@ void Collector::on_event(std::string_view topic, std::string_view body) {
   if (*type == msg::Heartbeat::kType) {
     if (auto hb = msg::decode<msg::Heartbeat>(body); hb.is_ok()) on_heartbeat(*hb);
   } else if (*type == msg::NodeStateChange::kType) {
-    // A gap in a supervisor's numbering means node events were lost: ask it.
     if (auto e = msg::decode<msg::NodeStateChange>(body); e.is_ok()) {
-      if (view_.note_sequence(e->env.host, origin_of(*type, body), e->env.seq)) {
-        reconcile(e->env.host, "sequence gap");
-      }
+      note_sequence(e->env, *type, body);
       on_node_state(*e);
     }
   } else if (*type == msg::CrashReport::kType) {
-    if (auto r = msg::decode<msg::CrashReport>(body); r.is_ok()) on_crash_report(*r);
+    if (auto r = msg::decode<msg::CrashReport>(body); r.is_ok()) {
+      note_sequence(r->env, *type, body);
+      on_crash_report(*r);
+    }
   } else if (*type == msg::HostStats::kType) {
-    if (auto s = msg::decode<msg::HostStats>(body); s.is_ok()) on_host_stats(*s);
+    if (auto s = msg::decode<msg::HostStats>(body); s.is_ok()) {
+      note_sequence(s->env, *type, body);
+      on_host_stats(*s);
+    }
   } else if (*type == msg::NodeStats::kType) {
     if (auto s = msg::decode<msg::NodeStats>(body); s.is_ok()) {
+      note_sequence(s->env, *type, body);
       if (NodeView* node = view_.node(s->node)) node->stats = *s;
     }
+  }
+}
+
+void Collector::note_sequence(const msg::Envelope& env, std::string_view type,
+                              std::string_view body) {
+  // The numbering is per publisher across all its event types, so every type is noted: a
+  // gap then means events were really lost, and node events may be among them: ask.
+  if (view_.note_sequence(env.host, origin_of(type, body), env.seq)) {
+    reconcile(env.host, "sequence gap");
   }
 }
 

@@ -63,6 +63,7 @@ class Collector {
   void on_bus();
   void on_event(std::string_view topic, std::string_view body);
   void on_heartbeat(const msg::Heartbeat& hb);
+  void note_sequence(const msg::Envelope& env, std::string_view type, std::string_view body);
   void on_node_state(const msg::NodeStateChange& e);
   void on_crash_report(const msg::CrashReport& r);
   void on_host_stats(const msg::HostStats& s);
@@ -77,7 +78,7 @@ class Collector {
   void give_up(NodeView& node, int crashes);
 
   void reconcile(const std::string& host, const std::string& why);
-  void apply_status(const std::string& host, const msg::Value& result);
+  void apply_status(const std::string& host, const msg::Value& result, std::uint64_t asked_at);
   void check_hosts();
   // Every kNoticeCheck: notices of the manager's notice.log mailed (ACTION_EMAIL) or
   // raised as alert.notice (ACTION_ALARM).
@@ -118,6 +119,7 @@ class Collector {
   std::vector<msg::Alert> interval_alerts_;  // for the rotation summary mail
   std::mt19937_64 rng_;
   bool cron_enabled_;
+  std::uint64_t events_applied_ = 0;  // node_state events applied so far (NodeView::last_event)
   std::int64_t last_rotation_us_ = 0;
   SteadyTime started_;
   std::atomic<bool> stop_{false};

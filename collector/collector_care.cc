@@ -22,6 +22,7 @@ msg::Value one_node(const std::string& name) {
 void Collector::on_node_state(const msg::NodeStateChange& e) {
   NodeView* node = view_.node(e.node);
   if (node == nullptr) return;
+  node->last_event = ++events_applied_;
   const std::string before = node->state;
   node->state = e.state;
   node->desired = e.desired;
@@ -40,8 +41,9 @@ void Collector::on_node_state(const msg::NodeStateChange& e) {
   } else if (e.state == "failed") {
     action(e.env.host, e.node, "failed", e.reason.value_or(""));
   } else if (e.state == "crashed") {
-    action(e.env.host, e.node, "crashed", e.reason.value_or(""));
+    // The restart request goes out first; stats.log and the log line can wait.
     if (e.desired == "running") handle_crash(*node, e.reason.value_or("crashed"));
+    action(e.env.host, e.node, "crashed", e.reason.value_or(""));
   }
 }
 
@@ -59,9 +61,9 @@ void Collector::handle_crash(NodeView& node, const std::string& why) {
   if (care.pending != 0 || care.deferred) return;  // already on it
   const RestartDecision d = care.policy->on_crash(clock_.now());
   if (d.give_up) return give_up(node, d.crashes_in_window);
+  schedule_restart(node, d.delay);
   spdlog::info("node {} on {} crashed ({}); restart in {} ms", node.spec.name, node.spec.host, why,
                d.delay.count());
-  schedule_restart(node, d.delay);
 }
 
 void Collector::schedule_restart(NodeView& node, Duration delay) {
@@ -149,21 +151,33 @@ void Collector::give_up(NodeView& node, int crashes) {
 }
 
 void Collector::reconcile(const std::string& host, const std::string& why) {
-  spdlog::debug("reconciling {} ({})", host, why);
+  // Routine on start and at cron; anything else (a sequence gap, a host back) means events
+  // were lost, which is worth a line.
+  if (why == "cron" || why == "start") {
+    spdlog::debug("reconciling {} ({})", host, why);
+  } else {
+    spdlog::info("reconciling {} ({})", host, why);
+  }
+  const std::uint64_t asked_at = events_applied_;
   (void)requests_.send(host, "status", msg::Value::empty_map(), options_.comm_timeout,
-                       [this, host](const Result<msg::Reply>& reply) {
+                       [this, host, asked_at](const Result<msg::Reply>& reply) {
                          if (reply.is_ok() && reply->ok && reply->result) {
-                           apply_status(host, *reply->result);
+                           apply_status(host, *reply->result, asked_at);
                          }
                        });
 }
 
-void Collector::apply_status(const std::string& host, const msg::Value& result) {
+void Collector::apply_status(const std::string& host, const msg::Value& result,
+                             std::uint64_t asked_at) {
   const msg::Value* nodes = result.find("nodes");
   if (nodes == nullptr || nodes->as_array() == nullptr) return;
   for (const msg::Value& n : *nodes->as_array()) {
     NodeView* node = view_.node(n.get_string("name").value_or(""));
     if (node == nullptr || node->spec.host != host) continue;
+    // The snapshot may be older than what the bus has told us since we asked (the reply and
+    // the events take different paths), and a node we are restarting is settled by our
+    // start's answer: applying it would see a crash that is already being repaired.
+    if (node->last_event > asked_at || care_[node->spec.name].in_flight) continue;
     node->state = n.get_string("state").value_or(node->state);
     node->desired = n.get_string("desired").value_or(node->desired);
     node->pid = n.get_int("pid").value_or(0);

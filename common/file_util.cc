@@ -110,11 +110,12 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   }
 }
 
-std::string tail_file(const std::string& path, std::size_t max_bytes) {
+std::string tail_file(const std::string& path, std::size_t max_bytes, std::uint64_t upto) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   struct stat st {};
   if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || max_bytes == 0) return {};
-  const auto size = static_cast<std::size_t>(st.st_size);
+  const auto size = static_cast<std::size_t>(
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), upto));
   // One byte before the window tells whether the window starts a line.
   const std::size_t start = size > max_bytes ? size - max_bytes - 1 : 0;
   std::string out(size - start, '\0');
@@ -133,6 +134,30 @@ std::string tail_file(const std::string& path, std::size_t max_bytes) {
   const bool useful = nl != std::string::npos && nl + 1 < out.size();
   out.erase(0, useful ? nl + 1 : std::min<std::size_t>(1, out.size()));
   return out;
+}
+
+Status copy_file_prefix(const std::string& from, const std::string& to, std::uint64_t bytes,
+                        mode_t mode) {
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) return file_status("cannot read " + quoted(from), errno);
+  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  if (out.get() < 0) return io_status("cannot write " + quoted(to), errno);
+  char buf[65536];
+  std::uint64_t left = bytes;
+  while (left > 0) {
+    const ssize_t n =
+        ::read(in.get(), buf, static_cast<std::size_t>(std::min<std::uint64_t>(left, sizeof buf)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_status("cannot read " + quoted(from), errno);
+    if (n == 0) break;
+    if (int err = write_all(out.get(), std::string_view(buf, static_cast<std::size_t>(n)));
+        err != 0) {
+      return io_status("cannot write " + quoted(to), err);
+    }
+    left -= static_cast<std::uint64_t>(n);
+  }
+  if (out.close() != 0) return io_status("cannot write " + quoted(to), errno);
+  return Status::ok();
 }
 
 Status ensure_dir(const std::string& path, mode_t mode) {

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -39,10 +40,18 @@ Status write_file_in_place(const std::string& path, std::string_view content, mo
 // `max_bytes` (so a corrupt or hostile file cannot exhaust memory), kIo otherwise.
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 16 << 20);
 
-// The last `max_bytes` of the file, starting just after a newline when the window holds
-// one (so the first line is not cut in half); the raw window otherwise. Empty when the file
-// cannot be read: tails are diagnostics and never a reason to fail.
-std::string tail_file(const std::string& path, std::size_t max_bytes);
+// The last `max_bytes` of the file's first `upto` bytes (of the whole file by default),
+// starting just after a newline when the window holds one (so the first line is not cut
+// in half); the raw window otherwise. Empty when the file cannot be read: tails are
+// diagnostics and never a reason to fail. `upto` lets a reader take the file as it was
+// at an earlier moment while a writer keeps appending.
+std::string tail_file(const std::string& path, std::size_t max_bytes,
+                      std::uint64_t upto = UINT64_MAX);
+
+// Copies the first `bytes` bytes of `from` (fewer if it is shorter) into a new or
+// truncated `to` with `mode`. The message names the path that failed.
+Status copy_file_prefix(const std::string& from, const std::string& to, std::uint64_t bytes,
+                        mode_t mode = 0644);
 
 // mkdir -p with `mode` for the directories it creates, then checks that the directory is
 // writable and searchable (access(W_OK|X_OK)) so that a node start fails fast with a clear

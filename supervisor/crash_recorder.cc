@@ -56,6 +56,15 @@ void prune(const std::string& root) {
     fs::remove_all(records[i], ec);
 }
 
+constexpr std::uint64_t kMaxCopy = 1u << 20;
+
+// 0 when missing: the record then says the log was empty.
+std::uint64_t file_size(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
 }  // namespace
 
 std::string crash_root(const SupervisorOptions& options, const std::string& node) {
@@ -80,10 +89,10 @@ std::string find_core_file(const std::string& dir, pid_t pid, std::int64_t stale
   return {};
 }
 
-Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, const Node& node,
-                                            pid_t pid, const std::optional<ExitInfo>& exit,
-                                            std::int64_t ended_at_us) {
-  msg::CrashReport r;
+CrashSnapshot snapshot_crash(const SupervisorOptions& options, const Node& node, pid_t pid,
+                             const std::optional<ExitInfo>& exit, std::int64_t ended_at_us) {
+  CrashSnapshot snap;
+  msg::CrashReport& r = snap.report;
   r.env.host = options.host;
   r.node = node.spec.name;
   r.node_type = std::string(node.type_name());
@@ -98,26 +107,48 @@ Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, co
     r.stime_s = exit->stime_s;
     r.maxrss_kb = static_cast<std::uint64_t>(std::max(exit->maxrss_kb, 0L));
   }
-  const std::string dir = node_dir(options, node.spec);
-  r.stdout_tail = tail_file(dir + "/stdout.log", kTailBytes);
-  r.stderr_tail = tail_file(dir + "/stderr.log", kTailBytes);
-  if (const std::string core = find_core_file(dir, pid, node.stale_core_mtime_us); !core.empty()) {
+  snap.node_dir = node_dir(options, node.spec);
+  snap.stdout_size = file_size(snap.node_dir + "/stdout.log");
+  snap.stderr_size = file_size(snap.node_dir + "/stderr.log");
+  for (auto [name, into] : {std::pair{".cmdline", &snap.cmdline}, {".env_vars", &snap.env_vars}}) {
+    if (auto bytes = read_file(snap.node_dir + "/" + name, kMaxCopy); bytes.is_ok()) {
+      *into = std::move(*bytes);
+    }
+  }
+  if (const std::string core = find_core_file(snap.node_dir, pid, node.stale_core_mtime_us);
+      !core.empty()) {
     r.core_path = core;
   }
-  const std::string root = crash_root(options, node.spec.name);
-  r.record_dir = root + "/" + utc_stamp(ended_at_us) + "-" + std::to_string(pid);
+  r.record_dir = crash_root(options, node.spec.name) + "/" + utc_stamp(ended_at_us) + "-" +
+                 std::to_string(pid);
+  return snap;
+}
+
+Result<msg::CrashReport> write_crash_record(const CrashSnapshot& snap) {
+  msg::CrashReport r = snap.report;
+  const std::string& dir = snap.node_dir;
+  r.stdout_tail = tail_file(dir + "/stdout.log", kTailBytes, snap.stdout_size);
+  r.stderr_tail = tail_file(dir + "/stderr.log", kTailBytes, snap.stderr_size);
   if (Status s = ensure_dir(r.record_dir, 0750); !s.is_ok()) return s;
-  std::error_code ec;
-  for (const char* file : {".cmdline", ".env_vars", "stdout.log", "stderr.log"}) {
-    // Whole logs are copied only when small; the tails are in the report anyway.
-    const fs::path from = fs::path(dir) / file;
-    if (fs::exists(from, ec) && fs::file_size(from, ec) <= (1u << 20)) {
-      fs::copy_file(from, fs::path(r.record_dir) / file, fs::copy_options::overwrite_existing, ec);
+  // Copies are diagnostics: one that fails is logged by nobody and costs the report nothing.
+  if (snap.cmdline) (void)write_file_in_place(r.record_dir + "/.cmdline", *snap.cmdline);
+  if (snap.env_vars) (void)write_file_in_place(r.record_dir + "/.env_vars", *snap.env_vars);
+  // Whole logs are copied only when small; the tails are in the report anyway.
+  for (auto [name, size] :
+       {std::pair{"stdout.log", snap.stdout_size}, {"stderr.log", snap.stderr_size}}) {
+    if (size <= kMaxCopy) {
+      (void)copy_file_prefix(dir + "/" + name, r.record_dir + "/" + name, size, 0640);
     }
   }
   if (Status s = update_crash_record(r); !s.is_ok()) return s;
-  prune(root);
+  prune(fs::path(r.record_dir).parent_path().string());
   return r;
+}
+
+Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, const Node& node,
+                                            pid_t pid, const std::optional<ExitInfo>& exit,
+                                            std::int64_t ended_at_us) {
+  return write_crash_record(snapshot_crash(options, node, pid, exit, ended_at_us));
 }
 
 Status update_crash_record(const msg::CrashReport& report) {

@@ -22,9 +22,29 @@ inline constexpr std::size_t kTailBytes = 16 * 1024;
 // The directory holding `node`'s crash records.
 std::string crash_root(const SupervisorOptions& options, const std::string& node);
 
-// Builds the report for the process `pid` of a node that exited (`exit`) or vanished while
-// we were away (no `exit`: status unknown), and writes it. Fills record_dir. The envelope is left
-// for the publisher.
+// What a crash record needs from the moment of the crash, taken at once (a few stats and
+// two small reads) so that the rest can be written later, off the crash-repair path, while
+// a restarted node already appends to the same logs and rewrites its .cmdline/.env_vars.
+struct CrashSnapshot {
+  msg::CrashReport report;  // everything but the tails; record_dir set
+  std::string node_dir;
+  std::uint64_t stdout_size = 0;  // the logs' lengths at the crash
+  std::uint64_t stderr_size = 0;
+  std::optional<std::string> cmdline;  // .cmdline and .env_vars as the crashed run had them
+  std::optional<std::string> env_vars;
+};
+
+// The snapshot for the process `pid` of a node that exited (`exit`) or vanished while we
+// were away (no `exit`: status unknown). The envelope is left for the publisher.
+CrashSnapshot snapshot_crash(const SupervisorOptions& options, const Node& node, pid_t pid,
+                             const std::optional<ExitInfo>& exit, std::int64_t ended_at_us);
+
+// Writes the record of a snapshot: tails and copies of the logs up to their length at the
+// crash, the crashed run's .cmdline/.env_vars, report.bin and report.txt; prunes old records.
+// Thread-compatible: touches only the snapshot and the file system.
+Result<msg::CrashReport> write_crash_record(const CrashSnapshot& snapshot);
+
+// Both at once (tests, and wherever the delay does not matter).
 Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, const Node& node,
                                             pid_t pid, const std::optional<ExitInfo>& exit,
                                             std::int64_t ended_at_us);

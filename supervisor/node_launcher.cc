@@ -74,7 +74,6 @@ SpawnSpec make_spawn_spec(const SupervisorOptions& options, const config::NodeSp
 }
 
 Status write_start_files(const SpawnSpec& spec) {
-  if (Status s = ensure_dir(spec.cwd, 0755); !s.is_ok()) return s;
   std::string cmdline = join(spec.argv, " ") + "\n";
   std::string env;
   for (const auto& entry : spec.env)

@@ -27,7 +27,8 @@ std::vector<std::string> node_environment(const SupervisorOptions& options,
 
 SpawnSpec make_spawn_spec(const SupervisorOptions& options, const config::NodeSpec& node);
 
-// .cmdline and .env_vars before the start (so a node that dies at once can be diagnosed).
+// .cmdline and .env_vars of a run, written right after its spawn (in the same loop turn,
+// before its exit can be seen, so a node that dies at once can still be diagnosed).
 Status write_start_files(const SpawnSpec& spec);
 // .pid and .startup (wall time, us since epoch) once the process exists.
 Status write_started_files(const std::string& dir, pid_t pid, std::int64_t started_at_us);

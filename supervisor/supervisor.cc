@@ -73,6 +73,9 @@ Status Supervisor::start() {
 void Supervisor::run() {
   while (!stop_requested_.load())
     poll_once();
+  records_.flush();
+  for (WrittenRecord& w : records_.take())
+    on_record_written(std::move(w));
   jobs_.kill_all();
   persist();
   spdlog::info("host {}: supervisor stopping; nodes keep running", options_.host);
@@ -80,7 +83,8 @@ void Supervisor::run() {
 
 void Supervisor::poll_once() {
   std::vector<zmq::pollitem_t> items = {{commands_.handle(), 0, ZMQ_POLLIN, 0},
-                                        {nullptr, signals_.fd(), ZMQ_POLLIN, 0}};
+                                        {nullptr, signals_.fd(), ZMQ_POLLIN, 0},
+                                        {nullptr, records_.fd(), ZMQ_POLLIN, 0}};
   // Until the bus is confirmed, the gate's probe too (bus_gate.h).
   const bool probing = gate_.probe_handle() != nullptr;
   if (probing) items.push_back({gate_.probe_handle(), 0, ZMQ_POLLIN, 0});
@@ -104,8 +108,12 @@ void Supervisor::poll_once() {
     return;
   }
   if (items[1].revents & ZMQ_POLLIN) on_signals();
-  if (probing && (items[2].revents & ZMQ_POLLIN)) gate_.on_probe_readable(getpid());
+  if (probing && (items[3].revents & ZMQ_POLLIN)) gate_.on_probe_readable(getpid());
   if (items[0].revents & ZMQ_POLLIN) on_command();
+  if (items[2].revents & ZMQ_POLLIN) {
+    for (WrittenRecord& w : records_.take())
+      on_record_written(std::move(w));
+  }
   for (std::size_t i = 0; i < owners.size(); ++i) {
     if ((items[i + first_node_item].revents & (ZMQ_POLLIN | ZMQ_POLLERR)) == 0) continue;
     auto [node, is_pidfd] = owners[i];

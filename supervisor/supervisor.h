@@ -24,6 +24,7 @@
 #include "messages/request.h"
 #include "net/event_publisher.h"
 #include "supervisor/bus_gate.h"
+#include "supervisor/crash_record_writer.h"
 #include "supervisor/job_runner.h"
 #include "supervisor/node.h"
 #include "supervisor/pending_reply.h"
@@ -90,6 +91,7 @@ class Supervisor {
   bool spawn(Node& node);
   void arm_timers(Node& node, Actions actions);
   void record_crash(Node& node, pid_t pid);
+  void on_record_written(WrittenRecord written);
   void publish_state(Node& node, NodeState from);
   void release_process(Node& node);
   // A state change bumps state_version_ at once; the file is written once per loop turn
@@ -117,6 +119,7 @@ class Supervisor {
   BusGate gate_;
   TimerQueue timers_;
   JobRunner jobs_;
+  CrashRecordWriter records_;
   std::map<std::string, Node> nodes_;
   std::map<pid_t, std::string> by_pid_;
   StateFile state_file_;

@@ -59,33 +59,42 @@ void Supervisor::publish_state(Node& node, NodeState from) {
 }
 
 void Supervisor::record_crash(Node& node, pid_t pid) {
-  auto report = write_crash_record(options_, node, pid, node.last_exit, clock_.wall_us());
-  if (!report.is_ok()) {
-    spdlog::error("host {}: node {}: crash record not written: {}", options_.host, node.spec.name,
-                  report.status().message());
+  CrashSnapshot snapshot = snapshot_crash(options_, node, pid, node.last_exit, clock_.wall_us());
+  if (!records_.submit(snapshot)) {
+    on_record_written({node.spec.name, write_crash_record(snapshot)});
+  }
+}
+
+void Supervisor::on_record_written(WrittenRecord written) {
+  if (!written.report.is_ok()) {
+    spdlog::error("host {}: node {}: crash record not written: {}", options_.host, written.node,
+                  written.report.status().message());
     return;
   }
+  const msg::CrashReport& report = *written.report;
   const std::string gdb = gdb_path();
-  if (!report->core_path || gdb.empty()) {
-    announce(*report);
+  auto node = nodes_.find(written.node);
+  if (!report.core_path || gdb.empty() || node == nodes_.end()) {
+    announce(report);
     return;
   }
   // The backtrace takes seconds: the crash event waits for it (the record must be complete
   // before it is announced), the node's state change does not.
   JobSpec spec;
-  const std::string program = node.spec.program.empty() ? options_.node_program : node.spec.program;
-  spec.argv = {gdb, "-batch", "-nx", "-ex", "thread apply all bt", program, *report->core_path};
-  spec.cwd = report->record_dir;
+  const std::string& program =
+      node->second.spec.program.empty() ? options_.node_program : node->second.spec.program;
+  spec.argv = {gdb, "-batch", "-nx", "-ex", "thread apply all bt", program, *report.core_path};
+  spec.cwd = report.record_dir;
   spec.env = {"PATH=/usr/bin:/bin"};
   spec.timeout = kBacktraceTimeout;
   spec.max_output = 256 * 1024;
-  msg::CrashReport pending = *report;
+  msg::CrashReport pending = report;
   Status s = jobs_.start(spec, [this, pending](const JobResult& result) mutable {
     pending.backtrace = result.timed_out ? "gdb timed out\n" + result.output : result.output;
     (void)update_crash_record(pending);
     announce(pending);
   });
-  if (!s.is_ok()) announce(*report);
+  if (!s.is_ok()) announce(report);
 }
 
 void Supervisor::restore() {

@@ -64,9 +64,10 @@ void Supervisor::perform(Node& node, const Transition& t,
   if (a.has(Action::kSendTerm) && node.pid > 0) kill(-node.pid, SIGTERM);
   if (a.has(Action::kSendKill) && node.pid > 0) kill(-node.pid, SIGKILL);
   arm_timers(node, a);
-  // The crash record is written after the state change is on the bus: the collector can
-  // decide on a restart while we write. Its `start` is read in a later loop turn, so the
-  // record (copies of the logs included) is complete before a new process appends to them.
+  // The crash record is snapshotted after the state change is on the bus and written by
+  // records_' thread: the collector's `start` is served meanwhile, and the snapshot holds
+  // the logs' lengths and the crashed run's .cmdline/.env_vars, so a new process
+  // appending to them changes nothing in the record.
   const bool record = a.has(Action::kWriteCrashRecord);
   const pid_t crashed_pid = node.pid;
   if (!has_process(t.to)) release_process(node);
@@ -125,10 +126,6 @@ void Supervisor::answer(Node& node, Action action, std::string_view note,
 
 bool Supervisor::spawn(Node& node) {
   SpawnSpec spec = make_spawn_spec(options_, node.spec);
-  if (Status s = write_start_files(spec); !s.is_ok()) {
-    node.last_reason = s.message();
-    return false;
-  }
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     node.last_reason = std::string("pipe: ") + strerror(errno);
@@ -156,6 +153,8 @@ bool Supervisor::spawn(Node& node) {
   node.cpu = CpuMeter();
   node.last_cpu_pct.reset();
   by_pid_[node.pid] = node.spec.name;
+  // Diagnostics of the run, written while the new process starts (the spawn made the dir).
+  (void)write_start_files(spec);
   (void)write_started_files(spec.cwd, node.pid, node.started_at_us);
   return true;
 }

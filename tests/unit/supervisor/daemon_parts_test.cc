@@ -1,6 +1,8 @@
 // Unit tests of the supervisor daemon's parts that need no running daemon: the timer
 // queue, reply aggregation, the state file, the node environment and crash records.
 
+#include <poll.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -9,6 +11,7 @@
 #include "common/file_util.h"
 #include "common/timer_queue.h"
 #include "messages/codec.h"
+#include "supervisor/crash_record_writer.h"
 #include "supervisor/crash_recorder.h"
 #include "supervisor/node_launcher.h"
 #include "supervisor/pending_reply.h"
@@ -249,6 +252,57 @@ TEST(CrashRecorder, UnknownExitIsSaidSoAndOldRecordsArePruned) {
   ASSERT_TRUE(latest.is_ok());
   EXPECT_EQ(latest->pid, 100 + kKeepPerNode + 2);
   EXPECT_THAT(render_crash_report(*latest), HasSubstr("Exit:       unknown"));
+}
+
+// The record describes the crashed run even when the restarted one has already appended
+// to the logs and rewritten .cmdline before the record is written (it is written later,
+// on the writer's thread).
+TEST(CrashRecorder, RecordIsTheSnapshotsNotWhatTheNextRunWrote) {
+  testing::TempDir dir;
+  const SupervisorOptions o = options_in(dir.path());
+  Node node;
+  node.spec = worker();
+  node.pid = 77;
+  const std::string spool = node_dir(o, node.spec);
+  ASSERT_TRUE(ensure_dir(spool));
+  ASSERT_TRUE(write_file_atomic(spool + "/stdout.log", "run one said goodbye\n"));
+  ASSERT_TRUE(write_file_atomic(spool + "/.cmdline", "node --run-one\n"));
+  const CrashSnapshot snap = snapshot_crash(o, node, node.pid, std::nullopt, 1'700'000'000'000'000);
+  ASSERT_TRUE(write_file_atomic(spool + "/stdout.log", "run one said goodbye\nrun two says hi\n"));
+  ASSERT_TRUE(write_file_atomic(spool + "/.cmdline", "node --run-two\n"));
+
+  CrashRecordWriter writer;
+  ASSERT_GE(writer.fd(), 0);
+  ASSERT_TRUE(writer.submit(snap));
+  pollfd p{writer.fd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&p, 1, 10'000), 1) << "no record within 10 s";
+  std::vector<WrittenRecord> done = writer.take();
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_EQ(done[0].node, "worker-2");
+  ASSERT_TRUE(done[0].report.is_ok()) << done[0].report.status().to_string();
+  const std::string record = done[0].report->record_dir;
+  EXPECT_EQ(done[0].report->stdout_tail, "run one said goodbye\n");
+  EXPECT_EQ(*read_file(record + "/stdout.log"), "run one said goodbye\n");
+  EXPECT_EQ(*read_file(record + "/.cmdline"), "node --run-one\n");
+}
+
+TEST(CrashRecordWriter, FlushWritesEverythingQueuedAndLaterSubmissionsAreRefused) {
+  testing::TempDir dir;
+  const SupervisorOptions o = options_in(dir.path());
+  Node node;
+  node.spec = worker();
+  CrashRecordWriter writer;
+  for (int i = 0; i < 5; ++i) {
+    node.pid = 500 + i;
+    ASSERT_TRUE(writer.submit(
+        snapshot_crash(o, node, node.pid, std::nullopt, 1'700'000'000'000'000 + i * 1'000'000)));
+  }
+  writer.flush();
+  std::vector<WrittenRecord> done = writer.take();
+  ASSERT_EQ(done.size(), 5u);
+  for (const auto& w : done)
+    EXPECT_TRUE(w.report.is_ok());
+  EXPECT_FALSE(writer.submit(snapshot_crash(o, node, 600, std::nullopt, 1'800'000'000'000'000)));
 }
 
 }  // namespace
