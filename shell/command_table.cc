@@ -15,12 +15,12 @@ constexpr std::array kCommands = {
                 "http-body, http-request, http-reply, http-header, scan, smtp). Without\n"
                 "arguments it lists them. Changes take effect after install and update; no\n"
                 "restart is needed.",
-                nullptr, false},
+                &cmd_analysis, false},
     CommandSpec{"attachgdb", "attachgdb [<nodes>]", "Attaches gdb to the nodes' main process.",
                 "Primarily for debugging: attaches an interactive gdb to the main process of\n"
                 "each given node on the local host; for a remote host it prints a full\n"
                 "backtrace of all threads.",
-                nullptr, true},
+                &cmd_attachgdb, true},
     CommandSpec{"capstats", "capstats [<nodes>] [<interval>]",
                 "Reports the load on the workers' interfaces.",
                 "Determines the current load on the network interfaces monitored by each of\n"
@@ -30,7 +30,7 @@ constexpr std::array kCommands = {
                 "Verifies a modified configuration in terms of syntactical correctness (most\n"
                 "importantly correct policy script syntax), using the files as found in\n"
                 "SitePolicyPath. Works without a former install; run it before install.",
-                nullptr, true},
+                &cmd_check, true},
     CommandSpec{"cleanup", "cleanup [--all] [<nodes>]", "Removes the nodes' spool directories.",
                 "Removes the spool directories of nodes that are not running, flushing their\n"
                 "persistent state; crashed nodes are reset to stopped. With --all also\n"
@@ -48,8 +48,8 @@ constexpr std::array kCommands = {
                 "current setting.",
                 &cmd_cron, true},
     CommandSpec{"deploy", "deploy", "Checks, installs and restarts, stopping at a failure.",
-                "Runs check, install and restart in turn, stopping at the first failure.", nullptr,
-                false},
+                "Runs check, install and restart in turn, stopping at the first failure.",
+                &cmd_deploy, false},
     CommandSpec{"df", "df [<nodes>]", "Reports free disk space on the nodes' hosts.",
                 "Reports the amount of disk space available on the hosts of the given nodes,\n"
                 "for the paths relevant to the cluster installation.",
@@ -72,7 +72,7 @@ constexpr std::array kCommands = {
                 "Checks, then installs the configuration, policy scripts and settings on all\n"
                 "hosts over the bus. Must follow every configuration change; nothing changes\n"
                 "on a running node until restart or update.",
-                nullptr, true},
+                &cmd_install, true},
     CommandSpec{"keygen", "keygen", "Creates a key pair for the authenticated bus.",
                 "Creates a CURVE key pair for a host, an admin or a monitor.", nullptr, false},
     CommandSpec{"keys", "keys", "Lists the public keys per role.",
@@ -80,7 +80,7 @@ constexpr std::array kCommands = {
     CommandSpec{"netstats", "netstats [<nodes>]", "Prints captured and dropped packet counts.",
                 "Queries each of the given nodes (default: the workers) for their current\n"
                 "counts of captured and dropped packets.",
-                nullptr, true},
+                &cmd_netstats, true},
     CommandSpec{"nodes", "nodes", "Prints a list of all configured nodes.",
                 "Prints one line per configured node (lb_procs groups expanded) with all its\n"
                 "attributes. With --json prints a JSON array.",
@@ -88,15 +88,15 @@ constexpr std::array kCommands = {
     CommandSpec{"peerstatus", "peerstatus [<nodes>]", "Reports the nodes' peer connections.",
                 "Primarily for debugging: reports statistics about the connections the nodes\n"
                 "use to communicate with other cluster nodes.",
-                nullptr, true},
+                &cmd_peerstatus, true},
     CommandSpec{"print", "print <id> [<nodes>]", "Prints the value of a script identifier.",
                 "Reports the current value of the given script identifier on the given running\n"
                 "nodes. Identifiers inside a module are written <module>::<id>.",
-                nullptr, true},
+                &cmd_print, true},
     CommandSpec{"process", "process <trace> [-- <scripts>]", "Runs the node offline on a trace.",
                 "Runs the node program on a pcap trace with the site policy in a scratch\n"
                 "directory and says where the logs are.",
-                nullptr, false},
+                &cmd_process, false},
     CommandSpec{"quit", "quit", "Terminates the shell.", "Terminates the shell.", nullptr, false},
     CommandSpec{"restart", "restart [--clean] [<nodes>]", "Restarts the nodes.",
                 "Stops and then starts the given nodes (all if none are given). With --clean\n"
@@ -105,7 +105,7 @@ constexpr std::array kCommands = {
     CommandSpec{"scripts", "scripts [-p|-c] [<nodes>]", "Lists the scripts the nodes load.",
                 "Lists the scripts loaded by each node in load order; -p with full paths, -c\n"
                 "from the edited files (as check reads them) instead of the installed copy.",
-                nullptr, true},
+                &cmd_scripts, true},
     CommandSpec{"start", "start [<nodes>]", "Starts the nodes.",
                 "Starts the given nodes, or the whole cluster: manager, then proxies, then\n"
                 "workers. Nodes already running are left untouched.",
@@ -129,7 +129,7 @@ constexpr std::array kCommands = {
     CommandSpec{"update", "update [<nodes>]", "Applies &redef and analysis changes live.",
                 "After install, sends new values of &redef variables and analysis toggles to\n"
                 "the running nodes without restarting them, and reports what changed.",
-                nullptr, true},
+                &cmd_update, true},
 };
 
 }  // namespace

@@ -26,6 +26,17 @@ int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_capstats(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_cron(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_analysis(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_attachgdb(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_check(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_deploy(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_install(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_netstats(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_peerstatus(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_print(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_process(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_scripts(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_update(ShellContext& ctx, const std::vector<std::string>& args);
 
 struct OpSummary;
 // The last line of start/stop/restart (or one JSON object); returns the exit code.

@@ -108,9 +108,9 @@ TEST_F(ShellCli, UnknownCommandIsAnError) {
 }
 
 TEST_F(ShellCli, LaterCommandsSayTheyAreNotAvailableYet) {
-  auto r = run({"install"});
+  auto r = run({"keygen"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("'install' is not available yet"));
+  EXPECT_THAT(r.err, HasSubstr("'keygen' is not available yet"));
 }
 
 TEST_F(ShellCli, HelpListsCommandsAndDescribesOne) {

@@ -1,0 +1,12 @@
+// `analysis [enable|disable <type>]`: not implemented yet (being written).
+
+#include "shell/commands/handlers.h"
+#include "shell/shell_context.h"
+
+namespace bc::shell {
+
+int cmd_analysis(ShellContext& ctx, const std::vector<std::string>& /*args*/) {
+  return ctx.fail("'analysis' is not available yet");
+}
+
+}  // namespace bc::shell

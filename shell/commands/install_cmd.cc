@@ -1,0 +1,12 @@
+// `install [<nodes>]`: not implemented yet (being written).
+
+#include "shell/commands/handlers.h"
+#include "shell/shell_context.h"
+
+namespace bc::shell {
+
+int cmd_install(ShellContext& ctx, const std::vector<std::string>& /*args*/) {
+  return ctx.fail("'install' is not available yet");
+}
+
+}  // namespace bc::shell

@@ -1,0 +1,12 @@
+// `print <id> [<nodes>]`: not implemented yet (being written).
+
+#include "shell/commands/handlers.h"
+#include "shell/shell_context.h"
+
+namespace bc::shell {
+
+int cmd_print(ShellContext& ctx, const std::vector<std::string>& /*args*/) {
+  return ctx.fail("'print' is not available yet");
+}
+
+}  // namespace bc::shell

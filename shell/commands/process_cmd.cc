@@ -1,0 +1,12 @@
+// `process <trace> [-- <scripts>]`: not implemented yet (being written).
+
+#include "shell/commands/handlers.h"
+#include "shell/shell_context.h"
+
+namespace bc::shell {
+
+int cmd_process(ShellContext& ctx, const std::vector<std::string>& /*args*/) {
+  return ctx.fail("'process' is not available yet");
+}
+
+}  // namespace bc::shell
