@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <filesystem>
 #include <set>
 #include <system_error>
 
@@ -82,12 +83,44 @@ void derive_options(Cluster& cluster, const std::string& cfg_path, Diagnostics& 
   }
 }
 
+// The site dirs of a snapshot, site/1, site/2, ... in SitePolicyPath order.
+std::string installed_site_path(const std::string& install_dir) {
+  std::string path;
+  for (int i = 1;; ++i) {
+    const std::string dir = install_dir + "/site/" + std::to_string(i);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) break;
+    path += (path.empty() ? "" : ":") + dir;
+  }
+  return path.empty() ? install_dir + "/site/1" : path;
+}
+
+void use_installed_files(ClusterConfig& options, const std::string& install_dir) {
+  const std::string etc = install_dir + "/etc";
+  options.set("CfgDir", etc);
+  options.set("NodeCfg", etc + "/node.cfg");
+  options.set("LocalNetsCfg", etc + "/networks.cfg");
+  options.set("AnalysisCfg", etc + "/analysis.dat");
+  options.set("PolicyDir", install_dir + "/policy");
+  options.set("SitePolicyPath", installed_site_path(install_dir));
+  const std::string program = options.get("NodeProgram");
+  if (!program.empty()) {
+    const std::string bundled =
+        install_dir + "/bin/" + std::filesystem::path(program).filename().string();
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(bundled, ec)) options.set("NodeProgram", bundled);
+  }
+}
+
 }  // namespace
 
 Cluster load_cluster(const LoadOptions& options, Diagnostics& diags) {
   Cluster cluster;
   std::map<std::string, std::string> presets = presets_for(options);
   std::string cfg_path = options.cluster_cfg_path;
+  if (cfg_path.empty() && !options.install_dir.empty()) {
+    cfg_path = options.install_dir + "/etc/cluster.cfg";
+  }
   if (cfg_path.empty()) {
     // cluster.cfg cannot say where it is itself: use ClusterCfg's default location.
     Diagnostics ignored;
@@ -96,6 +129,7 @@ Cluster load_cluster(const LoadOptions& options, Diagnostics& diags) {
   presets["ClusterCfg"] = cfg_path;
   const std::optional<std::string> cfg_text = read_config_file(cfg_path, Need::kRequired, diags);
   cluster.options = parse_cluster_config(cfg_text.value_or(""), cfg_path, presets, diags);
+  if (!options.install_dir.empty()) use_installed_files(cluster.options, options.install_dir);
 
   const std::string node_cfg = cluster.options.get("NodeCfg");
   if (const auto text = read_config_file(node_cfg, Need::kRequired, diags)) {

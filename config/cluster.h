@@ -31,6 +31,11 @@ struct LoadOptions {
   std::string base_dir;          // BroBase; the files are read from ${CfgDir}
   std::string cluster_cfg_path;  // overrides ${CfgDir}/cluster.cfg when non-empty
   HostResolver resolver;         // empty = system_resolver()
+  // An installed snapshot (<SpoolDir>/installed/current, docs/INSTALL.md): the four files
+  // are read from its etc/, the scripts from its policy/ and site/<n>/, and the node
+  // program from its bin/ when it carries one. Paths of the host (BroBase, SpoolDir,
+  // LogDir, ...) still follow base_dir.
+  std::string install_dir;
 };
 
 // Loads and validates everything. The Cluster is returned even with errors (as complete

@@ -12,10 +12,12 @@
 
 namespace {
 
-std::optional<bc::config::Cluster> load_cluster(const std::string& base) {
+std::optional<bc::config::Cluster> load_cluster(const std::string& base,
+                                                const std::string& install) {
   bc::config::Diagnostics diags;
   bc::config::LoadOptions options;
   options.base_dir = base;
+  options.install_dir = install;
   bc::config::Cluster cluster = bc::config::load_cluster(options, diags);
   for (const auto& d : diags.items())
     std::fprintf(stderr, "%s\n", d.render().c_str());
@@ -30,13 +32,16 @@ int main(int argc, char** argv) {
   NodeCli cli;
   if (std::optional<int> exit_code = parse_cli(argc, argv, cli)) return *exit_code;
   const EnvLookup env = process_environment();
-  std::optional<bc::config::Cluster> cluster = load_cluster(resolve_base(cli.identity, env));
+  std::optional<bc::config::Cluster> cluster =
+      load_cluster(resolve_base(cli.identity, env), resolve_install(cli.identity, env));
   if (!cluster) return 1;
   bc::Result<NodeIdentity> identity = resolve_identity(*cluster, cli.identity, env);
   if (!identity) {
     std::fprintf(stderr, "brocluster-node: %s\n", identity.status().message().c_str());
     return 1;
   }
+  identity->scripts.insert(identity->scripts.end(), cli.identity.extra_scripts.begin(),
+                           cli.identity.extra_scripts.end());
   if (cli.check) return run_check(*cluster, *identity);
   if (cli.print_scripts) return run_print_scripts(*cluster, *identity, cli.full_paths);
 

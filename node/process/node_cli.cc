@@ -42,6 +42,11 @@ std::optional<int> parse_cli(int argc, char** argv, NodeCli& cli) {
                  "node type: standalone, logger, manager, proxy, worker (default: "
                  "$CLUSTER_NODE_TYPE, else node.cfg)");
   app.add_option("--base", cli.identity.base, "BroBase (default: $CLUSTER_BASE)");
+  app.add_option("--install", cli.identity.install,
+                 "installed snapshot to take configuration and scripts from (default: "
+                 "$CLUSTER_INSTALL, else the BroBase's own files)");
+  app.add_option("--load", cli.identity.extra_scripts,
+                 "also load this script after the node's own (repeatable)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

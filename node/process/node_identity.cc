@@ -94,6 +94,11 @@ EnvLookup process_environment() {
   };
 }
 
+std::string resolve_install(const IdentityOverrides& overrides, const EnvLookup& env) {
+  if (!overrides.install.empty()) return overrides.install;
+  return env("CLUSTER_INSTALL").value_or("");
+}
+
 std::string resolve_base(const IdentityOverrides& overrides, const EnvLookup& env) {
   if (!overrides.base.empty()) return overrides.base;
   return env_or(env, "CLUSTER_BASE", default_base_dir());

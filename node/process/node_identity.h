@@ -20,7 +20,9 @@ struct IdentityOverrides {
   std::string base;
   std::string node;
   std::string type;
-  std::optional<std::string> interface;  // -i
+  std::optional<std::string> interface;    // -i
+  std::string install;                     // --install
+  std::vector<std::string> extra_scripts;  // --load, after the node's own scripts
 };
 
 // Reads one environment variable; nullopt when unset. Injected so tests need no setenv.
@@ -44,5 +46,10 @@ Result<NodeIdentity> resolve_identity(const config::Cluster& cluster,
 
 // The BroBase: --base, else $CLUSTER_BASE, else the shell's default.
 std::string resolve_base(const IdentityOverrides& overrides, const EnvLookup& env);
+
+// The installed snapshot the configuration and scripts come from: --install, else
+// $CLUSTER_INSTALL (set by the supervisor), else none (the BroBase's own files, as `check`
+// and `scripts -c` want them).
+std::string resolve_install(const IdentityOverrides& overrides, const EnvLookup& env);
 
 }  // namespace bc::node

@@ -70,6 +70,37 @@ TEST(LoadCluster, ReadsEveryFileFromCfgDir) {
   EXPECT_FALSE(c.analysis[6].enabled);
 }
 
+// A node's configuration comes from the installed snapshot, never from the files being
+// edited in etc/; the host's own paths still follow its BroBase.
+TEST(LoadCluster, InstalledSnapshotSuppliesFilesScriptsAndProgram) {
+  ScratchDir dir;
+  dir.write("etc/cluster.cfg", "MailTo = edited@example.org\n");
+  dir.write("etc/node.cfg", "[standalone]\ntype=standalone\nhost=host1\n");
+  const std::string snap = dir.path() + "/spool/installed/v1";
+  dir.write("spool/installed/v1/etc/cluster.cfg",
+            "MailTo = installed@example.org\nNodeProgram = /opt/x/mynode\n");
+  dir.write("spool/installed/v1/etc/node.cfg", kNodeCfg);
+  dir.write("spool/installed/v1/etc/analysis.dat", "scan 0 Scan detection (scan.bro)\n");
+  dir.write("spool/installed/v1/site/1/local.bro", "");
+  dir.write("spool/installed/v1/site/2/extra.bro", "");
+  dir.write("spool/installed/v1/bin/mynode", "#!/bin/sh\n");
+  LoadOptions options;
+  options.base_dir = dir.path();
+  options.install_dir = snap;
+  options.resolver = fake_resolver();
+  Diagnostics d;
+  const Cluster c = load_cluster(options, d);
+  EXPECT_EQ(d.render_all(), "");
+  EXPECT_EQ(c.options.get("MailTo"), "installed@example.org");
+  EXPECT_THAT(names(c), ElementsAre("manager", "proxy-1", "worker-2", "worker-10"));
+  EXPECT_FALSE(c.analysis[6].enabled);
+  EXPECT_EQ(c.options.get("SpoolDir"), dir.path() + "/spool");
+  EXPECT_EQ(c.options.get("PolicyDir"), snap + "/policy");
+  EXPECT_EQ(c.options.get("SitePolicyPath"), snap + "/site/1:" + snap + "/site/2");
+  EXPECT_EQ(c.options.get("NodeProgram"), snap + "/bin/mynode");
+  EXPECT_EQ(c.options.get("AnalysisCfg"), snap + "/etc/analysis.dat");
+}
+
 TEST(LoadCluster, DerivedOptionsForACluster) {
   ScratchDir dir;
   dir.write("etc/cluster.cfg", "");
