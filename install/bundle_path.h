@@ -11,7 +11,11 @@
 //   bin/**       binaries given by the caller
 //   MANIFEST     "<sha256-hex> <mode-octal> <size> <path>\n" per file, sorted by path
 //   VERSION      the version and a newline
-// <SpoolDir>/installed/current is a relative symlink to <version>.
+// <SpoolDir>/installed/current is a relative symlink to <version>, switched atomically
+// (a symlink under a temporary name renamed over it). A version is assembled in
+// <SpoolDir>/installed/.staging-<version>/ and renamed into place only once verified.
+// Besides current, the 3 most recently installed versions are kept; older ones and
+// leftover staging directories are removed after each install.
 
 #include <cstddef>
 #include <cstdint>

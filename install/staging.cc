@@ -183,9 +183,11 @@ Result<Staging::Committed> Staging::commit() {
   }
   committed_ = true;
   dir_.reset();
-  if (Status s = stamp_install_time(root, version, root_); !s) return s;
+  // The stamp only orders pruning and pruning only saves space: neither may fail an
+  // install whose files are in place, and the next install retries both.
+  (void)stamp_install_time(root, version, root_);
   if (Status s = switch_current(root, version, root_); !s) return s;
-  if (Status s = prune(root, root_); !s) return s;
+  (void)prune(root, root_);
   return out;
 }
 
