@@ -27,7 +27,9 @@ Supervisor::Supervisor(zmq::context_t& ctx, SignalFd signals, SupervisorOptions 
       events_(ctx, options_.host, options_.broker_endpoint, clock),
       gate_(ctx, options_.host, options_.broker_sub_endpoint),
       jobs_(spawner, timers_, clock, options_.tmp_dir + "/jobs"),
+      control_(ctx, timers_),
       state_file_(options_.spool_dir + "/supervisor.state"),
+      installer_(options_.spool_dir + "/installed"),
       boot_id_(current_boot_id()),
       started_(clock.now()) {
   for (const auto& spec : options_.nodes)
@@ -100,6 +102,9 @@ void Supervisor::poll_once() {
       owners.emplace_back(&node, true);
     }
   }
+  const std::size_t first_control_item = items.size();
+  control_.poll_items(items);
+  const std::size_t control_items = items.size() - first_control_item;
   const long timeout = poll_timeout_ms(timers_.next_deadline(), clock_.now(), Millis(1000));
   try {
     zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeout));
@@ -121,6 +126,7 @@ void Supervisor::poll_once() {
     if (items[i + first_node_item].fd != (is_pidfd ? node->pidfd : node->notify_fd)) continue;
     is_pidfd ? on_pidfd(*node) : on_notify(*node);
   }
+  control_.on_readable(items.data() + first_control_item, control_items);
   timers_.run_due(clock_.now());
   if (state_dirty_) persist();
 }

@@ -21,12 +21,14 @@
 
 #include "common/clock.h"
 #include "common/timer_queue.h"
+#include "install/install_receiver.h"
 #include "messages/request.h"
 #include "net/event_publisher.h"
 #include "supervisor/bus_gate.h"
 #include "supervisor/crash_record_writer.h"
 #include "supervisor/job_runner.h"
 #include "supervisor/node.h"
+#include "supervisor/node_control.h"
 #include "supervisor/pending_reply.h"
 #include "supervisor/proc_reader.h"
 #include "supervisor/signal_fd.h"
@@ -67,6 +69,12 @@ class Supervisor {
   // Feeds a command event to a node; `request` collects the node's outcome.
   void apply(Node& node, NodeEvent event, const std::shared_ptr<PendingReply>& request);
   JobRunner& jobs() { return jobs_; }
+  NodeControlProxy& control() { return control_; }
+  install::InstallReceiver& installer() { return installer_; }
+  // Takes the node definitions of the current installed snapshot (after an install):
+  // changed nodes start with the new definition next time, new ones are added stopped,
+  // removed ones go once they are not running.
+  Status reload_installed();
   TimerQueue& timers() { return timers_; }
   const Clock& clock() const { return clock_; }
   const ProcReader& proc() const { return proc_; }
@@ -119,10 +127,12 @@ class Supervisor {
   BusGate gate_;
   TimerQueue timers_;
   JobRunner jobs_;
+  NodeControlProxy control_;
   CrashRecordWriter records_;
   std::map<std::string, Node> nodes_;
   std::map<pid_t, std::string> by_pid_;
   StateFile state_file_;
+  install::InstallReceiver installer_;
   std::string boot_id_;
   std::uint64_t state_version_ = 0;
   bool state_dirty_ = false;

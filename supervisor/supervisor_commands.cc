@@ -8,6 +8,8 @@
 
 #include "common/version.h"
 #include "supervisor/host_commands.h"
+#include "supervisor/install_commands.h"
+#include "supervisor/node_commands.h"
 
 namespace bc::sup {
 namespace {
@@ -25,7 +27,8 @@ void cmd_ping(Supervisor& sup, const msg::Request& r, const Responder& respond) 
       .set("pid", static_cast<std::int64_t>(getpid()))
       .set("version", kVersion)
       .set("nodes", static_cast<std::uint64_t>(sup.nodes().size()))
-      .set("state_version", sup.state_version());
+      .set("state_version", sup.state_version())
+      .set("installed", sup.installer().current_version().value_or(""));
   respond(msg::make_ok(r.id, std::move(v)));
 }
 
@@ -36,7 +39,9 @@ void cmd_status(Supervisor& sup, const msg::Request& r, const Responder& respond
   for (Node* node : *nodes)
     list.push_back(sup.node_status(*node));
   msg::Value v = msg::Value::empty_map();
-  v.set("host", sup.options().host).set("nodes", std::move(list));
+  v.set("host", sup.options().host)
+      .set("installed", sup.installer().current_version().value_or(""))
+      .set("nodes", std::move(list));
   respond(msg::make_ok(r.id, std::move(v)));
 }
 
@@ -116,12 +121,17 @@ struct CommandEntry {
 };
 
 constexpr std::array kCommands = {
+    CommandEntry{"backtrace", &cmd_backtrace},
     CommandEntry{"capstats", &cmd_capstats},
     CommandEntry{"cleanup", &cmd_cleanup},
     CommandEntry{"df", &cmd_df},
     CommandEntry{"diag", &cmd_diag},
     CommandEntry{"exec", &cmd_exec},
+    CommandEntry{"install_begin", &cmd_install_begin},
+    CommandEntry{"install_chunk", &cmd_install_chunk},
+    CommandEntry{"install_commit", &cmd_install_commit},
     CommandEntry{"mark_failed", &cmd_mark_failed},
+    CommandEntry{"node_control", &cmd_node_control},
     CommandEntry{"ping", &cmd_ping},
     CommandEntry{"signal", &cmd_signal},
     CommandEntry{"start", &cmd_start},

@@ -1,0 +1,142 @@
+#include "supervisor/node_commands.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include "supervisor/node_launcher.h"
+
+namespace bc::sup {
+namespace {
+
+using Responder = Supervisor::Responder;
+
+// What a shell may ask of a node: the read-only queries plus update and rotate. Anything
+// else the node may grow stays unreachable through us until it is listed here.
+constexpr std::array<std::string_view, 7> kControlCommands = {
+    "status", "print", "update", "netstats", "peerstatus", "notices", "rotate"};
+
+constexpr std::chrono::seconds kBacktraceTimeout{30};
+constexpr std::size_t kBacktraceOutput = 1 << 20;
+
+void fail(const msg::Request& r, const Responder& respond, const Status& s) {
+  respond(msg::make_error(r.id, s));
+}
+
+bool has_process(const Node& node) {
+  const NodeState s = node.lifecycle.state();
+  return node.pid > 0 && (s == NodeState::kInitializing || s == NodeState::kRunning);
+}
+
+// The node named in args["node"], running; otherwise the error to reply with.
+Result<Node*> running_node(Supervisor& sup, const msg::Value& args) {
+  auto name = args.get_string("node");
+  if (!name.is_ok() || name->empty()) {
+    return Status::invalid_argument("'node' must be a node name");
+  }
+  auto it = sup.nodes().find(*name);
+  if (it == sup.nodes().end()) {
+    return Status::not_found("unknown node '" + *name + "' on host " + sup.options().host);
+  }
+  if (!has_process(it->second)) {
+    return Status(ErrorCode::kConflict, *name + " is not running");
+  }
+  return &it->second;
+}
+
+// CommTimeout of cluster.cfg in ms; its table default when the options carry none.
+long comm_timeout_ms(const SupervisorOptions& options) {
+  const std::string text = options.cluster_options.get("CommTimeout");
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || end == nullptr || *end != '\0' || !(seconds >= 0)) return 5000;
+  return std::clamp(static_cast<long>(std::lround(seconds * 1000)), kMinControlTimeoutMs,
+                    kMaxControlTimeoutMs);
+}
+
+std::string find_gdb() {
+  std::error_code ec;
+  for (const char* p : {"/usr/bin/gdb", "/usr/local/bin/gdb", "/bin/gdb"}) {
+    if (std::filesystem::exists(p, ec) && access(p, X_OK) == 0) return p;
+  }
+  return {};
+}
+
+}  // namespace
+
+void cmd_node_control(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  auto cmd = r.args.get_string("cmd");
+  if (!cmd.is_ok() ||
+      std::find(kControlCommands.begin(), kControlCommands.end(), *cmd) == kControlCommands.end()) {
+    return fail(r, respond,
+                Status::invalid_argument("'cmd' must be one of status, print, update, netstats, "
+                                         "peerstatus, notices, rotate"));
+  }
+  const msg::Value* args = r.args.find("args");
+  if (args != nullptr && !args->is_nil() && !args->is_map()) {
+    return fail(r, respond, Status::invalid_argument("'args' must be a map"));
+  }
+  long timeout_ms = comm_timeout_ms(sup.options());
+  if (const msg::Value* t = r.args.find("timeout_ms"); t != nullptr && !t->is_nil()) {
+    const auto ms = t->as_int();
+    if (!ms || *ms < kMinControlTimeoutMs || *ms > kMaxControlTimeoutMs) {
+      return fail(r, respond,
+                  Status::invalid_argument("'timeout_ms' must be an integer from " +
+                                           std::to_string(kMinControlTimeoutMs) + " to " +
+                                           std::to_string(kMaxControlTimeoutMs)));
+    }
+    timeout_ms = static_cast<long>(*ms);
+  }
+  auto node = running_node(sup, r.args);
+  if (!node.is_ok()) return fail(r, respond, node.status());
+  const std::string& name = (*node)->spec.name;
+  const std::string dir = node_dir(sup.options(), (*node)->spec);
+  std::error_code ec;
+  if (!std::filesystem::exists(dir + "/.control", ec)) {
+    return fail(
+        r, respond,
+        Status::unsupported(name + ": not supported by this node program (no control endpoint)"));
+  }
+  const auto deadline = sup.clock().now() + std::chrono::milliseconds(timeout_ms);
+  Status started =
+      sup.control().start(name, dir, r.id, *cmd, args != nullptr ? *args : msg::Value::empty_map(),
+                          deadline, timeout_ms, respond);
+  if (!started.is_ok()) fail(r, respond, started);
+}
+
+void cmd_backtrace(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  auto node = running_node(sup, r.args);
+  if (!node.is_ok()) return fail(r, respond, node.status());
+  const std::string gdb = find_gdb();
+  if (gdb.empty()) {
+    return fail(r, respond, Status::unsupported("gdb is not installed on " + sup.options().host));
+  }
+  const pid_t pid = (*node)->pid;
+  JobSpec spec;
+  spec.argv = {gdb, "-batch", "-nx", "-p", std::to_string(pid), "-ex", "thread apply all bt"};
+  spec.cwd = "/";
+  spec.env = {"PATH=/usr/bin:/bin"};
+  spec.timeout = kBacktraceTimeout;
+  spec.max_output = kBacktraceOutput;
+  const std::string host = sup.options().host;
+  const std::string name = (*node)->spec.name;
+  const std::uint64_t id = r.id;
+  Status started = sup.jobs().start(spec, [respond, host, name, pid, id](const JobResult& res) {
+    msg::Value v = msg::Value::empty_map();
+    v.set("host", host)
+        .set("node", name)
+        .set("pid", static_cast<std::int64_t>(pid))
+        .set("exit_code", res.exit.exited ? res.exit.exit_code : -1)
+        .set("output", res.output)
+        .set("truncated", res.truncated)
+        .set("timed_out", res.timed_out);
+    respond(msg::make_ok(id, std::move(v)));
+  });
+  if (!started.is_ok()) fail(r, respond, started);
+}
+
+}  // namespace bc::sup
