@@ -1,12 +1,62 @@
-// `peerstatus [<nodes>]`: not implemented yet (being written).
+// `peerstatus [<nodes>]`: each node's links to its cluster peers (docs/NODE-PROTOCOL.md
+// §3), a block per node: where it listens, then one line per peer it connects to.
 
+#include <ostream>
+
+#include "messages/codec.h"
 #include "shell/commands/handlers.h"
-#include "shell/shell_context.h"
+#include "shell/local_daemons.h"
+#include "shell/node_args.h"
+#include "shell/node_control_calls.h"
 
 namespace bc::shell {
+namespace {
 
-int cmd_peerstatus(ShellContext& ctx, const std::vector<std::string>& /*args*/) {
-  return ctx.fail("'peerstatus' is not available yet");
+void print_peers(ShellContext& ctx, const msg::Value& result) {
+  std::ostream& out = ctx.out();
+  if (auto listening = result.get_string("listening"); listening.is_ok()) {
+    out << "  listening on " << *listening
+        << " received=" << result.get_uint("received_messages").value_or(0)
+        << " malformed=" << result.get_uint("malformed_messages").value_or(0) << '\n';
+  }
+  const msg::Value* peers = result.find("peers");
+  if (peers == nullptr || peers->as_array() == nullptr || peers->as_array()->empty()) {
+    out << "  no outgoing peers\n";
+    return;
+  }
+  for (const msg::Value& p : *peers->as_array()) {
+    out << "  " << p.get_string("node").value_or("?") << " (" << p.get_string("role").value_or("?")
+        << ") " << p.get_string("endpoint").value_or("?") << ' '
+        << p.get_string("state").value_or("?") << " connects=" << p.get_uint("connects").value_or(0)
+        << " disconnects=" << p.get_uint("disconnects").value_or(0)
+        << " sent=" << p.get_uint("sent_records").value_or(0)
+        << " dropped=" << p.get_uint("dropped_records").value_or(0) << '\n';
+  }
+}
+
+}  // namespace
+
+int cmd_peerstatus(ShellContext& ctx, const std::vector<std::string>& args) {
+  auto nodes = selected_nodes(ctx, args);
+  if (!nodes) return 1;
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
+  int rc = 0;
+  msg::Value json = msg::Value::empty_array();
+  for (const NodeAnswer& a : control_nodes(ctx, *nodes, "peerstatus")) {
+    if (!a.ok()) rc = 1;
+    if (ctx.json()) {
+      json.push_back(answer_json(a));
+      continue;
+    }
+    if (!a.ok()) {
+      ctx.out() << a.node.name << ": " << failure_text(a.status) << '\n';
+      continue;
+    }
+    ctx.out() << a.node.name << ":\n";
+    print_peers(ctx, a.result);
+  }
+  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
+  return rc;
 }
 
 }  // namespace bc::shell

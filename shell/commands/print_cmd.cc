@@ -1,12 +1,46 @@
-// `print <id> [<nodes>]`: not implemented yet (being written).
+// `print <id> [<nodes>]`: the value of a script identifier as each running node has it in
+// force, one line per node (`worker-1   Scan::scan_interval = 5.0 mins`).
 
+#include <algorithm>
+#include <ostream>
+
+#include "messages/codec.h"
 #include "shell/commands/handlers.h"
-#include "shell/shell_context.h"
+#include "shell/local_daemons.h"
+#include "shell/node_args.h"
+#include "shell/node_control_calls.h"
 
 namespace bc::shell {
 
-int cmd_print(ShellContext& ctx, const std::vector<std::string>& /*args*/) {
-  return ctx.fail("'print' is not available yet");
+int cmd_print(ShellContext& ctx, const std::vector<std::string>& args) {
+  if (args.empty()) return ctx.fail("usage: print <id> [<nodes>]");
+  const std::string id = args.front();
+  auto nodes = selected_nodes(ctx, std::vector<std::string>(args.begin() + 1, args.end()));
+  if (!nodes) return 1;
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
+  msg::Value request = msg::Value::empty_map();
+  request.set("id", id);
+  std::size_t width = 0;
+  for (const auto& n : *nodes)
+    width = std::max(width, n.name.size());
+  int rc = 0;
+  msg::Value json = msg::Value::empty_array();
+  for (const NodeAnswer& a : control_nodes(ctx, *nodes, "print", request)) {
+    if (!a.ok()) rc = 1;
+    if (ctx.json()) {
+      json.push_back(answer_json(a));
+      continue;
+    }
+    ctx.out() << a.node.name << std::string(width - a.node.name.size() + 3, ' ');
+    if (a.ok()) {
+      ctx.out() << a.result.get_string("id").value_or(id) << " = "
+                << a.result.get_string("value").value_or("") << '\n';
+    } else {
+      ctx.out() << failure_text(a.status) << '\n';
+    }
+  }
+  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
+  return rc;
 }
 
 }  // namespace bc::shell
