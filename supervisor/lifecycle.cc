@@ -171,6 +171,10 @@ NodeEvent exit_event(const ExitInfo& info) {
   return info.signal == SIGTERM || info.signal == SIGKILL ? E::kExitClean : E::kExitAbnormal;
 }
 
+bool has_process(NodeState s) {
+  return s == NodeState::kInitializing || s == NodeState::kRunning || s == NodeState::kTerminating;
+}
+
 std::string_view state_name(NodeState s) {
   const auto i = static_cast<std::size_t>(s);
   return i < kStateNames.size() ? kStateNames[i] : "unknown";

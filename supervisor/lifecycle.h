@@ -165,6 +165,8 @@ class NodeLifecycle {
 NodeEvent exit_event(const ExitInfo& info);
 
 std::string_view state_name(NodeState s);
+// True for the states in which the node has a process (initializing, running, terminating).
+bool has_process(NodeState s);
 std::optional<NodeState> state_from_name(std::string_view name);
 std::string_view desired_name(DesiredState d);
 std::optional<DesiredState> desired_from_name(std::string_view name);

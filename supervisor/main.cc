@@ -7,6 +7,7 @@
 
 #include "daemon/daemon_cli.h"
 #include "daemon/daemon_util.h"
+#include "supervisor/installed_config.h"
 #include "supervisor/supervisor.h"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,13 @@ int main(int argc, char** argv) {
   const std::optional<int> ready = bc::daemon::begin_daemon("supervisor", *cluster, cli);
   if (!ready) return 1;
   const int ready_fd = *ready;
+  // Under the pid file, so that only one supervisor writes the first snapshot.
+  if (auto installed = bc::sup::installed_options(*cluster, *host); installed.is_ok()) {
+    options = std::move(installed);
+  } else {
+    spdlog::error("host {}: {}; nodes start from the local files until an install succeeds", *host,
+                  installed.status().message());
+  }
   // Signals are blocked before the ZeroMQ context starts its threads (see supervisor.h).
   auto signals = bc::sup::SignalFd::open();
   if (!signals.is_ok()) {

@@ -47,6 +47,11 @@ std::vector<std::string> node_environment(const SupervisorOptions& options,
   put(env, "CLUSTER_BASE", options.base_dir);
   put(env, "CLUSTER_SPOOL", dir);
   put(env, "CLUSTER_CONTROL", "ipc://" + dir + "/.control");
+  // Through the `current` link, so that `update` re-reads the version installed since.
+  const std::string installed = options.spool_dir + "/installed/current";
+  if (std::error_code ec; std::filesystem::exists(installed, ec)) {
+    put(env, "CLUSTER_INSTALL", installed);
+  }
   put(env, "CLUSTER_NOTIFY_FD", std::to_string(kNotifyFd));
   if (node.lb_index > 0) {
     put(env, "CLUSTER_LB_GROUP", node.lb_group);

@@ -22,10 +22,6 @@ namespace {
 
 constexpr std::chrono::seconds kBacktraceTimeout{30};
 
-bool has_process(NodeState s) {
-  return s == NodeState::kInitializing || s == NodeState::kRunning || s == NodeState::kTerminating;
-}
-
 int open_pidfd(pid_t pid) {
   return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
 }

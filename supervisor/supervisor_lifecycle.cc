@@ -13,14 +13,6 @@
 #include "supervisor/supervisor.h"
 
 namespace bc::sup {
-namespace {
-
-bool has_process(NodeState s) {
-  return s == NodeState::kInitializing || s == NodeState::kRunning || s == NodeState::kTerminating;
-}
-
-}  // namespace
-
 void Supervisor::apply(Node& node, NodeEvent event, const std::shared_ptr<PendingReply>& request) {
   const Transition t = node.lifecycle.handle(event);
   if (!t.valid) {

@@ -38,6 +38,10 @@ int cmd_process(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_scripts(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_update(ShellContext& ctx, const std::vector<std::string>& args);
 
+// check's work, shared by install and deploy: the edited configuration and the selected
+// nodes' scripts, printed per node (unless --json; then added to *json). True when all pass.
+bool check_configuration(ShellContext& ctx, const std::vector<std::string>& args, msg::Value* json);
+
 struct OpSummary;
 // The last line of start/stop/restart (or one JSON object); returns the exit code.
 int print_summary(ShellContext& ctx, const char* verb, const OpSummary& summary);

@@ -1,12 +1,82 @@
-// `install [<nodes>]`: not implemented yet (being written).
+// `install [<nodes>]`: check, then send the edited configuration as a versioned bundle to
+// the supervisors of the nodes' hosts (all hosts by default). Nothing changes on a running
+// node: it picks the new version up at its next start (restart) or through `update`.
 
+#include <ostream>
+#include <set>
+
+#include "messages/codec.h"
 #include "shell/commands/handlers.h"
-#include "shell/shell_context.h"
+#include "shell/install_ops.h"
+#include "shell/local_daemons.h"
+#include "shell/node_args.h"
 
 namespace bc::shell {
 
-int cmd_install(ShellContext& ctx, const std::vector<std::string>& /*args*/) {
-  return ctx.fail("'install' is not available yet");
+int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
+  msg::Value json = msg::Value::empty_map();
+  const auto finish = [&](bool ok) {
+    if (ctx.json()) ctx.out() << msg::to_json(json.set("ok", ok)) << '\n';
+    return ok ? 0 : 1;
+  };
+  msg::Value checked = msg::Value::empty_map();
+  if (!check_configuration(ctx, args, &checked)) {
+    json.set("check", std::move(checked));
+    ctx.fail("install refused: check failed (running nodes are untouched)");
+    return finish(false);
+  }
+  json.set("check", std::move(checked));
+  if (!place_sample_site_scripts(*ctx.cluster()).empty() && !ctx.json()) {
+    ctx.out() << "install: sample site scripts put into "
+              << ctx.cluster()->options.get("SitePolicyPath") << '\n';
+  }
+  auto nodes = selected_nodes(ctx, args);
+  if (!nodes) return finish(false);
+  if (Status s = ensure_local_daemons(ctx); !s.is_ok()) {
+    ctx.fail(s.message());
+    return finish(false);
+  }
+  auto bundle = edited_bundle(*ctx.cluster());
+  if (!bundle.is_ok()) {
+    ctx.fail("install: " + bundle.status().message());
+    return finish(false);
+  }
+  const std::string& version = bundle->manifest.version;
+  std::vector<std::string> hosts;
+  for (const auto& [host, _] : by_host(*nodes))
+    hosts.push_back(host);
+  if (!ctx.json()) {
+    ctx.out() << "install: version " << version.substr(0, 12) << " ("
+              << bundle->manifest.files.size() << " files) to " << hosts.size() << " host"
+              << (hosts.size() == 1 ? "" : "s") << '\n';
+  }
+  msg::Value list = msg::Value::empty_array();
+  std::vector<std::string> failed;
+  for (const HostInstall& h : install_on_hosts(ctx, *bundle, hosts)) {
+    msg::Value entry = msg::Value::empty_map();
+    entry.set("host", h.host).set("ok", h.status.is_ok()).set("bytes_sent", h.bytes_sent);
+    if (!h.status.is_ok()) {
+      entry.set("error", h.status.message());
+      failed.push_back(h.host);
+    } else {
+      entry.set("previous", h.previous).set("already_installed", h.already_installed);
+    }
+    list.push_back(std::move(entry));
+  }
+  json.set("version", version).set("hosts", std::move(list));
+  if (!failed.empty()) {
+    std::string names;
+    for (const auto& h : failed)
+      names += (names.empty() ? "" : ", ") + h;
+    ctx.fail("install incomplete: not installed on " + names +
+             "; run install again once they are reachable");
+    return finish(false);
+  }
+  if (!ctx.json()) {
+    ctx.out() << "install: done; restart or update the nodes to use version "
+              << version.substr(0, 12) << '\n';
+  }
+  return finish(true);
 }
 
 }  // namespace bc::shell

@@ -4,6 +4,7 @@
 
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
+#include "shell/install_ops.h"
 #include "shell/lifecycle_ops.h"
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
@@ -37,7 +38,20 @@ int cmd_start(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
-  return print_summary(ctx, "started", start_nodes(ctx, *nodes));
+  const OpSummary summary = start_nodes(ctx, *nodes);
+  // Nodes start from what is installed; say so when that is not what is being edited.
+  // Asked afterwards, and only of the hosts that answered, so that an unreachable host
+  // costs one CommTimeout, not two.
+  std::vector<config::NodeSpec> answered;
+  for (const config::NodeSpec& n : *nodes) {
+    for (const msg::Value& e : *summary.nodes.as_array()) {
+      if (e.get_string("name").value_or("") == n.name && e.get_bool("ok").value_or(false)) {
+        answered.push_back(n);
+      }
+    }
+  }
+  warn_if_not_installed(ctx, answered);
+  return print_summary(ctx, "started", summary);
 }
 
 }  // namespace bc::shell

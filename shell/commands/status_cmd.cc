@@ -4,11 +4,13 @@
 // is running.
 
 #include <ctime>
+#include <map>
 #include <ostream>
 
 #include "messages/codec.h"
 #include "shell/cluster_client.h"
 #include "shell/commands/handlers.h"
+#include "shell/install_ops.h"
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
 #include "shell/table.h"
@@ -87,7 +89,11 @@ int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
     calls.push_back({host, "status", nodes_arg(host_nodes), host});
   ClusterClient client(ctx.zmq(), cluster);
   const std::string time_fmt = cluster.options.get("TimeFmt");
+  std::map<std::string, std::string> installed;
   for (const Outcome& o : client.run(calls, client.comm_timeout())) {
+    if (o.reply.is_ok() && o.reply->ok && o.reply->result) {
+      installed[o.call.host] = o.reply->result->get_string("installed").value_or("");
+    }
     if (!o.reply.is_ok()) {
       ctx.warn(o.reply.status().message());
     } else if (!o.reply->ok) {
@@ -97,6 +103,7 @@ int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
     }
     fill_from_reply(rows, o, time_fmt);
   }
+  warn_if_not_installed(ctx, installed);
   bool all_running = true;
   for (const Row& r : rows)
     all_running = all_running && r.status == "running";

@@ -113,7 +113,11 @@ TEST_F(SupervisorTest, NodeGetsTheEnvironmentArgumentsFilesAndCpusOfTheContract)
   EXPECT_THAT(out, HasSubstr("\nCLUSTER_HOST=" + h() + "\n"));
   EXPECT_THAT(out, HasSubstr("\nCLUSTER_SPOOL=" + dir + "\n"));
   EXPECT_THAT(out, HasSubstr("\nSITE_VAR=hello world\n"));
-  EXPECT_THAT(out, HasSubstr("argv[0]=" + build_path("tests/fake_node/brocluster-fake-node")));
+  // Nodes start from the installed snapshot (HaveNFS=0: it carries the node program too),
+  // taken from the host's own files at the supervisor's first start.
+  const std::string installed = host().spool() + "/installed/current";
+  EXPECT_THAT(out, HasSubstr("\nCLUSTER_INSTALL=" + installed + "\n"));
+  EXPECT_THAT(out, HasSubstr("argv[0]=" + installed + "/bin/brocluster-fake-node\n"));
   EXPECT_THAT(out, HasSubstr("\nargv[1]=-C\nargv[2]=--site-arg\n"));
 
   for (const char* file : {".cmdline", ".env_vars", ".pid", ".startup"}) {

@@ -1,0 +1,208 @@
+#include "shell/install_ops.h"
+
+#include <filesystem>
+#include <map>
+#include <ostream>
+
+#include "common/paths.h"
+#include "common/strings.h"
+#include "install/bundle_sender.h"
+#include "install/cluster_bundle.h"
+#include "install/wire.h"
+#include "shell/cluster_client.h"
+#include "shell/node_args.h"
+#include "shell/node_program.h"
+
+namespace bc::shell {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kSamples[] = {"local.bro", "local-manager.bro", "local-worker.bro"};
+// Chunks in flight per host per round: enough to keep a link busy, little enough that a
+// round stays well within CommTimeout.
+constexpr int kChunksPerRound = 8;
+
+std::vector<std::string> site_dirs(const config::Cluster& cluster) {
+  return split_trimmed(cluster.options.get("SitePolicyPath"), ":");
+}
+
+// Where pristine samples are: an installed BroCluster's share/, else PolicyDir/local (the
+// samples cmake --install put there), when that is not the site dir being filled.
+std::string sample_dir(const config::Cluster& cluster, const std::string& target) {
+  std::error_code ec;
+  for (const std::string& dir : {self_directory() + "/../share/brocluster/site-samples",
+                                 cluster.options.get("PolicyDir") + "/local"}) {
+    if (fs::is_directory(dir, ec) && !fs::equivalent(dir, target, ec)) return dir;
+  }
+  return {};
+}
+
+std::string short_version(const std::string& v) {
+  return v.substr(0, 12);
+}
+
+struct HostState {
+  HostInstall result;
+  std::optional<install::BundleSender> sender;
+  bool done = false;  // finished, one way or the other
+};
+
+void fail_host(HostState& h, Status s) {
+  h.result.status = std::move(s);
+  h.done = true;
+}
+
+Status reply_status(const Outcome& o) {
+  if (!o.reply.is_ok()) return o.reply.status();
+  return msg::reply_status(*o.reply);
+}
+
+}  // namespace
+
+Result<install::Bundle> edited_bundle(const config::Cluster& cluster) {
+  return install::cluster_bundle(cluster);
+}
+
+std::vector<std::string> place_sample_site_scripts(const config::Cluster& cluster) {
+  std::vector<std::string> added;
+  const auto dirs = site_dirs(cluster);
+  if (dirs.empty()) return added;
+  const std::string& target = dirs.front();
+  std::error_code ec;
+  for (const char* name : kSamples) {
+    if (fs::exists(fs::path(target) / name, ec)) return added;  // not a first install
+  }
+  const std::string from = sample_dir(cluster, target);
+  if (from.empty()) return added;
+  fs::create_directories(target, ec);
+  for (const char* name : kSamples) {
+    const fs::path src = fs::path(from) / name;
+    if (fs::exists(src, ec) && fs::copy_file(src, fs::path(target) / name, ec)) {
+      added.push_back((fs::path(target) / name).string());
+    }
+  }
+  return added;
+}
+
+bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::string>& installed) {
+  if (installed.empty()) return false;
+  auto bundle = edited_bundle(*ctx.cluster());
+  if (!bundle.is_ok()) return false;  // check and install will say what is wrong
+  std::string stale;
+  for (const auto& [host, version] : installed) {
+    if (version != bundle->manifest.version) stale += (stale.empty() ? "" : ", ") + host;
+  }
+  if (stale.empty()) return false;
+  ctx.warn("configuration has changed; run install (installed version differs on " + stale + ")");
+  return true;
+}
+
+bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes) {
+  std::vector<Call> calls;
+  for (const auto& [host, _] : by_host(nodes))
+    calls.push_back({host, "ping", msg::Value::empty_map(), host});
+  ClusterClient client(ctx.zmq(), *ctx.cluster());
+  std::map<std::string, std::string> installed;
+  for (const Outcome& o : client.run(calls, client.comm_timeout())) {
+    if (o.reply.is_ok() && o.reply->ok && o.reply->result) {
+      installed[o.call.host] = o.reply->result->get_string("installed").value_or("");
+    }
+  }
+  return warn_if_not_installed(ctx, installed);
+}
+
+std::vector<HostInstall> install_on_hosts(ShellContext& ctx, const install::Bundle& bundle,
+                                          const std::vector<std::string>& hosts) {
+  const config::Cluster& cluster = *ctx.cluster();
+  ClusterClient client(ctx.zmq(), cluster);
+  const auto round_trip = client.comm_timeout();
+  std::map<std::string, HostState> state;
+  for (const std::string& h : hosts)
+    state[h].result.host = h;
+
+  const auto report = [&](HostState& h) {
+    if (ctx.json()) return;
+    if (h.result.status.is_ok()) {
+      ctx.out() << h.result.host << ": installed " << short_version(bundle.manifest.version)
+                << (h.result.already_installed ? " (already there)" : "") << '\n';
+    } else {
+      ctx.out() << h.result.host << ": install failed: " << h.result.status.message() << '\n';
+    }
+  };
+
+  // begin: every host says which files it needs (hashing and linking the rest may take
+  // the receiver a while on a large bundle).
+  std::vector<Call> calls;
+  for (const std::string& h : hosts)
+    calls.push_back({h, "install_begin", install::begin_args(bundle.manifest), h});
+  for (const Outcome& o : client.run(calls, round_trip + std::chrono::seconds(30))) {
+    HostState& h = state[o.call.host];
+    if (Status s = reply_status(o); !s.is_ok()) {
+      fail_host(h, s);
+      report(h);
+      continue;
+    }
+    auto sender = install::BundleSender::create(bundle, *o.reply->result);
+    if (!sender.is_ok()) {
+      fail_host(h, sender.status());
+      report(h);
+      continue;
+    }
+    if (!ctx.json()) {
+      ctx.out() << h.result.host << ": sending " << sender->bytes_total() << " bytes\n";
+    }
+    h.sender.emplace(std::move(*sender));
+  }
+
+  // The needed bytes, a few chunks per host per round; a host that fails drops out.
+  for (;;) {
+    calls.clear();
+    for (auto& [name, h] : state) {
+      if (h.done || !h.sender) continue;
+      for (int i = 0; i < kChunksPerRound && !h.sender->done(); ++i) {
+        auto chunk = h.sender->next_chunk();
+        if (!chunk.is_ok()) {
+          fail_host(h, chunk.status());
+          report(h);
+          break;
+        }
+        calls.push_back({name, "install_chunk", std::move(*chunk), name});
+      }
+    }
+    if (calls.empty()) break;
+    for (const Outcome& o : client.run(calls, round_trip)) {
+      HostState& h = state[o.call.host];
+      if (h.done) continue;
+      if (Status s = reply_status(o); !s.is_ok()) {
+        fail_host(h, s);
+        report(h);
+      }
+    }
+  }
+
+  // commit: the receiver verifies every file before it switches.
+  calls.clear();
+  for (auto& [name, h] : state) {
+    if (!h.done && h.sender)
+      calls.push_back({name, "install_commit", h.sender->commit_args(), name});
+  }
+  for (const Outcome& o : client.run(calls, round_trip + std::chrono::seconds(60))) {
+    HostState& h = state[o.call.host];
+    Status s = reply_status(o);
+    if (s.is_ok()) {
+      h.result.previous = o.reply->result->get_string("previous").value_or("");
+      h.result.already_installed = o.reply->result->get_bool("already_installed").value_or(false);
+      h.result.bytes_sent = h.sender->bytes_sent();
+    }
+    h.result.status = s;
+    h.done = true;
+    report(h);
+  }
+  std::vector<HostInstall> out;
+  for (const std::string& h : hosts)
+    out.push_back(state[h].result);
+  return out;
+}
+
+}  // namespace bc::shell

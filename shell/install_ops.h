@@ -1,0 +1,46 @@
+#pragma once
+// The shell's half of `install`: the bundle of the edited configuration (docs/INSTALL.md
+// says what goes in) and its transfer to the supervisors of the chosen hosts, all hosts in
+// parallel, each in its own conversation (begin, the chunks it needs, commit). A host that
+// is down or fails is reported by name and the others still install.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/cluster.h"
+#include "install/bundle_builder.h"
+#include "shell/shell_context.h"
+
+namespace bc::shell {
+
+// The bundle of `cluster` as edited: etc files, PolicyDir, SitePolicyPath, per-node load
+// orders under auto/, and (HaveNFS=0) the node program and CustomInstallBin under bin/.
+Result<install::Bundle> edited_bundle(const config::Cluster& cluster);
+
+// Puts the sample site scripts into the first SitePolicyPath directory when it has none
+// of them yet (the first install); returns the files it added.
+std::vector<std::string> place_sample_site_scripts(const config::Cluster& cluster);
+
+// "configuration has changed; run install" (naming the hosts) when a host's installed
+// version (host -> version, as status and ping report it) is not the edited one. Hosts
+// that did not answer are left out. Returns true when it warned.
+bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::string>& installed);
+// The same, asking the hosts of `nodes` first (for start).
+bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes);
+
+struct HostInstall {
+  std::string host;
+  Status status;         // ok, or why this host has not got the version
+  std::string previous;  // the version it had, "" when none
+  bool already_installed = false;
+  std::uint64_t bytes_sent = 0;
+};
+
+// Sends `bundle` to every host in `hosts`; prints a line per host as it finishes (unless
+// --json). Every wait has a deadline (CommTimeout per round trip).
+std::vector<HostInstall> install_on_hosts(ShellContext& ctx, const install::Bundle& bundle,
+                                          const std::vector<std::string>& hosts);
+
+}  // namespace bc::shell
