@@ -131,12 +131,12 @@ std::vector<HostInstall> install_on_hosts(ShellContext& ctx, const install::Bund
     }
   };
 
-  // begin: every host says which files it needs (hashing and linking the rest may take
-  // the receiver a while on a large bundle).
+  // begin: every host says which files it needs. A host that is down costs this round
+  // its deadline, so it is short: the receiver only hashes the files it can reuse.
   std::vector<Call> calls;
   for (const std::string& h : hosts)
     calls.push_back({h, "install_begin", install::begin_args(bundle.manifest), h});
-  for (const Outcome& o : client.run(calls, round_trip + std::chrono::seconds(30))) {
+  for (const Outcome& o : client.run(calls, 2 * round_trip)) {
     HostState& h = state[o.call.host];
     if (Status s = reply_status(o); !s.is_ok()) {
       fail_host(h, s);
@@ -181,13 +181,13 @@ std::vector<HostInstall> install_on_hosts(ShellContext& ctx, const install::Bund
     }
   }
 
-  // commit: the receiver verifies every file before it switches.
+  // commit: the receiver verifies every file before it switches (a second per ~300 MiB).
   calls.clear();
   for (auto& [name, h] : state) {
     if (!h.done && h.sender)
       calls.push_back({name, "install_commit", h.sender->commit_args(), name});
   }
-  for (const Outcome& o : client.run(calls, round_trip + std::chrono::seconds(60))) {
+  for (const Outcome& o : client.run(calls, round_trip + std::chrono::seconds(10))) {
     HostState& h = state[o.call.host];
     Status s = reply_status(o);
     if (s.is_ok()) {

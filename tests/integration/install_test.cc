@@ -1,0 +1,171 @@
+// `check`, `install` and `deploy` across simulated hosts, each with its own BroBase and
+// supervisor (fake nodes): a broken site script never gets past check, an install reaches
+// every host with the same verified version, a host that is down is named and a later
+// install completes it, and status says when what runs is not what is edited.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <zmq.hpp>
+
+#include "tests/support/bus_client.h"
+#include "tests/support/cluster_harness.h"
+
+namespace bc::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+SimOptions install_options() {
+  SimOptions o;
+  o.comm_timeout = 2;
+  o.extra = {"PolicyDir = " + source_path("policy"),
+             "SitePolicyPath = ${BroBase}/site:" + source_path("policy/local")};
+  return o;
+}
+
+std::string read_text_file(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+class Install : public ::testing::Test {
+ protected:
+  Install() : cluster_(install_options()) {}
+  void TearDown() override {
+    if (HasFailure()) std::cerr << cluster_.logs();
+  }
+
+  // manager + proxy on host 1, a worker on each of hosts 2 and 3; all running.
+  void start_cluster() {
+    for (int i = 0; i < 3; ++i)
+      cluster_.add_host();
+    write_site("redef Scan::scan_interval = 6 min;\n");
+    cluster_.add_node(cluster_.host(0), "manager", "manager");
+    cluster_.add_node(cluster_.host(0), "proxy-1", "proxy");
+    cluster_.add_node(cluster_.host(1), "worker-1", "worker", {"interface=lo"});
+    cluster_.add_node(cluster_.host(2), "worker-2", "worker", {"interface=lo"});
+    const Status started = cluster_.start();
+    ASSERT_TRUE(started.is_ok()) << started.message() << cluster_.logs();
+    auto r = cluster_.shell({"start"}, Millis(60000));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    // Each supervisor snapshotted its own files at its first start; only the manager's
+    // host has the edited site dir. The first install makes every host the same.
+    r = cluster_.shell({"install"}, Millis(60000));
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+  // The site policy being edited on the manager's host (the shell's BroBase).
+  void write_site(const std::string& text) {
+    const std::string dir = cluster_.host(0).base() + "/site";
+    fs::create_directories(dir);
+    std::ofstream(dir + "/local-worker.bro") << "@load local\n" << text;
+  }
+  // What a host's supervisor says is installed.
+  std::string installed_on(std::size_t host) {
+    Client c(ctx_, cluster_.supervisor_endpoint(cluster_.host(host)));
+    const msg::Reply r = c.call("ping", msg::Value::empty_map(), Millis(5000));
+    return r.ok && r.result ? r.result->get_string("installed").value_or("?") : "?";
+  }
+  std::string installed_file(std::size_t host, const std::string& path) {
+    return read_text_file(cluster_.host(host).spool() + "/installed/current/" + path);
+  }
+
+  SimCluster cluster_;
+  zmq::context_t ctx_;
+};
+
+TEST_F(Install, TypoIsStoppedByCheckAndInstallThenTheFixReachesEveryHost) {
+  start_cluster();
+  if (HasFatalFailure()) return;
+  const std::string first = installed_on(0);
+  ASSERT_EQ(first.size(), 64u);
+  for (std::size_t h = 1; h < 3; ++h)
+    EXPECT_EQ(installed_on(h), first) << "host " << h;
+  const auto worker = cluster_.node_pids("worker-1");
+  ASSERT_EQ(worker.size(), 1u);
+
+  write_site("redef Scan::scan_interval = 7 min\nredef Scan::oops = ;\n");
+  auto r = cluster_.shell({"check"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("manager scripts are ok.\n"));
+  EXPECT_THAT(r.out, HasSubstr("worker-1 scripts failed.\n"));
+  EXPECT_THAT(r.out, HasSubstr(cluster_.host(0).base() + "/site/local-worker.bro:"));
+  r = cluster_.shell({"install"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("install refused: check failed"));
+  for (std::size_t h = 0; h < 3; ++h)
+    EXPECT_EQ(installed_on(h), first) << "host " << h << " got a broken configuration";
+  EXPECT_EQ(cluster_.node_pids("worker-1"), worker) << "a running node was touched";
+  EXPECT_THAT(installed_file(1, "site/1/local-worker.bro"), HasSubstr("6 min"));
+
+  write_site("redef Scan::scan_interval = 7 min;\n");
+  r = cluster_.shell({"status"});
+  EXPECT_THAT(r.err, HasSubstr("configuration has changed; run install"));
+  r = cluster_.shell({"check"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("worker-2 scripts are ok.\n"));
+  r = cluster_.shell({"install"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string second = installed_on(0);
+  EXPECT_NE(second, first);
+  EXPECT_THAT(r.out, HasSubstr("install: version " + second.substr(0, 12)));
+  for (std::size_t h = 0; h < 3; ++h) {
+    EXPECT_EQ(installed_on(h), second) << "host " << h;
+    EXPECT_THAT(r.out, HasSubstr(cluster_.host(h).name() + ": installed " + second.substr(0, 12)));
+    // The receiver verified every file's SHA-256 against the manifest before switching;
+    // the content is the edited one.
+    EXPECT_THAT(installed_file(h, "site/1/local-worker.bro"), HasSubstr("7 min"));
+    EXPECT_THAT(installed_file(h, "MANIFEST"), HasSubstr(" site/1/local-worker.bro\n"));
+  }
+  EXPECT_EQ(cluster_.node_pids("worker-1"), worker) << "install restarts nothing";
+  r = cluster_.shell({"status"});
+  EXPECT_THAT(r.err, Not(HasSubstr("configuration has changed")));
+  // The same content again: nothing to send.
+  r = cluster_.shell({"install"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("(already there)"));
+}
+
+TEST_F(Install, HostDownIsNamedAndALaterInstallCompletesIt) {
+  start_cluster();
+  if (HasFatalFailure()) return;
+  const std::string first = installed_on(2);
+  ASSERT_TRUE(cluster_.kill_supervisor(cluster_.host(2), SIGKILL).is_ok());
+
+  write_site("redef Scan::scan_interval = 9 min;\n");
+  auto r = cluster_.shell({"install"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::string down = cluster_.host(2).name();
+  EXPECT_THAT(r.out, HasSubstr(down + ": install failed: "));
+  EXPECT_THAT(r.err, HasSubstr("install incomplete: not installed on " + down));
+  const std::string second = installed_on(0);
+  EXPECT_NE(second, first);
+  EXPECT_EQ(installed_on(1), second);
+
+  ASSERT_TRUE(cluster_.start_supervisor(cluster_.host(2)).is_ok());
+  EXPECT_EQ(installed_on(2), first);
+  r = cluster_.shell({"status"});
+  EXPECT_THAT(r.err, HasSubstr("configuration has changed; run install (installed version "
+                               "differs on " +
+                               down + ")"));
+  r = cluster_.shell({"install"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(installed_on(2), second);
+  EXPECT_THAT(installed_file(2, "site/1/local-worker.bro"), HasSubstr("9 min"));
+
+  // deploy = check, install, restart: the worker on the returned host restarts from it.
+  const auto before = cluster_.node_pids("worker-2");
+  r = cluster_.shell({"deploy"}, Millis(60000));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(cluster_.node_pids("worker-2"), before);
+  EXPECT_EQ(cluster_.node_pids("worker-2").size(), 1u);
+}
+
+}  // namespace
+}  // namespace bc::test
