@@ -104,7 +104,15 @@ TEST_F(Install, TypoIsStoppedByCheckAndInstallThenTheFixReachesEveryHost) {
   EXPECT_EQ(cluster_.node_pids("worker-1"), worker) << "a running node was touched";
   EXPECT_THAT(installed_file(1, "site/1/local-worker.bro"), HasSubstr("6 min"));
 
-  write_site("redef Scan::scan_interval = 7 min;\n");
+  write_site("redef Scan::scan_interval = 7 min;\n@load site-extra\n");
+  std::ofstream(cluster_.host(0).base() + "/site/site-extra.bro") << "const extra = 1;\n";
+  // Before the install the edited files load a script the installed ones do not.
+  r = cluster_.shell({"scripts", "-c", "worker-1"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("site-extra.bro"));
+  r = cluster_.shell({"scripts", "worker-1"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("site-extra.bro")));
   r = cluster_.shell({"status"});
   EXPECT_THAT(r.err, HasSubstr("configuration has changed; run install"));
   r = cluster_.shell({"check"});
@@ -124,6 +132,9 @@ TEST_F(Install, TypoIsStoppedByCheckAndInstallThenTheFixReachesEveryHost) {
     EXPECT_THAT(installed_file(h, "MANIFEST"), HasSubstr(" site/1/local-worker.bro\n"));
   }
   EXPECT_EQ(cluster_.node_pids("worker-1"), worker) << "install restarts nothing";
+  r = cluster_.shell({"scripts", "-p", "worker-1"});
+  EXPECT_THAT(r.out, HasSubstr(cluster_.host(0).spool() + "/installed/"));
+  EXPECT_THAT(r.out, HasSubstr("/site/1/site-extra.bro"));
   r = cluster_.shell({"status"});
   EXPECT_THAT(r.err, Not(HasSubstr("configuration has changed")));
   // The same content again: nothing to send.
