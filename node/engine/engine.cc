@@ -334,7 +334,27 @@ void Engine::flush_all(std::int64_t now_us) {
 }
 
 void Engine::apply(const EngineSettings& settings) {
+  const EngineSettings& was = impl_->settings;
+  const auto http_on = [](const EngineSettings& s) {
+    return s.enabled("http-request") || s.enabled("http-reply");
+  };
+  const bool dns_off = was.enabled("dns") && !settings.enabled("dns");
+  const bool http_off = http_on(was) && !http_on(settings);
   impl_->settings = settings;
+  if (!dns_off && !http_off) return;
+  // Switched off means off for the flows already open too, not only for new ones (a DNS
+  // client reuses its flow for many queries): their analyzer ends now, logging what it has.
+  for (auto& [key, flow] : impl_->flows) {
+    Flow& f = *flow;
+    if (dns_off && f.dns) {
+      f.dns->finish(f.conn_id(), impl_->counting);
+      f.dns.reset();
+    }
+    if (http_off && f.http) {
+      f.http->finish(f.conn_id(), impl_->counting);
+      f.http.reset();
+    }
+  }
 }
 void Engine::set_linktype(int linktype) {
   impl_->linktype = linktype;

@@ -6,7 +6,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -176,6 +178,83 @@ TEST_F(Install, HostDownIsNamedAndALaterInstallCompletesIt) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(cluster_.node_pids("worker-2"), before);
   EXPECT_EQ(cluster_.node_pids("worker-2").size(), 1u);
+}
+
+// Data lines of a Bro/Zeek TSV log: their ts (first column) values.
+std::vector<double> log_times(const std::string& path) {
+  std::vector<double> out;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line[0] != '#') out.push_back(std::stod(line.substr(0, line.find('\t'))));
+  }
+  return out;
+}
+
+double wall_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// The manual's `analysis` example: switched off, installed, applied with update; the
+// running node (live on lo, fed by tcpreplay) stops writing dns.log without a restart.
+TEST(InstallAnalysis, DisablingDnsStopsARunningNodeWritingDnsLogWithoutARestart) {
+  if (geteuid() != 0) GTEST_SKIP() << "live capture on lo needs root";
+  if (!fs::exists("/usr/bin/tcpreplay")) GTEST_SKIP() << "no tcpreplay";
+  SimOptions o = install_options();
+  o.ready_grace = 60;  // brocluster-node says ready itself
+  SimCluster cluster(o);
+  SimHost& host = cluster.add_host();
+  cluster.add_node(host, "bro", "standalone",
+                   {"program=" + build_path("node/process/brocluster-node"), "interface=lo"});
+  ASSERT_TRUE(cluster.start().is_ok()) << cluster.logs();
+  auto r = cluster.shell({"start"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto pid = cluster.node_pids("bro");
+  ASSERT_EQ(pid.size(), 1u);
+
+  const std::string pcap = host.base() + "/dns.pcap";
+  ASSERT_EQ(run_process({build_path("tests/unit/node_engine/brocluster-pcapgen"), "-o", pcap, "-n",
+                         "40", "-m", "dns:1"})
+                .exit_code,
+            0);
+  const auto received = [&] {
+    r = cluster.shell({"--json", "netstats"});
+    const auto at = r.out.find("\"received\":");
+    return at == std::string::npos ? -1 : std::stoll(r.out.substr(at + 11));
+  };
+  const auto replay = [&] {
+    const std::int64_t before = received();
+    RunOptions ro;
+    ro.timeout = Millis(30000);
+    const ProcessResult p = run_process({"/usr/bin/tcpreplay", "-q", "-i", "lo", pcap}, ro);
+    ASSERT_EQ(p.exit_code, 0) << p.out << p.err;
+    // Every replayed packet has been read by the node.
+    ASSERT_TRUE(poll_until([&] { return received() >= before + 80; }, Millis(15000)))
+        << "received " << received() << ", before " << before;
+  };
+  const std::string dns_log = host.node_dir("bro") + "/dns.log";
+  replay();
+  if (HasFatalFailure()) return;
+  ASSERT_TRUE(poll_until([&] { return !log_times(dns_log).empty(); }, Millis(15000)))
+      << "dns.log while dns is on";
+
+  r = cluster.shell({"analysis", "disable", "dns"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = cluster.shell({"install"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = cluster.shell({"update"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("bro: analysis dns disabled"));
+  const double disabled_at = wall_now();
+  replay();
+  if (HasFatalFailure()) return;
+  EXPECT_EQ(cluster.node_pids("bro"), pid) << "update restarted the node";
+  // Stopping flushes whatever the node still buffered: no DNS record after the update.
+  r = cluster.shell({"stop"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto times = log_times(dns_log);
+  ASSERT_FALSE(times.empty());
+  for (double t : times)
+    EXPECT_LT(t, disabled_at) << std::fixed << t << " vs " << disabled_at << "; a DNS record written after dns was switched off";
 }
 
 }  // namespace

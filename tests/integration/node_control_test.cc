@@ -240,6 +240,11 @@ TEST_F(NodeControl, UpdateAfterInstallAppliesAChangedRedef) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(r.out, "manager   Scan::scan_interval = 7.0 mins\n");
   EXPECT_EQ(cluster_.node_pids("manager"), manager) << "update restarts nothing";
+  // A node started after the install runs the installed version from its start.
+  r = cluster_.shell({"start", "worker-1"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = cluster_.shell({"print", "Scan::scan_interval", "worker-1"});
+  EXPECT_EQ(r.out, "worker-1   Scan::scan_interval = 7.0 mins\n") << r.err;
 }
 
 }  // namespace
