@@ -254,7 +254,8 @@ TEST(InstallAnalysis, DisablingDnsStopsARunningNodeWritingDnsLogWithoutARestart)
   const auto times = log_times(dns_log);
   ASSERT_FALSE(times.empty());
   for (double t : times)
-    EXPECT_LT(t, disabled_at) << std::fixed << t << " vs " << disabled_at << "; a DNS record written after dns was switched off";
+    EXPECT_LT(t, disabled_at) << std::fixed << t << " vs " << disabled_at
+                              << "; a DNS record written after dns was switched off";
 }
 
 }  // namespace
