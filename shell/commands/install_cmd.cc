@@ -19,6 +19,14 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
     if (ctx.json()) ctx.out() << msg::to_json(json.set("ok", ok)) << '\n';
     return ok ? 0 : 1;
   };
+  // The first install puts the sample site scripts in place before check reads them (a
+  // site dir without them is what a fresh BroBase with its own SitePolicyPath has).
+  if (const config::Cluster* edited = ctx.cluster()) {
+    if (!place_sample_site_scripts(*edited).empty() && !ctx.json()) {
+      ctx.out() << "install: sample site scripts put into " << edited->options.get("SitePolicyPath")
+                << '\n';
+    }
+  }
   msg::Value checked = msg::Value::empty_map();
   if (!check_configuration(ctx, args, &checked)) {
     json.set("check", std::move(checked));
@@ -26,10 +34,6 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
     return finish(false);
   }
   json.set("check", std::move(checked));
-  if (!place_sample_site_scripts(*ctx.cluster()).empty() && !ctx.json()) {
-    ctx.out() << "install: sample site scripts put into "
-              << ctx.cluster()->options.get("SitePolicyPath") << '\n';
-  }
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return finish(false);
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) {

@@ -258,5 +258,28 @@ TEST(InstallAnalysis, DisablingDnsStopsARunningNodeWritingDnsLogWithoutARestart)
                               << "; a DNS record written after dns was switched off";
 }
 
+// The first install of a BroBase whose site directory has no site scripts yet puts the
+// samples there (then checks and installs them); an existing copy is never overwritten.
+TEST(InstallFirst, PutsTheSampleSiteScriptsWhereThereAreNone) {
+  SimOptions o;
+  o.extra = {"PolicyDir = " + source_path("policy"), "SitePolicyPath = ${BroBase}/mysite"};
+  SimCluster cluster(o);
+  SimHost& host = cluster.add_host();
+  cluster.add_node(host, "bro", "standalone", {"interface=lo"});
+  ASSERT_TRUE(cluster.start().is_ok()) << cluster.logs();
+  auto r = cluster.shell({"install"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("install: sample site scripts put into " + host.base() + "/mysite"));
+  for (const char* f : {"local.bro", "local-manager.bro", "local-worker.bro"}) {
+    EXPECT_TRUE(fs::exists(host.base() + "/mysite/" + f)) << f;
+    EXPECT_TRUE(fs::exists(host.spool() + "/installed/current/site/1/" + f)) << f;
+  }
+  std::ofstream(host.base() + "/mysite/local.bro") << "# ours\n";
+  r = cluster.shell({"install"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("sample site scripts")));
+  EXPECT_EQ(read_text_file(host.base() + "/mysite/local.bro"), "# ours\n");
+}
+
 }  // namespace
 }  // namespace bc::test
