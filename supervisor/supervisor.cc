@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <cerrno>
 #include <zmq_addon.hpp>
 
@@ -267,9 +268,9 @@ Result<std::vector<Node*>> Supervisor::select(const msg::Value& args) {
     for (const auto& name : *names->as_array()) {
       const std::string* s = name.as_string();
       if (s == nullptr) return Status::invalid_argument("node names must be strings");
-      if (nodes_.find(*s) == nodes_.end()) {
-        return Status::not_found("unknown node '" + *s + "' on host " + options_.host);
-      }
+      const bool known = std::any_of(options_.nodes.begin(), options_.nodes.end(),
+                                     [&](const config::NodeSpec& n) { return n.name == *s; });
+      if (!known) return Status::not_found("unknown node '" + *s + "' on host " + options_.host);
     }
   }
   return out;

@@ -194,6 +194,40 @@ double wall_now() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// node.cfg changes reach the supervisors with the install: a node added on a host can be
+// started there, a node removed is unknown to its supervisor once it is stopped.
+TEST_F(Install, NodesAddedAndRemovedByInstall) {
+  start_cluster();
+  if (HasFatalFailure()) return;
+  const std::string node_cfg = cluster_.host(0).base() + "/etc/node.cfg";
+  const std::string original = read_text_file(node_cfg);
+  std::ofstream(node_cfg, std::ios::app)
+      << "\n[worker-3]\ntype=worker\nhost=" << cluster_.host(1).name() << "\ninterface=lo\n";
+  auto r = cluster_.shell({"install"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = cluster_.shell({"start", "worker-3"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  Client c(ctx_, cluster_.supervisor_endpoint(cluster_.host(1)));
+  const auto state_of = [&](const std::string& node) {
+    msg::Value args = msg::Value::empty_map();
+    args.set("nodes", msg::Value::empty_array().push_back(node));
+    return c.call("status", args, Millis(5000));
+  };
+  msg::Reply st = state_of("worker-3");
+  ASSERT_TRUE(st.ok) << msg::to_json(*st.result);
+  EXPECT_THAT(msg::to_json(*st.result), HasSubstr("\"state\":\"running\""));
+
+  r = cluster_.shell({"stop", "worker-3"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::ofstream(node_cfg) << original;
+  r = cluster_.shell({"install"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  st = state_of("worker-3");
+  EXPECT_FALSE(st.ok);
+  EXPECT_THAT(msg::reply_status(st).message(), HasSubstr("unknown node 'worker-3'"));
+  EXPECT_TRUE(state_of("worker-1").ok);
+}
+
 // The manual's `analysis` example: switched off, installed, applied with update; the
 // running node (live on lo, fed by tcpreplay) stops writing dns.log without a restart.
 TEST(InstallAnalysis, DisablingDnsStopsARunningNodeWritingDnsLogWithoutARestart) {
