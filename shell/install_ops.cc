@@ -85,9 +85,14 @@ std::vector<std::string> place_sample_site_scripts(const config::Cluster& cluste
   return added;
 }
 
-bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::string>& installed) {
-  if (installed.empty()) return false;
-  auto bundle = edited_bundle(*ctx.cluster());
+std::future<Result<install::Bundle>> edited_bundle_async(const config::Cluster& cluster) {
+  return std::async(std::launch::async, [&cluster] { return edited_bundle(cluster); });
+}
+
+bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::string>& installed,
+                           std::future<Result<install::Bundle>>& edited) {
+  if (installed.empty() || !edited.valid()) return false;
+  const Result<install::Bundle> bundle = edited.get();
   if (!bundle.is_ok()) return false;  // check and install will say what is wrong
   std::string stale;
   for (const auto& [host, version] : installed) {
@@ -98,18 +103,21 @@ bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::s
   return true;
 }
 
-bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes) {
+bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes,
+                           std::future<Result<install::Bundle>>& edited) {
   std::vector<Call> calls;
   for (const auto& [host, _] : by_host(nodes))
     calls.push_back({host, "ping", msg::Value::empty_map(), host});
-  ClusterClient client(ctx.zmq(), *ctx.cluster());
   std::map<std::string, std::string> installed;
-  for (const Outcome& o : client.run(calls, client.comm_timeout())) {
-    if (o.reply.is_ok() && o.reply->ok && o.reply->result) {
-      installed[o.call.host] = o.reply->result->get_string("installed").value_or("");
+  if (!calls.empty()) {
+    ClusterClient client(ctx.zmq(), *ctx.cluster());
+    for (const Outcome& o : client.run(calls, client.comm_timeout())) {
+      if (o.reply.is_ok() && o.reply->ok && o.reply->result) {
+        installed[o.call.host] = o.reply->result->get_string("installed").value_or("");
+      }
     }
   }
-  return warn_if_not_installed(ctx, installed);
+  return warn_if_not_installed(ctx, installed, edited);
 }
 
 std::vector<HostInstall> install_on_hosts(ShellContext& ctx, const install::Bundle& bundle,

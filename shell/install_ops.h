@@ -4,6 +4,7 @@
 // parallel, each in its own conversation (begin, the chunks it needs, commit). A host that
 // is down or fails is reported by name and the others still install.
 
+#include <future>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,12 +24,19 @@ Result<install::Bundle> edited_bundle(const config::Cluster& cluster);
 // of them yet (the first install); returns the files it added.
 std::vector<std::string> place_sample_site_scripts(const config::Cluster& cluster);
 
+// The edited bundle, hashed on another thread: status and start start it first and use it
+// once their replies are in, so that hashing (the node program included) never adds to a
+// command's wait for its hosts.
+std::future<Result<install::Bundle>> edited_bundle_async(const config::Cluster& cluster);
+
 // "configuration has changed; run install" (naming the hosts) when a host's installed
 // version (host -> version, as status and ping report it) is not the edited one. Hosts
 // that did not answer are left out. Returns true when it warned.
-bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::string>& installed);
+bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::string>& installed,
+                           std::future<Result<install::Bundle>>& edited);
 // The same, asking the hosts of `nodes` first (for start).
-bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes);
+bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes,
+                           std::future<Result<install::Bundle>>& edited);
 
 struct HostInstall {
   std::string host;

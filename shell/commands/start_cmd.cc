@@ -38,6 +38,7 @@ int cmd_start(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
+  auto edited = edited_bundle_async(*ctx.cluster());
   const OpSummary summary = start_nodes(ctx, *nodes);
   // Nodes start from what is installed; say so when that is not what is being edited.
   // Asked afterwards, and only of the hosts that answered, so that an unreachable host
@@ -50,7 +51,7 @@ int cmd_start(ShellContext& ctx, const std::vector<std::string>& args) {
       }
     }
   }
-  warn_if_not_installed(ctx, answered);
+  warn_if_not_installed(ctx, answered, edited);
   return print_summary(ctx, "started", summary);
 }
 

@@ -88,6 +88,7 @@ int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
   for (const auto& [host, host_nodes] : by_host(*nodes))
     calls.push_back({host, "status", nodes_arg(host_nodes), host});
   ClusterClient client(ctx.zmq(), cluster);
+  auto edited = edited_bundle_async(cluster);
   const std::string time_fmt = cluster.options.get("TimeFmt");
   std::map<std::string, std::string> installed;
   for (const Outcome& o : client.run(calls, client.comm_timeout())) {
@@ -103,7 +104,7 @@ int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
     }
     fill_from_reply(rows, o, time_fmt);
   }
-  warn_if_not_installed(ctx, installed);
+  warn_if_not_installed(ctx, installed, edited);
   bool all_running = true;
   for (const Row& r : rows)
     all_running = all_running && r.status == "running";
