@@ -60,10 +60,6 @@ Status reply_status(const Outcome& o) {
 
 }  // namespace
 
-Result<install::Bundle> edited_bundle(const config::Cluster& cluster) {
-  return install::cluster_bundle(cluster);
-}
-
 std::vector<std::string> place_sample_site_scripts(const config::Cluster& cluster) {
   std::vector<std::string> added;
   const auto dirs = site_dirs(cluster);
@@ -86,7 +82,7 @@ std::vector<std::string> place_sample_site_scripts(const config::Cluster& cluste
 }
 
 std::future<Result<install::Bundle>> edited_bundle_async(const config::Cluster& cluster) {
-  return std::async(std::launch::async, [&cluster] { return edited_bundle(cluster); });
+  return std::async(std::launch::async, [&cluster] { return install::cluster_bundle(cluster); });
 }
 
 bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::string>& installed,

@@ -11,14 +11,10 @@
 
 #include "common/status.h"
 #include "config/cluster.h"
-#include "install/bundle_builder.h"
+#include "install/cluster_bundle.h"
 #include "shell/shell_context.h"
 
 namespace bc::shell {
-
-// The bundle of `cluster` as edited: etc files, PolicyDir, SitePolicyPath, per-node load
-// orders under auto/, and (HaveNFS=0) the node program and CustomInstallBin under bin/.
-Result<install::Bundle> edited_bundle(const config::Cluster& cluster);
 
 // Puts the sample site scripts into the first SitePolicyPath directory when it has none
 // of them yet (the first install); returns the files it added.
