@@ -20,12 +20,23 @@ done
 build=$(realpath "$build")
 tmp=$(mktemp -d /tmp/bc-transcript.XXXXXX)
 base="$tmp/brobase"
+# The daemons write their state and logs while they exit, so the temp dir is removed
+# only once every one of them is gone (SIGTERM, then SIGKILL after 5 s).
 cleanup() {
   "$base/bin/brocluster" --base "$base" stop >/dev/null 2>&1 || true
+  local pids=() pidfile pid i alive
   for pidfile in "$base"/spool/*.pid; do
-    [ -f "$pidfile" ] && kill "$(head -n1 "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] && pids+=("$(head -n1 "$pidfile")")
   done
-  rm -rf "$tmp"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for ((i = 0; i < 50; i++)); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  rm -rf "$tmp" || { sleep 0.5; rm -rf "$tmp"; }
 }
 trap cleanup EXIT
 
