@@ -14,9 +14,7 @@ namespace bc::config {
 std::string ClusterConfig::get(std::string_view name) const {
   if (const OptionSpec* spec = find_option(name)) name = spec->name;
   if (auto it = values_.find(std::string(name)); it != values_.end()) return it->second;
-  for (const auto& [key, value] : values_) {
-    if (detail::iequal(key, name)) return value;
-  }
+  if (auto key = keys_.find(to_lower(name)); key != keys_.end()) return values_.at(key->second);
   return {};
 }
 
@@ -37,13 +35,9 @@ double ClusterConfig::get_double(std::string_view name) const {
 
 void ClusterConfig::set(std::string name, std::string value) {
   if (const OptionSpec* spec = find_option(name)) name = std::string(spec->name);
-  auto it = values_.find(name);
   // An unknown key set again in another case keeps its first spelling.
-  for (auto i = values_.begin(); it == values_.end() && i != values_.end(); ++i) {
-    if (detail::iequal(i->first, name)) it = i;
-  }
-  if (it == values_.end()) it = values_.emplace(std::move(name), std::string()).first;
-  it->second = std::move(value);
+  const auto key = keys_.try_emplace(to_lower(name), name).first;
+  values_[key->second] = std::move(value);
 }
 
 bool parse_bool(std::string_view text, bool* out) {

@@ -31,6 +31,9 @@ class ClusterConfig {
 
  private:
   std::map<std::string, std::string> values_;
+  // Lower-case name -> its key in values_, so that a case-insensitive lookup is not a
+  // scan: with a scan, a cluster.cfg of n keys took O(n^2) to read.
+  std::map<std::string, std::string, std::less<>> keys_;
 };
 
 // `presets` are values that come from outside the file (BroBase from --base, ClusterCfg

@@ -41,6 +41,7 @@ std::optional<std::string> Interpolator::resolve(const std::string& key) {
   state.mark = Mark::kInProgress;
   stack_.push_back(key);
   const int cycles_before = cycles_seen_;
+  const int depth_failures_before = depth_failures_;
   std::optional<std::string> value = try_layers(key);
   stack_.pop_back();
   if (value) {
@@ -48,7 +49,9 @@ std::optional<std::string> Interpolator::resolve(const std::string& key) {
   } else {
     // A failure caused by a cycle through an outer option is not final: that option may
     // still fall back to a valid layer, so a later reference resolves this one afresh.
-    state_[key].mark = cycles_seen_ != cycles_before ? Mark::kUnvisited : Mark::kFailed;
+    // Likewise a failure only because resolution entered this option deep in a chain.
+    const bool final = cycles_seen_ == cycles_before && depth_failures_ == depth_failures_before;
+    state_[key].mark = final ? Mark::kFailed : Mark::kUnvisited;
   }
   return value;
 }
@@ -89,6 +92,25 @@ std::size_t matching_brace(std::string_view text, std::size_t from) {
 }  // namespace
 
 std::optional<std::string> Interpolator::expand(std::string_view text, const Context& ctx) {
+  if (depth_ >= kMaxReferenceDepth) {
+    ++depth_failures_;
+    report(ctx.line, "option '" + ctx.option + "': references nested deeper than " +
+                         std::to_string(kMaxReferenceDepth));
+    return std::nullopt;
+  }
+  ++depth_;
+  std::optional<std::string> out = expand_text(text, ctx);
+  --depth_;
+  return out;
+}
+
+std::nullopt_t Interpolator::too_long(const Context& ctx) {
+  report(ctx.line, "option '" + ctx.option + "': value longer than " +
+                       std::to_string(kMaxValueBytes) + " bytes after interpolation");
+  return std::nullopt;
+}
+
+std::optional<std::string> Interpolator::expand_text(std::string_view text, const Context& ctx) {
   std::string out;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -104,9 +126,12 @@ std::optional<std::string> Interpolator::expand(std::string_view text, const Con
     }
     std::optional<std::string> value = expand_reference(text.substr(i + 2, close - i - 2), ctx);
     if (!value) return std::nullopt;
+    // Checked per piece, so that out never grows past the limit.
+    if (out.size() + value->size() > kMaxValueBytes) return too_long(ctx);
     out += *value;
     i = close + 1;
   }
+  if (out.size() > kMaxValueBytes) return too_long(ctx);
   return out;
 }
 

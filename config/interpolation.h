@@ -14,6 +14,13 @@
 
 namespace bc::config::detail {
 
+// Bounds on what one value may expand to. References nest by recursion (an option whose
+// value refers to one that refers to another, or a default inside a default), and a
+// value that refers twice to one that refers twice to ... doubles per level; without
+// these, a short hostile cluster.cfg overflows the stack or asks for gigabytes.
+inline constexpr int kMaxReferenceDepth = 32;
+inline constexpr std::size_t kMaxValueBytes = 64 * 1024;
+
 // One candidate value of an option.
 struct ValueLayer {
   std::string text;
@@ -62,6 +69,8 @@ class Interpolator {
   std::optional<std::string> resolve(const std::string& key);
   std::optional<std::string> try_layers(const std::string& key);
   std::optional<std::string> expand(std::string_view text, const Context& ctx);
+  std::optional<std::string> expand_text(std::string_view text, const Context& ctx);
+  std::nullopt_t too_long(const Context& ctx);
   std::optional<std::string> expand_reference(std::string_view inner, const Context& ctx);
   void report_cycle(const std::string& key, const Context& ctx);
   void report(int line, const std::string& message);
@@ -75,6 +84,8 @@ class Interpolator {
   std::set<std::string> poisoned_;  // keys found on a cycle while being resolved
   std::set<std::string> reported_;  // messages already reported
   int cycles_seen_ = 0;
+  int depth_ = 0;           // expand() calls in progress
+  int depth_failures_ = 0;  // expansions cut off at kMaxReferenceDepth
 };
 
 }  // namespace bc::config::detail

@@ -8,6 +8,11 @@
 namespace bc::node::script {
 namespace {
 
+// Set literals and export blocks nest by recursion. Neither nests in a real policy (sets
+// of sets are not supported, export blocks do not nest), so a modest bound costs nothing
+// and keeps a hostile "{{{{..." of a few hundred kilobytes from overflowing the stack.
+constexpr int kMaxNesting = 64;
+
 std::optional<Type> scalar_type(std::string_view name) {
   static const std::pair<std::string_view, Type> kTypes[] = {
       {"bool", Type::kBool},     {"count", Type::kCount},       {"int", Type::kInt},
@@ -153,10 +158,17 @@ class Parser {
   }
 
   void export_block() {
+    if (nesting_ >= kMaxNesting) {
+      error(cur(), "export blocks nested deeper than " + std::to_string(kMaxNesting));
+      next();
+      return recover();
+    }
     next();
     if (!expect_punct("{", "after 'export'")) return recover();
+    ++nesting_;
     while (!at(Tok::kEnd) && !at_punct("}"))
       statement();
+    --nesting_;
     expect_punct("}", "at the end of the export block");
   }
 
@@ -381,10 +393,16 @@ class Parser {
   }
 
   std::optional<Expr> set_literal(Expr& e, std::string_view close, bool report) {
+    if (nesting_ >= kMaxNesting) {
+      if (report) error(cur(), "sets nested deeper than " + std::to_string(kMaxNesting));
+      return std::nullopt;
+    }
     e.kind = Expr::kSet;
     next();  // '{' or '('
     while (!at_punct(close)) {
+      ++nesting_;
       std::optional<Expr> element = parse_expr(report);
+      --nesting_;
       if (!element) return std::nullopt;
       e.elements.push_back(std::move(*element));
       if (at_punct(",")) {
@@ -405,6 +423,7 @@ class Parser {
   const std::string& file_;
   std::vector<Diagnostic>& errors_;
   std::vector<Statement> out_;
+  int nesting_ = 0;  // open set literals and export blocks
 };
 
 }  // namespace

@@ -134,5 +134,54 @@ TEST(Interpolation, RejectedValueIsNotSeenByReferences) {
   EXPECT_EQ(p.config.get("X"), "10");
 }
 
+// Regression (fuzzing, docs/FUZZING.md): each reference recursed, so a chain of 20000
+// options each naming the next overflowed the stack (and ClusterConfig::set scanned every
+// key, so reading them took minutes). Past kMaxReferenceDepth levels a reference is an
+// error and the options fall back to their defaults.
+TEST(Interpolation, ReferenceChainDeeperThanTheLimitIsAnError) {
+  std::string text = "SpoolDir = ${K0}\n";
+  for (int i = 0; i < 20000; ++i) {
+    text += "K" + std::to_string(i) + " = ${K" + std::to_string(i + 1) + "}\n";
+  }
+  const Parsed p = parse(text);
+  EXPECT_THAT(p.diags, HasSubstr("references nested deeper than 32"));
+  EXPECT_EQ(p.config.get("SpoolDir"), "/bro/spool");  // its default
+}
+
+TEST(Interpolation, ReferenceChainWithinTheLimitResolves) {
+  std::string text = "K20 = end\n";
+  for (int i = 0; i < 20; ++i) {
+    text += "K" + std::to_string(i) + " = ${K" + std::to_string(i + 1) + "}\n";
+  }
+  const Parsed p = parse(text);
+  EXPECT_THAT(p.diags, Not(HasSubstr("Error")));
+  EXPECT_EQ(p.config.get("K0"), "end");
+}
+
+// Regression (fuzzing): defaults nested in defaults recursed the same way.
+TEST(Interpolation, NestedDefaultsDeeperThanTheLimitAreAnError) {
+  std::string text = "A = ";
+  for (int i = 0; i < 50000; ++i)
+    text += "${Nope:";
+  text += std::string(50000, '}') + "\n";
+  const Parsed p = parse(text);
+  EXPECT_THAT(p.diags, HasSubstr("option 'A': references nested deeper than 32"));
+  EXPECT_EQ(p.config.get("A"), "");
+}
+
+// Regression (fuzzing): a value naming twice one that names twice ... doubled per line,
+// so 40 short lines asked for a terabyte. Values stop at kMaxValueBytes.
+TEST(Interpolation, ValueThatDoublesPerReferenceIsCappedInLength) {
+  std::string text = "D0 = xxxxxxxx\n";
+  for (int i = 1; i <= 40; ++i) {
+    const std::string prev = "${D" + std::to_string(i - 1) + "}";
+    text += "D" + std::to_string(i) + " = " + prev + prev + "\n";
+  }
+  const Parsed p = parse(text);
+  EXPECT_EQ(p.config.get("D10").size(), 8u << 10);
+  EXPECT_THAT(p.diags, HasSubstr("option 'D14': value longer than 65536 bytes"));
+  EXPECT_EQ(p.config.get("D40"), "");
+}
+
 }  // namespace
 }  // namespace bc::config

@@ -229,5 +229,26 @@ TEST(Errors, EmptySearchPath) {
             "<node scripts>: cannot load 'standalone': the search path is empty");
 }
 
+// Regression (fuzzing, docs/FUZZING.md): set literals and export blocks were parsed by
+// unbounded recursion, so 100000 opening braces overflowed the stack.
+TEST(Errors, DeeplyNestedSetIsAnErrorNotAStackOverflow) {
+  ScriptDir dir;
+  const auto loaded = load_text(dir, "global a = " + std::string(100000, '{') + "\n");
+  EXPECT_FALSE(loaded.program.is_ok());
+  ASSERT_FALSE(loaded.errors.empty());
+  EXPECT_EQ(loaded.errors[0], "main.bro:1:76: sets nested deeper than 64");
+}
+
+TEST(Errors, DeeplyNestedExportIsAnErrorNotAStackOverflow) {
+  ScriptDir dir;
+  std::string text;
+  for (int i = 0; i < 100000; ++i)
+    text += "export {\n";
+  const auto loaded = load_text(dir, text);
+  EXPECT_FALSE(loaded.program.is_ok());
+  ASSERT_FALSE(loaded.errors.empty());
+  EXPECT_EQ(loaded.errors[0], "main.bro:65:1: export blocks nested deeper than 64");
+}
+
 }  // namespace
 }  // namespace bc::node::script
