@@ -55,6 +55,11 @@ Status validate_bundle_path(std::string_view path) {
     if (part.empty() || part == "." || part == "..") {
       return bad(path, "has an empty, '.' or '..' component");
     }
+    if (part.size() > kMaxComponentBytes) {
+      return Status(ErrorCode::kTooLarge, "bundle path " + printable(path) +
+                                              " has a component longer than " +
+                                              std::to_string(kMaxComponentBytes) + " bytes");
+    }
     if (first && std::find(kTopDirs.begin(), kTopDirs.end(), part) == kTopDirs.end()) {
       return bad(path, "is not under etc/, policy/, site/, auto/ or bin/");
     }

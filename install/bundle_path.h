@@ -26,13 +26,17 @@
 namespace bc::install {
 
 inline constexpr std::size_t kMaxPathBytes = 1024;
+// NAME_MAX of Linux file systems: a longer component is accepted by no file system, so
+// a manifest holding one would fail half-way through the transfer instead of up front.
+inline constexpr std::size_t kMaxComponentBytes = 255;
 inline constexpr std::size_t kMaxFiles = 20000;
 inline constexpr std::uint64_t kMaxFileBytes = 256ull << 20;
 inline constexpr std::uint64_t kMaxTotalBytes = 1ull << 30;
 
 // OK for a relative path of 1..kMaxPathBytes bytes without NUL, control characters,
 // backslashes or "", ".", ".." components, whose first component is etc, policy, site,
-// auto or bin. kInvalidArgument otherwise (kTooLarge when too long), naming the path.
+// auto or bin, and whose components have at most kMaxComponentBytes bytes.
+// kInvalidArgument otherwise (kTooLarge when too long), naming the path.
 Status validate_bundle_path(std::string_view path);
 
 }  // namespace bc::install

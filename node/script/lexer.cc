@@ -119,10 +119,17 @@ class Lexer {
     Token t = start(Tok::kIdent);
     std::size_t n = span(pos_, is_alnum);
     // Qualified ids ("Scan::foo", "GLOBAL::foo") are one token.
-    while (text_.substr(pos_ + n, 2) == "::" && is_alpha(peek(n + 2)))
+    int qualifiers = 0;
+    for (; text_.substr(pos_ + n, 2) == "::" && is_alpha(peek(n + 2)); ++qualifiers)
       n += 2 + span(pos_ + n + 2, is_alnum);
     t.text = std::string(text_.substr(pos_, n));
     advance(n);
+    // As in Bro, one module qualifier at most. "GLOBAL::GLOBAL::x" declared an id that no
+    // lookup could reach (found fuzzing).
+    if (qualifiers > 1) {
+      const std::string text = t.text;
+      return bad(t, "invalid identifier '" + text + "': at most one module qualifier");
+    }
     tokens_.push_back(std::move(t));
   }
 

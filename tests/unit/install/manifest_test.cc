@@ -47,7 +47,23 @@ TEST(BundlePath, RejectsHostilePaths) {
   }
   EXPECT_EQ(validate_bundle_path("etc/" + std::string(kMaxPathBytes, 'a')).code(),
             ErrorCode::kTooLarge);
-  EXPECT_TRUE(validate_bundle_path("etc/" + std::string(kMaxPathBytes - 4, 'a')).is_ok());
+  const std::string part(kMaxComponentBytes, 'a');
+  const std::string longest = "etc/" + part + "/" + part + "/" + part + "/" +
+                              std::string(kMaxPathBytes - 4 - 3 * (part.size() + 1), 'a');
+  ASSERT_EQ(longest.size(), kMaxPathBytes);
+  EXPECT_TRUE(validate_bundle_path(longest).is_ok());
+}
+
+// Regression (fuzzing, docs/FUZZING.md): a component longer than NAME_MAX passed the
+// manifest check, so the receiver asked for the file and then failed on its first chunk
+// with ENAMETOOLONG. It is refused with the manifest now.
+TEST(BundlePath, RejectsComponentsLongerThanNameMax) {
+  const std::string part(kMaxComponentBytes, 'p');
+  EXPECT_TRUE(validate_bundle_path("etc/" + part).is_ok());
+  const Status s = validate_bundle_path("etc/" + part + "p");
+  EXPECT_EQ(s.code(), ErrorCode::kTooLarge);
+  EXPECT_NE(s.message().find("component longer than 255 bytes"), std::string::npos);
+  EXPECT_EQ(validate_bundle_path("policy/" + part + "p/x.bro").code(), ErrorCode::kTooLarge);
 }
 
 TEST(Manifest, SameContentSameVersionOneByteChangesIt) {

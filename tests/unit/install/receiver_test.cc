@@ -177,6 +177,16 @@ TEST_F(Receiver, HostileManifestsAreRejectedBeforeAnyWrite) {
   EXPECT_EQ(count_entries(root), 0);
 }
 
+// Regression (fuzzing, docs/FUZZING.md): begin accepted a 256-byte file name and asked
+// for the file; its first chunk then failed with ENAMETOOLONG.
+TEST_F(Receiver, OverlongFileNameIsRejectedAtBegin) {
+  const std::string path = "etc/node" + std::string(252, 'p');  // a 256-byte component
+  Result<msg::Value> r = receiver.begin(begin_args(forge({entry(path, "global y = 1;")})));
+  EXPECT_EQ(r.status().code(), ErrorCode::kTooLarge);
+  EXPECT_FALSE(receiver.pending_version());
+  EXPECT_EQ(count_entries(root), 0);
+}
+
 TEST_F(Receiver, SymlinkPlantedInStagingIsNotFollowed) {
   const Manifest m = forge({entry("etc/cluster.cfg", "pwned")});
   ASSERT_TRUE(receiver.begin(begin_args(m)));

@@ -250,5 +250,17 @@ TEST(Errors, DeeplyNestedExportIsAnErrorNotAStackOverflow) {
   EXPECT_EQ(loaded.errors[0], "main.bro:65:1: export blocks nested deeper than 64");
 }
 
+// Regression (fuzzing): "GLOBAL::GLOBAL::home" declared an id stored as "GLOBAL::home",
+// which Globals::find (stripping one "GLOBAL::") could never reach.
+TEST(Errors, IdWithTwoQualifiersIsAnError) {
+  ScriptDir dir;
+  const auto loaded = load_text(dir, "global GLOBAL::GLOBAL::home = [::1];\nredef A::B::c = 1;\n");
+  EXPECT_THAT(loaded.errors,
+              ElementsAre("main.bro:1:8: invalid identifier 'GLOBAL::GLOBAL::home': at most one "
+                          "module qualifier",
+                          "main.bro:2:7: invalid identifier 'A::B::c': at most one module "
+                          "qualifier"));
+}
+
 }  // namespace
 }  // namespace bc::node::script
