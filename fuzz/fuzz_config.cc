@@ -81,17 +81,26 @@ void fuzz_analysis(std::string_view text) {
   }
 }
 
-// One scratch snapshot directory for the whole run; its etc/ is rewritten per input.
+// One scratch snapshot directory for the whole run (removed when the fuzzer exits); its
+// etc/ is rewritten per input.
+struct ScratchDir {
+  std::string path;
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
 const std::string& scratch_dir() {
-  static const std::string dir = [] {
+  static const ScratchDir dir{[] {
     std::string tmpl = (std::filesystem::temp_directory_path() / "bc_fuzz_config_XXXXXX").string();
     check(mkdtemp(tmpl.data()) != nullptr);
     std::filesystem::create_directories(tmpl + "/etc");
     std::filesystem::create_directories(tmpl + "/policy");
     std::filesystem::create_directories(tmpl + "/site/1");
     return tmpl;
-  }();
-  return dir;
+  }()};
+  return dir.path;
 }
 
 void fuzz_cluster(std::string_view text) {

@@ -53,6 +53,10 @@ struct Sandbox {
   std::string top;
   std::string root;
   std::string outside;
+  ~Sandbox() {  // when the fuzzer exits
+    std::error_code ec;
+    fs::remove_all(top, ec);
+  }
 };
 
 const Sandbox& sandbox() {

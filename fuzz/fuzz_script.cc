@@ -69,13 +69,22 @@ bool loads_a_path(std::string_view text) {
   return false;
 }
 
+// Removed when the fuzzer exits.
+struct ScratchDir {
+  std::string path;
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
 const std::string& scratch_dir() {
-  static const std::string dir = [] {
+  static const ScratchDir dir{[] {
     std::string tmpl = (fs::temp_directory_path() / "bc_fuzz_script_XXXXXX").string();
     check(mkdtemp(tmpl.data()) != nullptr);
     return fs::weakly_canonical(tmpl).string();
-  }();
-  return dir;
+  }()};
+  return dir.path;
 }
 
 void fuzz_load(std::string_view text) {
