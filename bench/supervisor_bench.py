@@ -238,6 +238,32 @@ class Cluster:
             f.write('[proxy-1]\ntype=proxy\nhost=%s\n\n' % self.host)
             f.write('[worker]\ntype=worker\nhost=%s\nlb_procs=%d\n' % (self.host, self.n - 2))
 
+    def make_keys(self):
+        """The bus runs encrypted, as by default: keygen as a user runs it, then the admin's
+        key pair and the servers' public keys for this driver's own sockets."""
+        shell = os.path.join(self.build, 'shell/brocluster')
+        subprocess.run([shell, '--base', self.base, 'keygen'], check=True, capture_output=True,
+                       timeout=30)
+        keys = os.path.join(self.base, 'etc', 'keys')
+        pair = {}
+        with open(os.path.join(keys, 'secret', 'admin.key')) as f:
+            for line in f:
+                if '=' in line and not line.startswith('#'):
+                    k, v = line.split('=', 1)
+                    pair[k.strip()] = v.strip().encode()
+        self.admin = (pair['public'], pair['secret'])
+        self.server_keys = {}
+        with open(os.path.join(keys, 'supervisor')) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 2 and not line.startswith('#'):
+                    self.server_keys[parts[0]] = parts[1].encode()
+
+    def secure(self, sock, server):
+        sock.setsockopt(zmq.CURVE_PUBLICKEY, self.admin[0])
+        sock.setsockopt(zmq.CURVE_SECRETKEY, self.admin[1])
+        sock.setsockopt(zmq.CURVE_SERVERKEY, self.server_keys[server])
+
     def launch(self, exe, pidfile):
         """Runs a daemon; it detaches and returns once serving. Returns its pid."""
         argv = [os.path.join(self.build, exe), '--base', self.base]
@@ -252,15 +278,18 @@ class Cluster:
 
     def start_daemons(self):
         self.write_config()
+        self.make_keys()
         self.broker_pid = self.launch('broker/brocluster-broker', 'broker.pid')
         self.sup_pid = self.launch('supervisor/brocluster-supervisor', 'supervisor.pid')
         self.client = self.ctx.socket(zmq.DEALER)
         self.client.setsockopt(zmq.LINGER, 0)
+        self.secure(self.client, self.host)
         self.client.connect('tcp://%s:%d' % (self.host, self.port))
         self.sub = self.ctx.socket(zmq.SUB)
         self.sub.setsockopt(zmq.LINGER, 0)
         self.sub.setsockopt(zmq.RCVHWM, 100000)
         self.sub.setsockopt(zmq.SUBSCRIBE, b'')  # everything, as the collector does
+        self.secure(self.sub, 'broker')
         self.sub.connect('tcp://%s:%d' % (self.host, self.port + 2))
         # The bus path is live once a supervisor heartbeat (every 1 s) comes through.
         self.wait(lambda: self.last_hb is not None, 10, 'first supervisor heartbeat')
@@ -297,7 +326,7 @@ class Cluster:
     def send(self, cmd, args=None):
         self.next_id += 1
         body = {'v': 1, 'id': self.next_id, 'cmd': cmd, 'args': args or {},
-                'ts': time.time_ns() // 1000}
+                'ts': time.time_ns() // 1000, 'nonce': os.urandom(16).hex()}
         self.client.send(msgpack.packb(body, use_bin_type=True))
         return self.next_id
 

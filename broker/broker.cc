@@ -37,6 +37,10 @@ Broker::Broker(zmq::context_t& ctx, BrokerOptions options, const Clock& clock)
       started_(clock.now()) {}
 
 Status Broker::bind() {
+  if (options_.security) {
+    options_.security->secure_server(in_, security::kDomainBusIn);
+    options_.security->secure_server(out_, security::kDomainBusOut);
+  }
   for (auto [socket, endpoint] : {std::pair{&in_, &options_.pub_in}, {&out_, &options_.sub_out}}) {
     try {
       socket->bind(*endpoint);

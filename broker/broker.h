@@ -8,11 +8,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <zmq.hpp>
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "security/bus_security.h"
 
 namespace bc::broker {
 
@@ -22,6 +24,8 @@ struct BrokerOptions {
   std::string sub_out;  // XPUB bind endpoint
   int hwm = 100000;     // per-peer queue, both sides (see docs/PERFORMANCE.md)
   std::chrono::milliseconds heartbeat_interval{1000};
+  // CURVE keys (the "broker" key); nullptr or disabled: plain TCP.
+  std::shared_ptr<const security::BusSecurity> security;
 };
 
 struct BrokerCounters {

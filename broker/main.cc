@@ -39,7 +39,21 @@ int main(int argc, char** argv) {
   const std::optional<int> ready = bc::daemon::begin_daemon("broker", *cluster, cli);
   if (!ready) return 1;
   const int ready_fd = *ready;
+  auto security =
+      bc::security::BusSecurity::load(cluster->options, std::string(bc::security::kBrokerKeyName));
+  if (!security.is_ok()) {
+    spdlog::error("{}", security.status().message());
+    bc::daemon::report_ready(ready_fd, security.status().message());
+    return 1;
+  }
+  options.security = std::make_shared<const bc::security::BusSecurity>(std::move(*security));
   zmq::context_t ctx(1);
+  // Before the sockets bind (zap_handler.h); ends before the context does.
+  auto zap = options.security->start_zap(ctx, "broker");
+  if (!zap.is_ok()) {
+    bc::daemon::report_ready(ready_fd, zap.status().message());
+    return 1;
+  }
   bc::SystemClock clock;
   bc::broker::Broker broker(ctx, options, clock);
   if (bc::Status s = broker.bind(); !s.is_ok()) {

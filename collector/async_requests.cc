@@ -2,10 +2,11 @@
 
 namespace bc::collector {
 
-AsyncRequests::AsyncRequests(zmq::context_t& ctx, std::map<std::string, std::string> endpoints)
+AsyncRequests::AsyncRequests(zmq::context_t& ctx, std::map<std::string, std::string> endpoints,
+                             const security::BusSecurity* security)
     : ctx_(ctx), endpoints_(std::move(endpoints)) {
   for (const auto& [host, endpoint] : endpoints_) {
-    clients_.emplace(host, std::make_unique<net::RequestClient>(ctx_, endpoint));
+    clients_.emplace(host, std::make_unique<net::RequestClient>(ctx_, endpoint, security, host));
   }
 }
 

@@ -21,7 +21,9 @@ class AsyncRequests {
  public:
   using Callback = std::function<void(const Result<msg::Reply>&)>;
   // host -> supervisor endpoint.
-  AsyncRequests(zmq::context_t& ctx, std::map<std::string, std::string> endpoints);
+  // `security` (may be nullptr: plain) secures every connection with the host's key.
+  AsyncRequests(zmq::context_t& ctx, std::map<std::string, std::string> endpoints,
+                const security::BusSecurity* security = nullptr);
 
   // kNotFound (callback not called) for a host without an endpoint.
   Status send(const std::string& host, std::string_view cmd, msg::Value args,

@@ -54,14 +54,17 @@ ArchiveSettings archive_settings(const config::Cluster& cluster, const std::stri
 
 }  // namespace
 
-Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const Clock& clock)
+Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const Clock& clock,
+                     const security::BusSecurity* security)
     : cluster_(cluster),
+      security_(security),
       options_(collector_options(cluster)),
       clock_(clock),
       sub_(net::make_socket(ctx, zmq::socket_type::sub)),
       query_(net::make_socket(ctx, zmq::socket_type::router)),
-      events_(ctx, options_.host, options_.bus_in, clock),
-      requests_(ctx, options_.supervisors),
+      events_(ctx, options_.host, options_.bus_in, clock, security),
+      requests_(ctx, options_.supervisors, security),
+      request_gate_(security, security::Service::kCollector),
       view_(cluster),
       mailer_(mail_settings(cluster), clock),
       stats_log_(options_.stats_log),
@@ -82,6 +85,13 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const 
 }
 
 Status Collector::start() {
+  if (security_ != nullptr) {
+    security_->secure_server(query_, security::kDomainCollector);
+    if (Status s = security_->secure_client(sub_, std::string(security::kBrokerKeyName));
+        !s.is_ok()) {
+      return s;
+    }
+  }
   try {
     query_.bind(options_.query_endpoint);
   } catch (const zmq::error_t& e) {
@@ -221,6 +231,12 @@ void Collector::on_query() {
     auto request = msg::decode<msg::Request>(frames[1].to_string_view());
     msg::Reply reply = request.is_ok() ? msg::Reply{} : msg::make_error(0, request.status());
     if (request.is_ok()) {
+      if (Status s = request_gate_.admit(frames[1], *request, clock_.wall_us()); !s.is_ok()) {
+        spdlog::warn("refused '{}': {}", request->cmd, s.message());
+        reply = msg::make_error(request->id, s);
+      }
+    }
+    if (request.is_ok() && reply.error == std::nullopt) {
       try {
         reply = answer_query(*request);
       } catch (const std::exception& e) {

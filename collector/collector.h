@@ -35,12 +35,15 @@
 #include "messages/heartbeat.h"
 #include "messages/request.h"
 #include "net/event_publisher.h"
+#include "security/request_gate.h"
 
 namespace bc::collector {
 
 class Collector {
  public:
-  Collector(zmq::context_t& ctx, const config::Cluster& cluster, const Clock& clock);
+  // `security` (may be nullptr: plain) must outlive the collector.
+  Collector(zmq::context_t& ctx, const config::Cluster& cluster, const Clock& clock,
+            const security::BusSecurity* security = nullptr);
 
   // Binds the query socket, subscribes, and reconciles with every supervisor.
   Status start();
@@ -100,12 +103,14 @@ class Collector {
   double unix_now() const;
 
   const config::Cluster& cluster_;
+  const security::BusSecurity* security_;
   CollectorOptions options_;
   const Clock& clock_;
   zmq::socket_t sub_;
   zmq::socket_t query_;
   net::EventPublisher events_;
   AsyncRequests requests_;
+  security::RequestGate request_gate_;
   TimerQueue timers_;
   ClusterView view_;
   std::map<std::string, NodeCare> care_;

@@ -32,9 +32,22 @@ int main(int argc, char** argv) {
   const std::optional<int> ready = bc::daemon::begin_daemon("collector", *cluster, cli);
   if (!ready) return 1;
   const int ready_fd = *ready;
+  auto security =
+      bc::security::BusSecurity::load(cluster->options, std::string(bc::security::kBrokerKeyName));
+  if (!security.is_ok()) {
+    spdlog::error("{}", security.status().message());
+    bc::daemon::report_ready(ready_fd, security.status().message());
+    return 1;
+  }
   zmq::context_t ctx(1);
+  // Before the query socket binds (zap_handler.h); ends before the context does.
+  auto zap = security->start_zap(ctx, "collector");
+  if (!zap.is_ok()) {
+    bc::daemon::report_ready(ready_fd, zap.status().message());
+    return 1;
+  }
   bc::SystemClock clock;
-  bc::collector::Collector collector(ctx, *cluster, clock);
+  bc::collector::Collector collector(ctx, *cluster, clock, &*security);
   if (bc::Status s = collector.start(); !s.is_ok()) {
     spdlog::error("{}", s.message());
     bc::daemon::report_ready(ready_fd, s.message());

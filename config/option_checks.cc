@@ -35,6 +35,7 @@ constexpr std::array kRanges = {
     Range{"StatsLogInterval", 0, kNoMax, true},
     Range{"CronInterval", 0, kNoMax, true},
     Range{"StartTimeout", 0, kNoMax, true},
+    Range{"ReplayWindow", 1, kNoMax, false},
 };
 
 Range range_of(const OptionSpec& spec) {
@@ -97,6 +98,9 @@ std::optional<std::string> check_option_value(const OptionSpec& spec, const std:
     EnvVars vars;
     std::string error;
     if (!parse_env_vars(value, &vars, &error)) return prefix(spec) + error;
+  }
+  if (spec.name == "BusSecurity" && value != "curve" && value != "plain") {
+    return prefix(spec) + "invalid value '" + value + "' (expected curve or plain)";
   }
   if (spec.type != OptionType::kInt && spec.type != OptionType::kDouble) return std::nullopt;
   const Range r = range_of(spec);

@@ -90,6 +90,9 @@ constexpr std::array kOptions = {
     OptionSpec{"HaveBroccoli", kBool, "0", kInternal, "True if Broccoli interface is available."},
     OptionSpec{"HelperDir", kString, "${BroBase}/bin/cluster-helper", kInternal,
                "Directory for cluster helper scripts."},
+    OptionSpec{"KeysDir", kString, "${CfgDir}/keys", kInternal,
+               "Directory of the public key lists per role (supervisor, admin, monitor); "
+               "distributed by install."},
     OptionSpec{"LibDir", kString, "${BroBase}/lib", kInternal, "Directory for library files."},
     OptionSpec{"LocalNetsCfg", kString, "${CfgDir}/networks.cfg", kInternal,
                "File defining the local networks."},
@@ -108,6 +111,8 @@ constexpr std::array kOptions = {
                "Bro scripts loaded on a standalone Bro, separated by spaces."},
     OptionSpec{"Scripts-Worker", kString, "cluster-worker", kInternal,
                "Bro scripts loaded on the workers, separated by spaces."},
+    OptionSpec{"SecretKeyDir", kString, "${BroBase}/etc/keys/secret", kInternal,
+               "Directory of this host's secret key files (mode 0700; never installed)."},
     OptionSpec{"SpoolDir", kString, "${BroBase}/spool", kInternal, "Directory for run-time data."},
     OptionSpec{"StandAlone", kBool, "0", kInternal,
                "True if running in stand-alone mode (derived from node.cfg at load)."},
@@ -136,6 +141,14 @@ constexpr std::array kOptions = {
     OptionSpec{"BindAddress", kString, "", kDesign,
                "Address daemons bind to; empty = the address node.cfg gives the daemon's "
                "host (loopback for a standalone localhost)."},
+    // --- Security (docs/SECURITY.md).
+    OptionSpec{"BusSecurity", kString, "curve", kDesign,
+               "curve: every TCP socket of the bus is authenticated and encrypted with "
+               "ZeroMQ CURVE, keys from KeysDir; plain: no authentication or encryption, for "
+               "a closed test network only (the shell warns at every start)."},
+    OptionSpec{"ReplayWindow", kDouble, "60", kDesign,
+               "Seconds a request's timestamp may differ from the server's clock; a "
+               "request is accepted once within it."},
     // --- Node program and mail.
     OptionSpec{"NodeProgram", kString, "${BinDir}/brocluster-node", kDesign,
                "Program run for every node unless node.cfg gives program=."},

@@ -19,8 +19,11 @@
 namespace bc::install {
 namespace {
 
-constexpr std::array<const char*, 4> kEtcFiles = {"cluster.cfg", "node.cfg", "networks.cfg",
-                                                  "analysis.dat"};
+// The public key lists travel with the configuration, so that an install distributes a
+// new or revoked key; the secret keys (keys/secret/) never do.
+constexpr std::array<const char*, 7> kEtcFiles = {"cluster.cfg",  "node.cfg",   "networks.cfg",
+                                                  "analysis.dat", "keys/admin", "keys/supervisor",
+                                                  "keys/monitor"};
 
 class Builder {
  public:

@@ -15,7 +15,9 @@
 namespace bc::install {
 
 struct BundleSources {
-  std::string etc_dir;  // its cluster.cfg, node.cfg, networks.cfg, analysis.dat (those present)
+  // Its cluster.cfg, node.cfg, networks.cfg, analysis.dat and keys/{admin,supervisor,
+  // monitor} (those present).
+  std::string etc_dir;
   std::vector<std::string> site_dirs;  // SitePolicyPath, in order -> site/1/, site/2/, ...
   std::string policy_dir;              // PolicyDir -> policy/
   std::map<std::string, std::string> generated;  // bundle path (auto/...) -> content

@@ -5,8 +5,12 @@
 namespace bc::net {
 
 EventPublisher::EventPublisher(zmq::context_t& ctx, std::string host, const std::string& endpoint,
-                               const Clock& clock)
+                               const Clock& clock, const security::BusSecurity* security)
     : socket_(make_socket(ctx, zmq::socket_type::pub)), host_(std::move(host)), clock_(clock) {
+  if (security != nullptr &&
+      !security->secure_client(socket_, std::string(security::kBrokerKeyName)).is_ok()) {
+    return;  // unconnected: every event counts as dropped
+  }
   socket_.connect(endpoint);
 }
 

@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "messages/codec.h"
 #include "messages/envelope.h"
+#include "security/bus_security.h"
 
 namespace bc::net {
 
@@ -19,8 +20,10 @@ class EventPublisher {
  public:
   // Connects to `endpoint` (the broker's publish-in). A not-yet-running broker is fine:
   // ZeroMQ reconnects by itself.
+  // With `security` (CURVE on), the broker's key is security::kBrokerKeyName; the caller
+  // checked that it is listed (BusSecurity::check_peer).
   EventPublisher(zmq::context_t& ctx, std::string host, const std::string& endpoint,
-                 const Clock& clock);
+                 const Clock& clock, const security::BusSecurity* security = nullptr);
 
   template <msg::Event M>
   void publish(M& event) {

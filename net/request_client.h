@@ -8,18 +8,24 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <zmq.hpp>
 
 #include "common/status.h"
 #include "messages/request.h"
+#include "security/bus_security.h"
 
 namespace bc::net {
 
 class RequestClient {
  public:
-  RequestClient(zmq::context_t& ctx, std::string endpoint);
+  // With `security` (CURVE on), the server's key is the one named `server` (a host name,
+  // or security::kBrokerKeyName for the collector). A key that cannot be found makes every
+  // wait() fail with that error instead of timing out.
+  RequestClient(zmq::context_t& ctx, std::string endpoint,
+                const security::BusSecurity* security = nullptr, const std::string& server = {});
 
   // Queues a request and returns its id. Never blocks.
   std::uint64_t send(std::string_view cmd, msg::Value args = msg::Value::empty_map());
@@ -36,6 +42,13 @@ class RequestClient {
   zmq::socket_t& socket() { return socket_; }
   const std::string& endpoint() const { return endpoint_; }
   std::uint64_t malformed_replies() const { return malformed_; }
+  // Why the connection could not be secured (no key for the server); ok otherwise.
+  const Status& setup() const { return setup_; }
+  // With CURVE: the socket's monitor (poll it too), and whether the server refused our key
+  // (reads the monitor's events; the refusal then stays). Without CURVE: nullptr / false.
+  zmq::socket_t* monitor() { return monitor_ ? &*monitor_ : nullptr; }
+  bool check_refused();
+  const Status& refused() const { return refused_; }
 
  private:
   bool receive_one(zmq::recv_flags flags);
@@ -45,6 +58,9 @@ class RequestClient {
   std::uint64_t next_id_ = 1;
   std::uint64_t malformed_ = 0;
   std::map<std::uint64_t, msg::Reply> inbox_;
+  Status setup_;    // why the connection cannot be secured, if it cannot
+  Status refused_;  // the server refused our key: no reply will ever come
+  std::optional<zmq::socket_t> monitor_;
 };
 
 }  // namespace bc::net

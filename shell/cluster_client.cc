@@ -7,9 +7,11 @@
 
 namespace bc::shell {
 
-ClusterClient::ClusterClient(zmq::context_t& ctx, const config::Cluster& cluster)
+ClusterClient::ClusterClient(zmq::context_t& ctx, const config::Cluster& cluster,
+                             const security::BusSecurity* security)
     : ctx_(ctx),
       cluster_(cluster),
+      security_(security),
       comm_timeout_(
           static_cast<long>(std::lround(cluster.options.get_double("CommTimeout") * 1000))) {}
 
@@ -18,7 +20,7 @@ net::RequestClient& ClusterClient::client_for(const std::string& host) {
   if (it == clients_.end()) {
     it = clients_
              .emplace(host, std::make_unique<net::RequestClient>(
-                                ctx_, config::supervisor_endpoint(cluster_, host)))
+                                ctx_, config::supervisor_endpoint(cluster_, host), security_, host))
              .first;
   }
   return *it->second;
@@ -38,6 +40,14 @@ std::vector<Outcome> ClusterClient::run(const std::vector<Call>& calls,
   }
   std::vector<bool> done(calls.size(), false);
   std::size_t left = calls.size();
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const Status& setup = client_for(calls[i].host).setup();
+    if (setup.is_ok()) continue;
+    outcomes[i].reply = Status(setup.code(), "host " + calls[i].host + ": " + setup.message());
+    done[i] = true;
+    --left;
+    if (on_reply) on_reply(outcomes[i]);
+  }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (left > 0) {
     std::vector<zmq::pollitem_t> items;
@@ -46,11 +56,28 @@ std::vector<Outcome> ClusterClient::run(const std::vector<Call>& calls,
       items.push_back({client->socket().handle(), 0, ZMQ_POLLIN, 0});
       hosts.push_back(host);
     }
+    // A host that refused our key will never answer: report it now, not at the deadline.
+    std::vector<zmq::pollitem_t> monitors;
+    for (auto& [host, client] : clients_) {
+      if (client->monitor() != nullptr)
+        monitors.push_back({client->monitor()->handle(), 0, ZMQ_POLLIN, 0});
+      if (!client->check_refused()) continue;
+      for (std::size_t i = 0; i < calls.size(); ++i) {
+        if (done[i] || calls[i].host != host) continue;
+        outcomes[i].reply =
+            Status(client->refused().code(), "host " + host + ": " + client->refused().message());
+        done[i] = true;
+        --left;
+        if (on_reply) on_reply(outcomes[i]);
+      }
+    }
+    if (left == 0) break;
+    items.insert(items.end(), monitors.begin(), monitors.end());
     const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (remaining.count() <= 0) break;
     zmq::poll(items.data(), items.size(), remaining);
-    for (std::size_t h = 0; h < items.size(); ++h) {
+    for (std::size_t h = 0; h < hosts.size(); ++h) {
       if ((items[h].revents & ZMQ_POLLIN) == 0) continue;
       net::RequestClient& client = *clients_.at(hosts[h]);
       client.drain();

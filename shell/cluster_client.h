@@ -33,7 +33,9 @@ struct Outcome {
 
 class ClusterClient {
  public:
-  ClusterClient(zmq::context_t& ctx, const config::Cluster& cluster);
+  // `security` (nullptr: plain) must outlive the client; ShellContext::security() does.
+  ClusterClient(zmq::context_t& ctx, const config::Cluster& cluster,
+                const security::BusSecurity* security);
 
   // Sends every call at once and waits until each has its reply or `timeout` has passed.
   // `on_reply` (optional) sees each outcome as it arrives, for progress output; the
@@ -49,6 +51,7 @@ class ClusterClient {
 
   zmq::context_t& ctx_;
   const config::Cluster& cluster_;
+  const security::BusSecurity* security_;
   std::chrono::milliseconds comm_timeout_;
   std::map<std::string, std::unique_ptr<net::RequestClient>> clients_;
 };

@@ -73,10 +73,20 @@ constexpr std::array kCommands = {
                 "hosts over the bus. Must follow every configuration change; nothing changes\n"
                 "on a running node until restart or update.",
                 &cmd_install, true},
-    CommandSpec{"keygen", "keygen", "Creates a key pair for the authenticated bus.",
-                "Creates a CURVE key pair for a host, an admin or a monitor.", nullptr, false},
-    CommandSpec{"keys", "keys", "Lists the public keys per role.",
-                "Lists the public keys known to the cluster, per role.", nullptr, false},
+    CommandSpec{"keygen", "keygen [supervisor|admin|monitor <name>]",
+                "Creates the key pairs of the authenticated bus.",
+                "Without arguments, creates every key pair the cluster lacks: one per host,\n"
+                "the broker's and 'admin'. With a role and a name, creates one more key\n"
+                "(e.g. 'keygen monitor nagios' for an external tap). Public keys go into\n"
+                "etc/keys/<role>, secret keys into etc/keys/secret/<name>.key (mode 0600).\n"
+                "Existing keys are never replaced. Copy etc/keys/ to every host once;\n"
+                "install distributes the public lists from then on.",
+                &cmd_keygen, false},
+    CommandSpec{"keys", "keys [revoke <name>]", "Lists the public keys per role.",
+                "Lists the public keys known to the cluster, per role, and whether each is\n"
+                "installed. 'keys revoke <name>' removes a key from its list; the hosts\n"
+                "refuse it after the next install, without restarting any node.",
+                &cmd_keys, false},
     CommandSpec{"netstats", "netstats [<nodes>]", "Prints captured and dropped packet counts.",
                 "Queries each of the given nodes (default: the workers) for their current\n"
                 "counts of captured and dropped packets.",

@@ -12,7 +12,7 @@ std::vector<Outcome> call_hosts(
   for (const auto& [host, host_nodes] : by_host(nodes)) {
     calls.push_back({host, cmd, make_args(host_nodes), host});
   }
-  ClusterClient client(ctx.zmq(), *ctx.cluster());
+  ClusterClient client(ctx.zmq(), *ctx.cluster(), ctx.security());
   return client.run(calls, client.comm_timeout() + extra_time);
 }
 

@@ -106,7 +106,7 @@ bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec
     calls.push_back({host, "ping", msg::Value::empty_map(), host});
   std::map<std::string, std::string> installed;
   if (!calls.empty()) {
-    ClusterClient client(ctx.zmq(), *ctx.cluster());
+    ClusterClient client(ctx.zmq(), *ctx.cluster(), ctx.security());
     for (const Outcome& o : client.run(calls, client.comm_timeout())) {
       if (o.reply.is_ok() && o.reply->ok && o.reply->result) {
         installed[o.call.host] = o.reply->result->get_string("installed").value_or("");
@@ -119,7 +119,7 @@ bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec
 std::vector<HostInstall> install_on_hosts(ShellContext& ctx, const install::Bundle& bundle,
                                           const std::vector<std::string>& hosts) {
   const config::Cluster& cluster = *ctx.cluster();
-  ClusterClient client(ctx.zmq(), cluster);
+  ClusterClient client(ctx.zmq(), cluster, ctx.security());
   const auto round_trip = client.comm_timeout();
   std::map<std::string, HostState> state;
   for (const std::string& h : hosts)

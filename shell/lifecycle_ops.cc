@@ -126,7 +126,13 @@ void add(OpSummary& total, const OpSummary& part) {
 
 OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes) {
   const config::Cluster& cluster = *ctx.cluster();
-  ClusterClient client(ctx.zmq(), cluster);
+  if (!security::curve_enabled(cluster.options)) {
+    ctx.warn(
+        "BusSecurity = plain: the bus is neither authenticated nor encrypted; anyone "
+        "who reaches port " +
+        cluster.options.get("SupervisorPort") + " of a host can run commands there");
+  }
+  ClusterClient client(ctx.zmq(), cluster, ctx.security());
   const milliseconds timeout = option_ms(cluster, "StartTimeout") + client.comm_timeout();
   OpSummary total;
   bool failed = false;
@@ -150,7 +156,7 @@ OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& no
 
 OpSummary stop_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes) {
   const config::Cluster& cluster = *ctx.cluster();
-  ClusterClient client(ctx.zmq(), cluster);
+  ClusterClient client(ctx.zmq(), cluster, ctx.security());
   // StopTimeout, then SIGKILL and its verification, then the way back.
   const milliseconds timeout =
       option_ms(cluster, "StopTimeout") + milliseconds(2000) + client.comm_timeout();

@@ -8,6 +8,9 @@
 #include <ostream>
 
 #include "common/paths.h"
+#include "common/strings.h"
+#include "security/bus_security.h"
+#include "security/keygen.h"
 #include "shell/run_command.h"
 
 namespace bc::shell {
@@ -53,6 +56,15 @@ Status ensure_local_daemons(ShellContext& ctx) {
   const config::Cluster* cluster = ctx.cluster();
   if (cluster == nullptr || !cluster->standalone()) return Status::ok();
   const std::string spool = cluster->options.get("SpoolDir");
+  // A standalone cluster is secured like any other: its keys are made at its first start
+  // (the daemons refuse to run without them).
+  if (security::curve_enabled(cluster->options) && !security::cluster_has_keys(cluster->options)) {
+    auto made = security::ensure_cluster_keys(cluster->options, cluster->hosts());
+    if (!made.is_ok()) return made.status();
+    ctx.err() << "made the bus keys (" << join(*made, ", ") << ") in "
+              << cluster->options.get("KeysDir") << '\n';
+    ctx.forget_security();
+  }
   for (const Daemon& d : kDaemons) {
     if (pid_file_held(spool + "/" + d.pid_file)) continue;
     const std::string exe = find_executable(d.executable, cluster->options.get("BinDir"));

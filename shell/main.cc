@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "common/paths.h"
@@ -18,6 +19,10 @@ int main(int argc, char** argv) {
                  "BroBase: the installation directory (default: derived from the "
                  "executable's location or $BROCLUSTER_BASE)");
   app.add_flag("--json", json, "machine-readable JSON output");
+  std::string key;
+  app.add_option("--key", key,
+                 "secret key to authenticate with on the bus: a name in etc/keys/secret or a "
+                 "file (default: $BROCLUSTER_KEY, else admin)");
   app.add_flag("--version", version, "print the version and exit");
   app.prefix_command();  // everything from the first positional on is the command
   app.footer("Without a command, starts the interactive shell. 'brocluster help' lists commands.");
@@ -40,6 +45,11 @@ int main(int argc, char** argv) {
   }
   bc::shell::ShellContext ctx(base.empty() ? bc::default_base_dir() : base, json, std::cout,
                               std::cerr);
+  if (key.empty()) {
+    const char* env = std::getenv("BROCLUSTER_KEY");
+    key = env != nullptr && *env != '\0' ? env : "admin";
+  }
+  ctx.set_key(key);
   bc::shell::Shell shell(ctx);
   return words.empty() ? shell.run_interactive() : shell.dispatch(words);
 }

@@ -15,7 +15,7 @@ std::vector<NodeAnswer> call_per_node(ShellContext& ctx, const std::vector<confi
     args.set("node", node.name);
     calls.push_back({node.host, cmd, std::move(args), node.name});
   }
-  ClusterClient client(ctx.zmq(), *ctx.cluster());
+  ClusterClient client(ctx.zmq(), *ctx.cluster(), ctx.security());
   std::vector<Outcome> outcomes = client.run(calls, client.comm_timeout() + extra_time);
   std::vector<NodeAnswer> answers;
   for (std::size_t i = 0; i < nodes.size() && i < outcomes.size(); ++i) {

@@ -24,8 +24,22 @@ const config::Cluster* ShellContext::cluster() {
   return &*cluster_;
 }
 
+const security::BusSecurity* ShellContext::security() {
+  if (security_) return &*security_;
+  const config::Cluster* c = cluster();
+  if (c == nullptr) {
+    security_ = security::BusSecurity::broken(Status::invalid_argument("no configuration"));
+    return &*security_;
+  }
+  auto loaded = security::BusSecurity::load(c->options, key_);
+  security_ =
+      loaded.is_ok() ? std::move(loaded).value() : security::BusSecurity::broken(loaded.status());
+  return &*security_;
+}
+
 void ShellContext::reload() {
   cluster_.reset();
+  security_.reset();
   load_failed_ = false;
 }
 

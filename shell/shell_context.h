@@ -10,6 +10,7 @@
 #include <zmq.hpp>
 
 #include "config/cluster.h"
+#include "security/bus_security.h"
 
 namespace bc::shell {
 
@@ -38,6 +39,17 @@ class ShellContext {
   // The ZeroMQ context of this shell process, created on first use.
   zmq::context_t& zmq();
 
+  // The secret key this shell authenticates with: a key name or a file path (--key, else
+  // $BROCLUSTER_KEY, else "admin").
+  void set_key(std::string key) { key_ = std::move(key); }
+  const std::string& key() const { return key_; }
+  // The CURVE setup for the loaded configuration, loaded on first use (and again after
+  // reload()). A setup that fails to load is returned "broken": every connection then
+  // reports why. REQUIRES: cluster() succeeded.
+  const security::BusSecurity* security();
+  // Loads the setup afresh on next use (keys were just made).
+  void forget_security() { security_.reset(); }
+
  private:
   std::string base_dir_;
   bool json_;
@@ -47,6 +59,8 @@ class ShellContext {
   std::optional<config::Cluster> cluster_;
   bool load_failed_ = false;
   std::unique_ptr<zmq::context_t> zmq_;
+  std::string key_ = "admin";
+  std::optional<security::BusSecurity> security_;
 };
 
 }  // namespace bc::shell

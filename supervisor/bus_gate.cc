@@ -8,11 +8,16 @@
 
 namespace bc::sup {
 
-BusGate::BusGate(zmq::context_t& ctx, const std::string& host, const std::string& sub_endpoint)
+BusGate::BusGate(zmq::context_t& ctx, const std::string& host, const std::string& sub_endpoint,
+                 const security::BusSecurity* security)
     : probe_(net::make_socket(ctx, zmq::socket_type::sub)), open_(sub_endpoint.empty()) {
   if (open_) {
     probe_.close();
     return;
+  }
+  if (security != nullptr &&
+      !security->secure_client(probe_, std::string(security::kBrokerKeyName)).is_ok()) {
+    return;  // never confirmed: the gate opens at its deadline
   }
   // The exact topic (no trailing dot), so other hosts' heartbeats are filtered out by topic.
   probe_.set(zmq::sockopt::subscribe, "hb." + host);

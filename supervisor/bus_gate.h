@@ -23,12 +23,15 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "security/bus_security.h"
+
 namespace bc::sup {
 
 class BusGate {
  public:
   // `sub_endpoint` is the broker's XPUB; empty: no probe, the gate is open from the start.
-  BusGate(zmq::context_t& ctx, const std::string& host, const std::string& sub_endpoint);
+  BusGate(zmq::context_t& ctx, const std::string& host, const std::string& sub_endpoint,
+          const security::BusSecurity* security = nullptr);
 
   bool is_open() const { return open_; }
   // The probe socket to poll for ZMQ_POLLIN while the gate is closed; nullptr once open.

@@ -36,6 +36,20 @@ int main(int argc, char** argv) {
     spdlog::error("host {}: {}; nodes start from the local files until an install succeeds", *host,
                   installed.status().message());
   }
+  // The host's key pair and the key lists, as installed (docs/SECURITY.md).
+  auto security = bc::security::BusSecurity::load(options->cluster_options, *host);
+  if (security.is_ok()) {
+    if (bc::Status s = security->check_peer(std::string(bc::security::kBrokerKeyName));
+        !s.is_ok()) {
+      security = s;
+    }
+  }
+  if (!security.is_ok()) {
+    spdlog::error("host {}: {}", *host, security.status().message());
+    bc::daemon::report_ready(ready_fd, security.status().message());
+    return 1;
+  }
+  options->security = std::make_shared<const bc::security::BusSecurity>(std::move(*security));
   // Signals are blocked before the ZeroMQ context starts its threads (see supervisor.h).
   auto signals = bc::sup::SignalFd::open();
   if (!signals.is_ok()) {
@@ -44,6 +58,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   zmq::context_t ctx(1);
+  // Before any server socket binds (zap_handler.h); ends before the context does.
+  auto zap = options->security->start_zap(ctx, "host " + *host);
+  if (!zap.is_ok()) {
+    bc::daemon::report_ready(ready_fd, zap.status().message());
+    return 1;
+  }
   bc::SystemClock clock;
   bc::sup::PosixSpawner spawner;
   bc::sup::ProcReader proc;

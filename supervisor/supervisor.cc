@@ -25,8 +25,9 @@ Supervisor::Supervisor(zmq::context_t& ctx, SignalFd signals, SupervisorOptions 
       spawner_(spawner),
       proc_(proc),
       commands_(net::make_socket(ctx, zmq::socket_type::router)),
-      events_(ctx, options_.host, options_.broker_endpoint, clock),
-      gate_(ctx, options_.host, options_.broker_sub_endpoint),
+      events_(ctx, options_.host, options_.broker_endpoint, clock, options_.security.get()),
+      gate_(ctx, options_.host, options_.broker_sub_endpoint, options_.security.get()),
+      request_gate_(options_.security.get(), security::Service::kSupervisor),
       jobs_(spawner, timers_, clock, options_.tmp_dir + "/jobs"),
       control_(ctx, timers_),
       state_file_(options_.spool_dir + "/supervisor.state"),
@@ -51,6 +52,7 @@ Status Supervisor::start() {
     if (dir->empty()) continue;
     if (Status s = ensure_dir(*dir, 0755); !s.is_ok()) return s;
   }
+  if (options_.security) options_.security->secure_server(commands_, security::kDomainSupervisor);
   try {
     commands_.bind(options_.bind_endpoint);
   } catch (const zmq::error_t& e) {
@@ -214,6 +216,11 @@ void Supervisor::on_command() {
       ++counters_.malformed;
       spdlog::warn("host {}: malformed request: {}", options_.host, request.status().message());
       send_reply(identity, msg::make_error(0, request.status()));
+      continue;
+    }
+    if (Status s = request_gate_.admit(frames[1], *request, clock_.wall_us()); !s.is_ok()) {
+      spdlog::warn("host {}: refused '{}': {}", options_.host, request->cmd, s.message());
+      send_reply(identity, msg::make_error(request->id, s));
       continue;
     }
     dispatch(identity, *request);

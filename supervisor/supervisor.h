@@ -24,6 +24,7 @@
 #include "install/install_receiver.h"
 #include "messages/request.h"
 #include "net/event_publisher.h"
+#include "security/request_gate.h"
 #include "supervisor/bus_gate.h"
 #include "supervisor/crash_record_writer.h"
 #include "supervisor/job_runner.h"
@@ -125,6 +126,7 @@ class Supervisor {
   zmq::socket_t commands_;
   net::EventPublisher events_;
   BusGate gate_;
+  security::RequestGate request_gate_;
   TimerQueue timers_;
   JobRunner jobs_;
   NodeControlProxy control_;

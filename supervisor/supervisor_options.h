@@ -6,11 +6,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/status.h"
 #include "config/cluster.h"
+#include "security/bus_security.h"
 
 namespace bc::sup {
 
@@ -40,6 +42,8 @@ struct SupervisorOptions {
   std::vector<std::string> df_paths;      // BroBase, SpoolDir, LogDir, TmpDir (as configured)
   std::vector<config::NodeSpec> nodes;    // ours, in start order
   config::ClusterConfig cluster_options;  // for per-node script lists
+  // CURVE keys of this host (BusSecurity); nullptr or disabled: plain TCP.
+  std::shared_ptr<const security::BusSecurity> security;
 };
 
 // The host this process serves: `requested` when given (must run a node), else the only

@@ -6,13 +6,18 @@ prints it as one JSON line, and reports gaps in each publisher's sequence number
 Needs Debian's python3-zmq and python3-msgpack:
 
     /usr/bin/python3 docs/examples/monitor.py tcp://127.0.0.1:7761 [--prefix node.] \
-        [--count N] [--seconds S] [--status tcp://127.0.0.1:7762]
+        [--count N] [--seconds S] [--status tcp://127.0.0.1:7762] \
+        [--key BASE/etc/keys/secret/mon.key --keys BASE/etc/keys [--status-host HOST]]
 
 With --status it first asks that supervisor for a snapshot (the Clone pattern: subscribe,
-then snapshot, then events).
+then snapshot, then events). With --key (a secret key file, e.g. one made by
+`brocluster keygen monitor mon`) and --keys (the public key lists) it speaks CURVE, as
+every cluster does unless BusSecurity = plain (docs/SECURITY.md): the broker's key is the
+one named "broker", a supervisor's the one named after its host.
 """
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -20,12 +25,43 @@ import msgpack
 import zmq
 
 
-def request(ctx, endpoint, cmd, args, timeout_ms=5000):
+def read_key_file(path):
+    pair = {}
+    with open(path) as f:
+        for line in f:
+            if "=" in line and not line.startswith("#"):
+                name, value = line.split("=", 1)
+                pair[name.strip()] = value.strip().encode()
+    return pair["public"], pair["secret"]
+
+
+def read_public_keys(keys_dir):
+    keys = {}
+    with open(os.path.join(keys_dir, "supervisor")) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 2 and not line.startswith("#"):
+                keys[parts[0]] = parts[1].encode()
+    return keys
+
+
+def secure(sock, opts, server):
+    if not opts.key:
+        return
+    public, secret = read_key_file(opts.key)
+    sock.setsockopt(zmq.CURVE_PUBLICKEY, public)
+    sock.setsockopt(zmq.CURVE_SECRETKEY, secret)
+    sock.setsockopt(zmq.CURVE_SERVERKEY, read_public_keys(opts.keys)[server])
+
+
+def request(ctx, opts, endpoint, cmd, args, timeout_ms=5000):
     dealer = ctx.socket(zmq.DEALER)
     dealer.setsockopt(zmq.LINGER, 0)
+    secure(dealer, opts, opts.status_host)
     dealer.connect(endpoint)
     dealer.send(msgpack.packb({"v": 1, "id": 1, "cmd": cmd, "args": args,
-                               "ts": int(time.time() * 1e6)}))
+                               "ts": int(time.time() * 1e6),
+                               "nonce": os.urandom(16).hex()}))
     if not dealer.poll(timeout_ms):
         raise SystemExit(f"error: {endpoint} did not answer within {timeout_ms} ms")
     reply = msgpack.unpackb(dealer.recv(), raw=False)
@@ -51,16 +87,20 @@ def main():
     parser.add_argument("--count", type=int, default=0, help="exit after N events")
     parser.add_argument("--seconds", type=float, default=0, help="exit after S seconds")
     parser.add_argument("--status", help="a supervisor endpoint to snapshot first")
+    parser.add_argument("--status-host", help="that supervisor's host (its key's name)")
+    parser.add_argument("--key", help="secret key file (CURVE)")
+    parser.add_argument("--keys", help="directory of the public key lists (etc/keys)")
     opts = parser.parse_args()
 
     ctx = zmq.Context()
     sub = ctx.socket(zmq.SUB)
     sub.setsockopt(zmq.LINGER, 0)
+    secure(sub, opts, "broker")
     sub.connect(opts.bus)
     for prefix in opts.prefix or [""]:
         sub.setsockopt(zmq.SUBSCRIBE, prefix.encode())
     if opts.status:
-        snapshot = request(ctx, opts.status, "status", {})
+        snapshot = request(ctx, opts, opts.status, "status", {})
         print(json.dumps({"snapshot": snapshot.get("result")}), flush=True)
 
     last_seq = {}

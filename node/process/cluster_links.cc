@@ -59,11 +59,13 @@ Result<ClusterLinks> plan_links(const config::Cluster& cluster, const config::No
                                     " outside 1..65535");
   }
   const std::string sink_role(config::node_type_name(sink->type));
-  links.sink = PeerAddress{sink->name, sink_role, tcp(address_of(cluster, *sink), base)};
+  links.sink =
+      PeerAddress{sink->name, sink_role, tcp(address_of(cluster, *sink), base), sink->host};
   for (std::size_t i = 0; i < proxies.size(); ++i) {
-    links.proxies.push_back(PeerAddress{
-        proxies[i]->name, "proxy",
-        tcp(address_of(cluster, *proxies[i]), base + 1 + static_cast<std::int64_t>(i))});
+    links.proxies.push_back(
+        PeerAddress{proxies[i]->name, "proxy",
+                    tcp(address_of(cluster, *proxies[i]), base + 1 + static_cast<std::int64_t>(i)),
+                    proxies[i]->host});
   }
   if (sink->name == self.name) {
     links.writes_logs = true;

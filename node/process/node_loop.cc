@@ -190,6 +190,7 @@ void NodeProcess::shutdown() {
   proxy_links_.clear();
   pull_.reset();
   control_.reset();
+  zap_.reset();  // its socket too, or the context would wait for it
   ctx_.reset();
   (void)readiness_->set(NodeState::kTerminated);
   spdlog::info("{}: terminated", name);

@@ -114,16 +114,30 @@ Status NodeProcess::open_cluster() {
   const std::string& self = options_.identity.spec.name;
   if (links_.writes_logs) logs_ = std::make_unique<LogSink>(options_.identity.spool);
   if (links_.detects_scans) detector_ = std::make_unique<ScanDetector>(policy_->settings);
-  if (links_.sink) sink_link_ = std::make_unique<PeerLink>(*ctx_, *links_.sink, self);
+  if (links_.sink || !links_.bind.empty()) {
+    // The cluster links are TCP between hosts: CURVE with the host's key, as the bus.
+    auto security =
+        security::BusSecurity::load(options_.cluster.options, options_.identity.spec.host);
+    if (!security)
+      return Status(security.status().code(), "cluster links: " + security.status().message());
+    security_ = std::move(*security);
+    auto zap = security_.start_zap(*ctx_, options_.identity.spec.name);
+    if (!zap) return zap.status();
+    zap_ = std::move(*zap);
+  }
+  if (links_.sink) {
+    sink_link_ = std::make_unique<PeerLink>(*ctx_, *links_.sink, self, 1000, &security_);
+  }
   if (options_.identity.spec.type == config::NodeType::kWorker) {
     for (const PeerAddress& p : links_.proxies) {
-      proxy_links_.push_back(std::make_unique<PeerLink>(*ctx_, p, self));
+      proxy_links_.push_back(std::make_unique<PeerLink>(*ctx_, p, self, 1000, &security_));
     }
   }
   if (links_.bind.empty()) return Status::ok();
   net::SocketOptions o;
   o.recv_hwm = 1000;
   pull_ = std::make_unique<zmq::socket_t>(net::make_socket(*ctx_, zmq::socket_type::pull, o));
+  security_.secure_server(*pull_, security::kDomainNode);
   try {
     pull_->bind(links_.bind);
   } catch (const zmq::error_t& e) {

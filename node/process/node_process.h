@@ -34,6 +34,7 @@
 #include "node/process/peer_link.h"
 #include "node/process/policy.h"
 #include "node/process/readiness.h"
+#include "security/bus_security.h"
 #include "supervisor/signal_fd.h"
 
 namespace bc::node {
@@ -93,6 +94,8 @@ class NodeProcess : private RecordSink {
   std::unique_ptr<Readiness> readiness_;
   std::optional<sup::SignalFd> signals_;
   std::unique_ptr<zmq::context_t> ctx_;
+  security::BusSecurity security_;             // plain until open_cluster()
+  std::unique_ptr<security::ZapHandler> zap_;  // ends before ctx_
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<PacketSource> source_;
   std::unique_ptr<Engine> engine_;

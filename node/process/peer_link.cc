@@ -26,7 +26,8 @@ net::SocketOptions push_options(int queue_messages) {
 
 }  // namespace
 
-PeerLink::PeerLink(zmq::context_t& ctx, PeerAddress peer, std::string self, int queue_messages)
+PeerLink::PeerLink(zmq::context_t& ctx, PeerAddress peer, std::string self, int queue_messages,
+                   const security::BusSecurity* security)
     : peer_(std::move(peer)),
       self_(std::move(self)),
       push_(net::make_socket(ctx, zmq::socket_type::push, push_options(queue_messages))),
@@ -39,6 +40,9 @@ PeerLink::PeerLink(zmq::context_t& ctx, PeerAddress peer, std::string self, int 
   if (zmq_socket_monitor(push_.handle(), address.c_str(), events) == 0) {
     monitor_.connect(address);
   }
+  // Unsecured, the peer's CURVE server would refuse the handshake: the link then stays
+  // down (peerstatus shows it) rather than talk in the clear.
+  if (security != nullptr && !security->secure_client(push_, peer_.host).is_ok()) return;
   push_.connect(peer_.endpoint);
 }
 

@@ -15,6 +15,7 @@
 #include "node/engine/log_record.h"
 #include "node/engine/scan.h"
 #include "node/process/cluster_wire.h"
+#include "security/bus_security.h"
 
 namespace bc::node {
 
@@ -22,6 +23,7 @@ struct PeerAddress {
   std::string node;      // "manager", "proxy-1"
   std::string role;      // "manager", "logger", "proxy"
   std::string endpoint;  // tcp://address:port
+  std::string host;      // node.cfg host= of the peer: the name of its CURVE key
 };
 
 class PeerLink {
@@ -29,7 +31,9 @@ class PeerLink {
   static constexpr std::size_t kBatch = 512;
 
   // `self` is this node's name (carried in every message).
-  PeerLink(zmq::context_t& ctx, PeerAddress peer, std::string self, int queue_messages = 1000);
+  // With `security` (CURVE on), the peer's key is the one named after its host.
+  PeerLink(zmq::context_t& ctx, PeerAddress peer, std::string self, int queue_messages = 1000,
+           const security::BusSecurity* security = nullptr);
   PeerLink(const PeerLink&) = delete;
   PeerLink& operator=(const PeerLink&) = delete;
 

@@ -23,7 +23,8 @@ int cmd_cron(ShellContext& ctx, const std::vector<std::string>& args) {
     cmd = args[0] == "?" ? "cron_status" : "cron_" + args[0];
   }
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
-  net::RequestClient client(ctx.zmq(), config::collector_endpoint(*cluster));
+  net::RequestClient client(ctx.zmq(), config::collector_endpoint(*cluster), ctx.security(),
+                            std::string(security::kBrokerKeyName));
   const double seconds = cluster->options.get_double("CommTimeout") + (cmd == "cron" ? 60 : 0);
   auto reply = client.call(cmd, msg::Value::empty_map(),
                            std::chrono::milliseconds(static_cast<long>(seconds * 1000)));

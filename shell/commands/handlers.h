@@ -12,6 +12,8 @@ namespace bc::shell {
 class ShellContext;
 
 int cmd_config(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_keygen(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_keys(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_nodes(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_help(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_status(ShellContext& ctx, const std::vector<std::string>& args);

@@ -5,7 +5,10 @@
 #include <ostream>
 #include <set>
 
+#include "common/strings.h"
 #include "messages/codec.h"
+#include "security/bus_security.h"
+#include "security/keygen.h"
 #include "shell/commands/handlers.h"
 #include "shell/install_ops.h"
 #include "shell/local_daemons.h"
@@ -26,6 +29,21 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
       ctx.out() << "install: sample site scripts put into " << edited->options.get("SitePolicyPath")
                 << '\n';
     }
+  }
+  // The first install of a cluster without keys makes them (docs/SECURITY.md).
+  if (const config::Cluster* edited = ctx.cluster(); edited != nullptr &&
+                                                     security::curve_enabled(edited->options) &&
+                                                     !security::cluster_has_keys(edited->options)) {
+    auto made = security::ensure_cluster_keys(edited->options, edited->hosts());
+    if (!made.is_ok()) {
+      ctx.fail("install: " + made.status().message());
+      return finish(false);
+    }
+    if (!ctx.json()) {
+      ctx.out() << "install: made the bus keys (" << join(*made, ", ") << ") in "
+                << edited->options.get("KeysDir") << '\n';
+    }
+    ctx.forget_security();
   }
   msg::Value checked = msg::Value::empty_map();
   if (!check_configuration(ctx, args, &checked)) {

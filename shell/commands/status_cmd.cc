@@ -87,7 +87,7 @@ int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
   std::vector<Call> calls;
   for (const auto& [host, host_nodes] : by_host(*nodes))
     calls.push_back({host, "status", nodes_arg(host_nodes), host});
-  ClusterClient client(ctx.zmq(), cluster);
+  ClusterClient client(ctx.zmq(), cluster, ctx.security());
   auto edited = edited_bundle_async(cluster);
   const std::string time_fmt = cluster.options.get("TimeFmt");
   std::map<std::string, std::string> installed;

@@ -20,6 +20,10 @@ int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args) {
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   zmq::socket_t sub = net::make_socket(ctx.zmq(), zmq::socket_type::sub);
   const std::string endpoint = config::broker_sub_endpoint(*cluster);
+  if (Status s = ctx.security()->secure_client(sub, std::string(security::kBrokerKeyName));
+      !s.is_ok()) {
+    return ctx.fail(s.message());
+  }
   sub.connect(endpoint);
   if (args.empty()) sub.set(zmq::sockopt::subscribe, "");
   for (const auto& prefix : args)

@@ -22,11 +22,14 @@ class BrokerProcess : public ::testing::Test {
  protected:
   void SetUp() override {
     port_ = choose_port_block(4);
+    // The forwarding itself, with raw sockets: plain. The broker's CURVE side is covered by
+    // the security tests and by every cluster test, which run encrypted.
     base_.write("etc/cluster.cfg",
-                "BrokerHost = 127.0.0.2\nBrokerPubPort = " + std::to_string(port_) +
-                    "\nBrokerSubPort = " + std::to_string(port_ + 1) + "\nSupervisorPort = " +
-                    std::to_string(port_ + 2) + "\nCollectorPort = " + std::to_string(port_ + 3) +
-                    "\nHeartbeatInterval = 0.1\n");
+                "BusSecurity = plain\n"
+                "BrokerHost = 127.0.0.2\nBrokerPubPort = " +
+                    std::to_string(port_) + "\nBrokerSubPort = " + std::to_string(port_ + 1) +
+                    "\nSupervisorPort = " + std::to_string(port_ + 2) + "\nCollectorPort = " +
+                    std::to_string(port_ + 3) + "\nHeartbeatInterval = 0.1\n");
     base_.write("etc/node.cfg",
                 "[manager]\ntype=manager\nhost=127.0.0.2\n[proxy-1]\ntype=proxy\nhost=127.0.0.2\n"
                 "[worker-1]\ntype=worker\nhost=127.0.0.2\n");

@@ -31,8 +31,17 @@ class ClusterMonitor : public ::testing::Test {
     }
   }
   std::vector<std::string> monitor_argv(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {kPython, source_path("docs/examples/monitor.py"),
-                                     cluster_.broker_sub_endpoint()};
+    // The bus is encrypted: the example speaks CURVE with a key of the cluster.
+    const std::string base = cluster_.host(0).base();
+    std::vector<std::string> argv = {kPython,
+                                     source_path("docs/examples/monitor.py"),
+                                     cluster_.broker_sub_endpoint(),
+                                     "--key",
+                                     base + "/etc/keys/secret/admin.key",
+                                     "--keys",
+                                     base + "/etc/keys",
+                                     "--status-host",
+                                     cluster_.host(0).name()};
     argv.insert(argv.end(), args.begin(), args.end());
     return argv;
   }

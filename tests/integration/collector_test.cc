@@ -74,7 +74,8 @@ class CollectorTest : public SupervisorTest {
   }
 
   msg::Reply query(const std::string& cmd) {
-    Client c(ctx_, collector_endpoint());
+    Client c(ctx_, collector_endpoint(), cluster().security(),
+             std::string(security::kBrokerKeyName));
     return c.call(cmd);
   }
 

@@ -70,7 +70,8 @@ class Install : public ::testing::Test {
   }
   // What a host's supervisor says is installed.
   std::string installed_on(std::size_t host) {
-    Client c(ctx_, cluster_.supervisor_endpoint(cluster_.host(host)));
+    Client c(ctx_, cluster_.supervisor_endpoint(cluster_.host(host)), cluster_.security(),
+             cluster_.host(host).name());
     const msg::Reply r = c.call("ping", msg::Value::empty_map(), Millis(5000));
     return r.ok && r.result ? r.result->get_string("installed").value_or("?") : "?";
   }
@@ -207,7 +208,8 @@ TEST_F(Install, NodesAddedAndRemovedByInstall) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   r = cluster_.shell({"start", "worker-3"}, Millis(60000));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  Client c(ctx_, cluster_.supervisor_endpoint(cluster_.host(1)));
+  Client c(ctx_, cluster_.supervisor_endpoint(cluster_.host(1)), cluster_.security(),
+           cluster_.host(1).name());
   const auto state_of = [&](const std::string& node) {
     msg::Value args = msg::Value::empty_map();
     args.set("nodes", msg::Value::empty_array().push_back(node));

@@ -64,7 +64,8 @@ class NodeControl : public ::testing::Test {
     ASSERT_TRUE(started.is_ok()) << started.message() << cluster_.logs();
     const auto r = cluster_.shell({"start"}, Millis(60000));
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    client_ = std::make_unique<Client>(ctx_, cluster_.supervisor_endpoint(*host_));
+    client_ = std::make_unique<Client>(ctx_, cluster_.supervisor_endpoint(*host_),
+                                       cluster_.security(), host_->name());
   }
   // The site policy of managers and workers, found in ${BroBase}/site before the samples.
   void write_site(const std::string& text) {
@@ -175,7 +176,7 @@ TEST_F(NodeControl, StoppedAndSilentNodes) {
   const auto sent = std::chrono::steady_clock::now();
   const std::uint64_t id =
       client_->send("node_control", control_args("worker-1", "status").set("timeout_ms", 1500));
-  Client other(ctx_, cluster_.supervisor_endpoint(*host_));
+  Client other(ctx_, cluster_.supervisor_endpoint(*host_), cluster_.security(), host_->name());
   msg::Reply ping = other.call("ping", msg::Value::empty_map(), Millis(1000));
   EXPECT_TRUE(ping.ok) << describe(ping);
   EXPECT_LT(std::chrono::steady_clock::now() - sent, Millis(1000));

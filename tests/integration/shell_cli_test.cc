@@ -107,10 +107,24 @@ TEST_F(ShellCli, UnknownCommandIsAnError) {
   EXPECT_THAT(r.err, HasSubstr("Error: unknown command 'frobnicate'"));
 }
 
-TEST_F(ShellCli, LaterCommandsSayTheyAreNotAvailableYet) {
+TEST_F(ShellCli, KeygenMakesTheMissingKeysOnceAndKeysListsThem) {
   auto r = run({"keygen"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("made keys: "));
+  EXPECT_THAT(r.out, HasSubstr("broker, admin"));
+  r = run({"keygen"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("every key exists already"));
+  r = run({"keygen", "monitor", "tap1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = run({"keygen", "root", "x"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("'keygen' is not available yet"));
+  EXPECT_THAT(r.err, HasSubstr("usage: keygen"));
+  r = run({"keys"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("admin  admin"));
+  EXPECT_THAT(r.out, HasSubstr("monitor  tap1"));
+  EXPECT_THAT(r.out, HasSubstr("(secret key here)"));
 }
 
 TEST_F(ShellCli, HelpListsCommandsAndDescribesOne) {

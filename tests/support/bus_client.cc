@@ -69,7 +69,9 @@ std::string describe(const msg::Reply& reply) {
 
 // ---- Client
 
-Client::Client(zmq::context_t& ctx, const std::string& endpoint) : client_(ctx, endpoint) {}
+Client::Client(zmq::context_t& ctx, const std::string& endpoint,
+               const security::BusSecurity* security, const std::string& server)
+    : client_(ctx, endpoint, security, server) {}
 
 msg::Reply Client::call(std::string_view cmd, const msg::Value& args, Millis timeout) {
   return wait(send(cmd, args), timeout);
@@ -126,8 +128,12 @@ EventPredicate crash_of(const std::string& host, const std::string& node) {
 
 // ---- EventTap
 
-EventTap::EventTap(zmq::context_t& ctx, const std::string& endpoint)
+EventTap::EventTap(zmq::context_t& ctx, const std::string& endpoint,
+                   const security::BusSecurity* security)
     : socket_(net::make_socket(ctx, zmq::socket_type::sub)) {
+  if (security != nullptr) {
+    (void)security->secure_client(socket_, std::string(security::kBrokerKeyName));
+  }
   socket_.set(zmq::sockopt::subscribe, "");
   socket_.connect(endpoint);
 }

@@ -37,7 +37,9 @@ std::string describe(const msg::Reply& reply);
 
 class Client {
  public:
-  Client(zmq::context_t& ctx, const std::string& endpoint);
+  // With `security`, CURVE to the server whose key is named `server` (a host name).
+  Client(zmq::context_t& ctx, const std::string& endpoint,
+         const security::BusSecurity* security = nullptr, const std::string& server = {});
 
   // Sends a request and waits up to `timeout` for its reply. A reply that does not come in
   // time is returned as an error reply with kUnreachable, so assertions print why.
@@ -82,7 +84,9 @@ class EventTap {
  public:
   // Subscribes to every topic at `endpoint` (the broker's XPUB). Subscribing is
   // asynchronous: wait for an event (a heartbeat) before relying on the subscription.
-  EventTap(zmq::context_t& ctx, const std::string& endpoint);
+  // With `security`, CURVE to the broker.
+  EventTap(zmq::context_t& ctx, const std::string& endpoint,
+           const security::BusSecurity* security = nullptr);
 
   // The next matching event after the cursor; the cursor moves past it, so that
   // successive calls assert an order. nullopt when none arrives within `timeout`.

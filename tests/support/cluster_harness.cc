@@ -20,6 +20,8 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/bus_keys.h"
+
 namespace bc::test {
 namespace {
 
@@ -365,10 +367,14 @@ void SimCluster::write_config() const {
       << "StatsInterval = " << options_.stats << '\n';
   for (const auto& line : options_.extra)
     cfg << line << '\n';
+  std::vector<std::string> names;
   for (const auto& host : hosts_) {
     host->base_.write("etc/cluster.cfg", cfg.str());
     host->base_.write("etc/node.cfg", node_cfg_);
+    names.push_back(host->name());
   }
+  // As a user sets up hosts: keygen on the first, etc/keys/ copied to the others.
+  make_bus_keys(bases(), names);
 }
 
 std::vector<std::string> SimCluster::bases() const {
@@ -387,6 +393,7 @@ Status SimCluster::start() {
       port_base_ = choose_port_block(4);
     }
     write_config();
+    if (!security_) security_ = admin_security(hosts_.front()->base());
     last = start_broker();
     for (auto& host : hosts_) {
       if (!last.is_ok()) break;

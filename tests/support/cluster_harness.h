@@ -31,6 +31,7 @@
 
 #include "common/clock.h"
 #include "common/status.h"
+#include "security/bus_security.h"
 #include "tests/support/json_reader.h"
 #include "tests/support/run_process.h"
 
@@ -172,6 +173,8 @@ class SimCluster {
   const std::vector<std::string>& node_names() const { return node_names_; }
   std::string broker_sub_endpoint() const;
   std::string supervisor_endpoint(const SimHost& host) const;
+  // The admin's CURVE setup, for a test's own clients (after start()).
+  const security::BusSecurity* security() const { return security_.get(); }
 
   // Daemon logs of every host, for a failing test's output.
   std::string logs() const;
@@ -189,6 +192,7 @@ class SimCluster {
   std::vector<std::string> node_names_;
   std::map<std::string, std::size_t> node_host_;
   pid_t broker_pid_ = 0;
+  std::shared_ptr<const security::BusSecurity> security_;
 };
 
 // The next line of `process` (a `tap --json` or monitor) that is a JSON object for which

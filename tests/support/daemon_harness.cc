@@ -13,6 +13,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "tests/support/bus_keys.h"
+
 namespace bc::test {
 namespace {
 
@@ -251,6 +253,14 @@ std::string TestCluster::broker_sub_endpoint() const {
 Status TestCluster::start() {
   if (hosts_.empty()) return Status::invalid_argument("a test cluster needs a host");
   write_config();
+  std::vector<std::string> bases;
+  std::vector<std::string> names;
+  for (const auto& host : hosts_) {
+    bases.push_back(host->base());
+    names.push_back(host->name());
+  }
+  make_bus_keys(bases, names);
+  security_ = admin_security(bases.front());
   if (Status s = start_broker(); !s) return s;
   for (auto& host : hosts_) {
     if (Status s = start_supervisor(*host); !s) return s;
@@ -267,7 +277,7 @@ Status TestCluster::start_broker() {
   if (r.exit_code != 0) return Status::io_error("broker did not start: " + r.err);
   broker_pid_ = read_pid_file(host.spool() + "/broker.pid");
   // The tap is in place once the broker's own heartbeat reaches it.
-  tap_ = std::make_unique<EventTap>(ctx_, broker_sub_endpoint());
+  tap_ = std::make_unique<EventTap>(ctx_, broker_sub_endpoint(), security_.get());
   if (!tap_->wait_for(broker_heartbeat(), Millis(10000))) {
     return Status::timeout("no broker heartbeat on " + broker_sub_endpoint());
   }

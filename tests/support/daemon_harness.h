@@ -114,7 +114,11 @@ class TestCluster {
   // Sends `sig` to the supervisor of `host`; waits until it is gone.
   Status kill_supervisor(TestHost& host, int sig);
 
-  Client client(const TestHost& host) { return Client(ctx_, host.supervisor_endpoint()); }
+  Client client(const TestHost& host) {
+    return Client(ctx_, host.supervisor_endpoint(), security_.get(), host.name());
+  }
+  // The admin's CURVE setup (the cluster runs encrypted, as by default); set by start().
+  const security::BusSecurity* security() const { return security_.get(); }
   EventTap& tap() { return *tap_; }
   bool has_tap() const { return tap_ != nullptr; }
   TestHost& host(std::size_t i) { return *hosts_.at(i); }
@@ -132,6 +136,7 @@ class TestCluster {
   ClusterSettings settings_;
   int port_base_ = 0;  // BrokerPubPort; BrokerSubPort, SupervisorPort, CollectorPort follow
   zmq::context_t ctx_;
+  std::shared_ptr<const security::BusSecurity> security_;
   std::vector<std::unique_ptr<TestHost>> hosts_;
   std::string node_cfg_;
   pid_t broker_pid_ = 0;

@@ -10,6 +10,7 @@
 #include "tests/integration/node/node_harness.h"
 #include "tests/integration/node/traffic.h"
 #include "tests/support/bus_client.h"
+#include "tests/support/bus_keys.h"
 #include "tests/support/daemon_harness.h"
 
 namespace bc::test {
@@ -154,6 +155,9 @@ TEST_F(ClusterTest, ManagerCountsAndDropsMalformedClusterMessages) {
   zmq::context_t ctx;
   zmq::socket_t push(ctx, zmq::socket_type::push);
   push.set(zmq::sockopt::linger, 1000);
+  // A peer holding the host's key (the links run over CURVE) that sends garbage.
+  const auto host_key = admin_security(site_.base(), "127.0.0.1");
+  ASSERT_TRUE(host_key->secure_client(push, "127.0.0.1").is_ok());
   push.connect("tcp://127.0.0.1:" + std::to_string(site_.port_base()));
   push.send(zmq::str_buffer("not msgpack at all"), zmq::send_flags::none);
   ControlClient control(manager->control());

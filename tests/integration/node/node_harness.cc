@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "common/strings.h"
+#include "tests/support/bus_keys.h"
 #include "tests/support/daemon_harness.h"
 
 namespace bc::test {
@@ -85,6 +86,13 @@ NodeSite::NodeSite(const std::string& node_cfg, const std::vector<std::string>& 
   dir_.write("etc/networks.cfg", "10.0.0.0/8 test clients\n");
   dir_.write("etc/analysis.dat", read_text(source_path("etc/analysis.dat")));
   dir_.write("site/.keep", "");
+  // Cluster links run over CURVE as the bus does: the hosts' keys, as keygen makes them.
+  std::vector<std::string> hosts;
+  std::istringstream lines(node_cfg);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("host=", 0) == 0) hosts.push_back(line.substr(5));
+  }
+  make_bus_keys({base()}, hosts);
 }
 
 void NodeSite::write_site(const std::string& name, const std::string& text) const {

@@ -89,6 +89,8 @@ const Expected kExpected[] = {
     {"TmpDir", S, "${SpoolDir}/tmp", N},
     {"TmpExecDir", S, "${SpoolDir}/tmp", N},
     {"TraceSummary", S, "", N},
+    {"KeysDir", S, "${CfgDir}/keys", N},
+    {"SecretKeyDir", S, "${BroBase}/etc/keys/secret", N},
     {"Version", S, "", N},
     // Design.
     {"BrokerPubPort", I, "7760", X},
@@ -121,6 +123,8 @@ const Expected kExpected[] = {
     {"CronEnabled", B, "1", X},
     {"CronInterval", D, "300", X},
     {"MailHostUpDown", B, "1", X},
+    {"BusSecurity", S, "curve", X},
+    {"ReplayWindow", D, "60", X},
     {"env_vars", S, "", X},
 };
 

@@ -1,0 +1,52 @@
+// `keygen [<role> <name>]`: makes the keys of the authenticated bus. Without arguments,
+// every key the cluster needs that is missing (one per host, the broker's, admin); with a
+// role and a name, one more key (a second admin, a monitor for a tap). Never replaces a
+// key.
+
+#include <ostream>
+
+#include "common/strings.h"
+#include "security/bus_security.h"
+#include "security/keygen.h"
+#include "shell/commands/handlers.h"
+#include "shell/shell_context.h"
+
+namespace bc::shell {
+
+int cmd_keygen(ShellContext& ctx, const std::vector<std::string>& args) {
+  const config::Cluster* cluster = ctx.cluster();
+  if (cluster == nullptr) return 1;
+  const config::ClusterConfig& options = cluster->options;
+  if (!args.empty()) {
+    const auto role = args.size() == 2 ? security::parse_role(args[0]) : std::nullopt;
+    if (!role) return ctx.fail("usage: keygen [supervisor|admin|monitor <name>]");
+    if (Status s = security::add_key(options, *role, args[1]); !s.is_ok()) {
+      return ctx.fail(s.message());
+    }
+    ctx.out() << "made " << args[0] << " key '" << args[1] << "': public key in "
+              << security::list_path(options.get("KeysDir"), *role) << ", secret key in "
+              << security::secret_key_path(options, args[1]) << '\n'
+              << "run install to make it known to the hosts; hand the secret key file to "
+                 "its user only (--key or $BROCLUSTER_KEY)\n";
+    ctx.forget_security();
+    return 0;
+  }
+  auto made = security::ensure_cluster_keys(options, cluster->hosts());
+  if (!made.is_ok()) return ctx.fail(made.status().message());
+  if (made->empty()) {
+    ctx.out() << "every key exists already (" << options.get("KeysDir") << ")\n";
+  } else {
+    ctx.out() << "made keys: " << join(*made, ", ") << '\n'
+              << "public keys: " << options.get("KeysDir") << "/{supervisor,admin,monitor}\n"
+              << "secret keys: " << options.get("SecretKeyDir") << " (mode 0600)\n"
+              << "copy etc/keys/ to the BroBase of every other host before its supervisor "
+                 "starts; install distributes the public lists from then on\n";
+  }
+  if (!security::curve_enabled(options)) {
+    ctx.warn("BusSecurity = plain: the keys are not used until BusSecurity = curve");
+  }
+  ctx.forget_security();
+  return 0;
+}
+
+}  // namespace bc::shell
