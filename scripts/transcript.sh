@@ -60,7 +60,7 @@ tmpout=$(mktemp)
   echo "\`$(git rev-parse --short HEAD 2>/dev/null || echo unknown)\`: a standalone BroBase installed"
   echo "from the build into a temp dir, the bundled brocluster-node capturing on \`lo\`. Paths,"
   echo "pids, times and versions differ from run to run; the commands and their shape do not."
-  echo "\`keygen\` and \`keys\` belong to the authenticated bus (issue 8)."
+  echo "The bus runs encrypted (docs/SECURITY.md): the first \`install\` (or \`start\`) makes the keys."
 } >"$tmpout"
 
 run() {
@@ -120,6 +120,7 @@ run stop
 run cleanup
 run status
 run keygen
+run keygen monitor nagios
 run keys
 # The interactive shell reads commands from its input.
 {
