@@ -263,6 +263,13 @@ TEST_P(SecurityCapture, ACaptureOfTheBusShowsNoCommandOrNodeNameUnlessPlain) {
   ASSERT_FALSE(dump.exited()) << dump.stderr_text();
   auto r = cluster_.shell({"start"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // Plain only when asked for, and then said at every start.
+  if (encrypted) {
+    EXPECT_THAT(r.err, Not(HasSubstr("BusSecurity = plain")));
+  } else {
+    EXPECT_THAT(r.err, HasSubstr("Warning: BusSecurity = plain: the bus is neither "
+                                 "authenticated nor encrypted"));
+  }
   r = cluster_.shell({"exec", "echo", "secret-marker-output"});
   EXPECT_THAT(r.out, HasSubstr("secret-marker-output"));
   r = cluster_.shell({"status"});
