@@ -130,7 +130,9 @@ void NetnsCluster::write_config() {
 }
 
 Status NetnsCluster::make_keys() {
-  // Until issue 8 lands, keygen says it is not available and creates nothing.
+  // As the user does (docs/SECURITY.md): keygen on the manager's host, then etc/keys/ to
+  // every other host before its supervisor starts. A build without security (before
+  // issue 8) has no keygen and makes nothing: the suite then runs unencrypted.
   (void)shell({"keygen"}, Millis(30000));
   const std::string keys = base(0) + "/etc/keys";
   if (!fs::exists(keys)) return Status::ok();
