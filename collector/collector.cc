@@ -214,10 +214,17 @@ void Collector::on_heartbeat(const msg::Heartbeat& hb) {
   const bool gap = view_.note_sequence(hb.env.host, hb.role, hb.env.seq);
   host->last_heartbeat = clock_.now();
   const bool changed = host->seen && hb.state_version != host->state_version;
+  // The first heartbeat since our start proves the subscription to this host live: what it
+  // published before (a node_state of a restart our start-up reconciliation ordered, over a
+  // connection still shaking hands) may have been missed, with no gap to show it. Ask once
+  // more now (the Clone pattern: subscribe, receive, then snapshot).
+  const bool first = !host->seen;
   host->seen = true;
   host->state_version = hb.state_version;
   if (!host->up) {
     host_up(*host);
+  } else if (first) {
+    reconcile(host->name, "subscribed");
   } else if (gap && changed) {
     reconcile(host->name, "sequence gap");
   }
