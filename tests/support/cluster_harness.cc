@@ -178,7 +178,11 @@ bool poll_until(const std::function<bool()>& pred, Millis timeout, Millis interv
 
 std::string file_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    return {};  // a /proc file of a process that exited while we read it (ESRCH)
+  }
 }
 
 namespace {
