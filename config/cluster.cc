@@ -98,10 +98,6 @@ std::string installed_site_path(const std::string& install_dir) {
 void use_installed_files(ClusterConfig& options, const std::string& install_dir) {
   const std::string etc = install_dir + "/etc";
   options.set("CfgDir", etc);
-  // A snapshot made before the cluster had keys carries no lists: the host's own stay in
-  // force until an install brings some (docs/SECURITY.md).
-  std::error_code keys_ec;
-  if (std::filesystem::is_directory(etc + "/keys", keys_ec)) options.set("KeysDir", etc + "/keys");
   options.set("NodeCfg", etc + "/node.cfg");
   options.set("LocalNetsCfg", etc + "/networks.cfg");
   options.set("AnalysisCfg", etc + "/analysis.dat");
