@@ -116,7 +116,10 @@ void Supervisor::poll_once() {
     return;
   }
   if (items[1].revents & ZMQ_POLLIN) on_signals();
-  if (probing && (items[3].revents & ZMQ_POLLIN)) gate_.on_probe_readable(getpid());
+  if (probing && (items[3].revents & ZMQ_POLLIN)) {
+    gate_.on_probe_readable(getpid());
+    if (gate_.is_open()) send_heartbeat();  // the first that vouches for every event
+  }
   if (items[0].revents & ZMQ_POLLIN) on_command();
   if (items[2].revents & ZMQ_POLLIN) {
     for (WrittenRecord& w : records_.take())

@@ -110,7 +110,8 @@ class Supervisor {
   void persist();
   void restore();
 
-  void publish_heartbeat();
+  void publish_heartbeat();  // and the next one, every HeartbeatInterval
+  void send_heartbeat();
   void publish_stats();
   // Publishes a state change or crash report, held back by gate_ until the bus is up.
   template <msg::Event M>

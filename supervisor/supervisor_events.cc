@@ -146,6 +146,11 @@ void Supervisor::restore() {
 }
 
 void Supervisor::publish_heartbeat() {
+  send_heartbeat();
+  timers_.schedule(clock_.now() + options_.heartbeat_interval, [this] { publish_heartbeat(); });
+}
+
+void Supervisor::send_heartbeat() {
   msg::Heartbeat hb;
   hb.role = "supervisor";
   hb.pid = getpid();
@@ -161,10 +166,12 @@ void Supervisor::publish_heartbeat() {
                  {"malformed", counters_.malformed},
                  {"errors", counters_.errors},
                  {"events_dropped", events_.dropped()},
-                 {"jobs", jobs_.running()}};
+                 {"jobs", jobs_.running()},
+                 // Heartbeats pass the gate while it holds the node events back: only one
+                 // that says it is open follows every event published before it.
+                 {"bus_gate_open", gate_.is_open() ? 1 : 0}};
   hb.software = kVersion;
   events_.publish(hb);
-  timers_.schedule(clock_.now() + options_.heartbeat_interval, [this] { publish_heartbeat(); });
 }
 
 msg::Value Supervisor::node_status(const Node& node) const {

@@ -100,8 +100,14 @@ msg::Value Client::status_of(const std::string& node) {
 
 EventPredicate heartbeat_from(const std::string& host, std::int64_t pid) {
   return [host, pid](const BusEvent& e) {
-    return e.heartbeat && e.heartbeat->role == "supervisor" && e.heartbeat->env.host == host &&
-           (pid == 0 || e.heartbeat->pid == pid);
+    if (!e.heartbeat || e.heartbeat->role != "supervisor" || e.heartbeat->env.host != host ||
+        (pid != 0 && e.heartbeat->pid != pid)) {
+      return false;
+    }
+    // One sent while the supervisor's bus gate held its node events back does not follow
+    // them (supervisor/bus_gate.h).
+    const auto gate = e.heartbeat->counters.find("bus_gate_open");
+    return gate == e.heartbeat->counters.end() || gate->second == 1;
   };
 }
 
