@@ -70,6 +70,7 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const 
       stats_log_(options_.stats_log),
       archiver_(archive_settings(cluster, options_.host)),
       disk_watch_(options_.min_disk_pct),
+      crash_mail_(clock.wall_us()),
       notices_(archiver_.settings().manager_spool.empty()
                    ? std::string()
                    : archiver_.settings().manager_spool + "/notice.log"),
@@ -100,6 +101,7 @@ Status Collector::start() {
   sub_.set(zmq::sockopt::subscribe, "");
   sub_.connect(options_.bus_out);
   load_state();
+  save_state();  // the crash-mail floor of a first start, before anything can crash
   const auto now = clock_.now();
   for (auto& [name, host] : view_.hosts())
     host.last_heartbeat = now;  // grace from our start

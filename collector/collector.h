@@ -21,6 +21,7 @@
 #include "collector/async_requests.h"
 #include "collector/cluster_view.h"
 #include "collector/collector_options.h"
+#include "collector/crash_mail_ledger.h"
 #include "collector/disk_watch.h"
 #include "collector/log_archiver.h"
 #include "collector/mailer.h"
@@ -69,6 +70,11 @@ class Collector {
   void note_sequence(const msg::Envelope& env, std::string_view type, std::string_view body);
   void on_node_state(const msg::NodeStateChange& e);
   void on_crash_report(const msg::CrashReport& r);
+  // Alerts and mails a crash once, whichever way it reached us (`late`: by asking).
+  void report_crash(const msg::CrashReport& r, bool late);
+  // Asks `host` for the crash records that ended after `since`; mails the ones we missed.
+  void fetch_crashes(const std::string& host, std::int64_t since);
+  void on_crash_records(const std::string& host, const msg::Value& result);
   void on_host_stats(const msg::HostStats& s);
   void on_query();
   msg::Reply answer_query(const msg::Request& request);
@@ -118,6 +124,7 @@ class Collector {
   StatsLog stats_log_;
   LogArchiver archiver_;
   DiskWatch disk_watch_;
+  CrashMailLedger crash_mail_;
   NoticeWatcher notices_;
   ProgramJobs programs_;
   std::deque<msg::Alert> recent_alerts_;     // for snapshots

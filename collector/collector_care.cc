@@ -165,6 +165,7 @@ void Collector::reconcile(const std::string& host, const std::string& why) {
                            apply_status(host, *reply->result, asked_at);
                          }
                        });
+  fetch_crashes(host, crash_mail_.since(host));
 }
 
 void Collector::apply_status(const std::string& host, const msg::Value& result,

@@ -75,17 +75,66 @@ void Collector::write_stats() {
 }
 
 void Collector::on_crash_report(const msg::CrashReport& r) {
+  report_crash(r, false);
+}
+
+void Collector::report_crash(const msg::CrashReport& r, bool late) {
+  if (!crash_mail_.is_new(r.env.host, r.record_dir, r.ended_at)) return;
+  crash_mail_.mailed(r.env.host, r.record_dir, r.ended_at);
   const std::string how = r.exit_code >= 0 ? "exit code " + std::to_string(r.exit_code)
-                                           : "signal " + std::to_string(r.signal);
-  alert(msg::kAlertNodeCrashed, "error", r.node + " on " + r.env.host + " crashed (" + how + ")",
+                          : r.signal > 0   ? "signal " + std::to_string(r.signal)
+                                           : "exit status unknown";
+  alert(msg::kAlertNodeCrashed, "error",
+        r.node + " on " + r.env.host + " crashed (" + how + ")" +
+            (late ? ", found in its crash records" : ""),
         r.env.host, r.node);
   // The manual's crash notification: the node was restarted (or will be); here is why.
   std::string body = "Node " + r.node + " on " + r.env.host +
                      " terminated unexpectedly and is restarted by the collector.\n\n";
+  if (late) {
+    body +=
+        "The collector did not hear of it when it happened (it was down, or the bus was "
+        "interrupted); this report comes from the host's crash records.\n\n";
+  }
   body += "Crash record on " + r.env.host + ": " + r.record_dir + "\n\n";
   body += "==== stderr (tail)\n" + r.stderr_tail + "\n==== stdout (tail)\n" + r.stdout_tail + "\n";
   if (r.backtrace) body += "==== backtrace\n" + *r.backtrace + "\n";
   (void)mailer_.send("crash report: " + r.node + " on " + r.env.host, body);
+  // Kept at once: a collector killed now must neither lose this mail nor send it again.
+  save_state();
+}
+
+void Collector::fetch_crashes(const std::string& host, std::int64_t since) {
+  (void)requests_.send(host, "crashes", msg::Value::empty_map().set("since", since),
+                       options_.comm_timeout, [this, host](const Result<msg::Reply>& reply) {
+                         // Unanswered: the next reconciliation asks again from the same mark.
+                         if (reply.is_ok() && reply->ok && reply->result) {
+                           on_crash_records(host, *reply->result);
+                         }
+                       });
+}
+
+void Collector::on_crash_records(const std::string& host, const msg::Value& result) {
+  const msg::Value* records = result.find("records");
+  if (records == nullptr || records->as_array() == nullptr) return;
+  std::int64_t newest = 0;
+  for (const msg::Value& v : *records->as_array()) {
+    const msg::Binary* bytes = v.as_binary();
+    if (bytes == nullptr) continue;
+    auto r = msg::decode<msg::CrashReport>(
+        std::string_view(reinterpret_cast<const char*>(bytes->bytes.data()), bytes->bytes.size()));
+    if (!r.is_ok() || r->env.host != host) {
+      spdlog::warn("ignored a crash record from {}: {}", host,
+                   r.is_ok() ? "it names host " + r->env.host : r.status().message());
+      continue;
+    }
+    newest = std::max(newest, r->ended_at);
+    report_crash(*r, true);
+  }
+  if (newest == 0) return;
+  crash_mail_.listed(host, newest);
+  save_state();
+  if (result.get_bool("more").value_or(false)) fetch_crashes(host, newest);
 }
 
 void Collector::on_host_stats(const msg::HostStats& s) {
@@ -218,7 +267,9 @@ msg::Value Collector::snapshot() const {
 
 void Collector::save_state() {
   msg::Value state = msg::Value::empty_map();
-  state.set("cron_enabled", cron_enabled_).set("last_rotation_us", last_rotation_us_);
+  state.set("cron_enabled", cron_enabled_)
+      .set("last_rotation_us", last_rotation_us_)
+      .set("crash_mail", crash_mail_.to_value());
   const std::string path = options_.spool_dir + "/collector.state";
   if (Status s = write_file_atomic(path, msg::encode_value(state), 0644, Durability::kNoSync);
       !s.is_ok()) {
@@ -236,6 +287,7 @@ void Collector::load_state() {
   }
   cron_enabled_ = state->get_bool("cron_enabled").value_or(cron_enabled_);
   last_rotation_us_ = state->get_int("last_rotation_us").value_or(0);
+  if (const msg::Value* ledger = state->find("crash_mail")) crash_mail_.load(*ledger);
 }
 
 }  // namespace bc::collector

@@ -7,8 +7,9 @@ namespace bc::security {
 namespace {
 
 // What the collector (a "supervisor" key: the broker/collector key) asks supervisors for.
-constexpr std::array<std::string_view, 4> kDaemonToSupervisor = {"ping", "status", "start",
-                                                                 "mark_failed"};
+// `crashes`: the crash records whose live report it missed, to mail them.
+constexpr std::array<std::string_view, 5> kDaemonToSupervisor = {"ping", "status", "start",
+                                                                 "mark_failed", "crashes"};
 // A monitor's snapshot of one host (the Clone pattern's first step), nothing more.
 constexpr std::array<std::string_view, 2> kReadSupervisor = {"ping", "status"};
 // What a monitor, or a daemon, may ask the collector: reading, never steering.

@@ -173,6 +173,20 @@ Result<msg::CrashReport> latest_crash_record(const SupervisorOptions& options,
   return msg::decode<msg::CrashReport>(*bytes);
 }
 
+std::vector<msg::CrashReport> crash_records_since(const SupervisorOptions& options,
+                                                  const std::string& node, std::int64_t since_us) {
+  std::vector<msg::CrashReport> out;
+  for (const fs::path& record : records_of(crash_root(options, node))) {
+    auto bytes = read_file((record / "report.bin").string(), 32u << 20);
+    if (!bytes.is_ok()) continue;  // still being written, or damaged
+    auto report = msg::decode<msg::CrashReport>(*bytes);
+    if (report.is_ok() && report->ended_at > since_us) out.push_back(std::move(*report));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.ended_at < b.ended_at; });
+  return out;
+}
+
 std::string render_crash_report(const msg::CrashReport& r) {
   std::ostringstream out;
   out << "Node:       " << r.node << " (" << r.node_type << ")\n"

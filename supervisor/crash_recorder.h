@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "messages/crash.h"
@@ -55,6 +56,12 @@ Status update_crash_record(const msg::CrashReport& report);
 // The newest record of `node`, if any.
 Result<msg::CrashReport> latest_crash_record(const SupervisorOptions& options,
                                              const std::string& node);
+
+// The records of `node` that ended after `since_us` (us since the epoch), oldest first. The
+// collector asks for them when it reconciles, to mail the crashes whose live report it
+// missed. Unreadable records are skipped: `diag` and the files still show them.
+std::vector<msg::CrashReport> crash_records_since(const SupervisorOptions& options,
+                                                  const std::string& node, std::int64_t since_us);
 
 // Last modification time of `path` in us since the epoch; 0 when there is no such file.
 std::int64_t file_mtime_us(const std::string& path);

@@ -114,6 +114,33 @@ void cmd_diag(Supervisor& sup, const msg::Request& r, const Responder& respond) 
   respond(msg::make_ok(r.id, std::move(v)));
 }
 
+void cmd_crashes(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  const msg::Value* since_arg = r.args.find("since");
+  std::int64_t since = 0;
+  if (since_arg != nullptr && !since_arg->is_nil()) {
+    auto v = since_arg->as_int();
+    if (!v) return fail(r, respond, Status::invalid_argument("'since' must be an integer (us)"));
+    since = *v;
+  }
+  std::vector<msg::CrashReport> records;
+  for (const auto& [name, node] : sup.nodes()) {
+    auto more = crash_records_since(sup.options(), name, since);
+    std::move(more.begin(), more.end(), std::back_inserter(records));
+  }
+  std::sort(records.begin(), records.end(),
+            [](const auto& a, const auto& b) { return a.ended_at < b.ended_at; });
+  const bool more = records.size() > kMaxCrashRecordsPerReply;
+  if (more) records.resize(kMaxCrashRecordsPerReply);
+  msg::Value list = msg::Value::empty_array();
+  for (const auto& report : records) {
+    const std::string bytes = msg::encode(report);
+    list.push_back(msg::Value(msg::Binary{{bytes.begin(), bytes.end()}}));
+  }
+  msg::Value v = msg::Value::empty_map();
+  v.set("host", sup.options().host).set("records", std::move(list)).set("more", more);
+  respond(msg::make_ok(r.id, std::move(v)));
+}
+
 void cmd_cleanup(Supervisor& sup, const msg::Request& r, const Responder& respond) {
   auto nodes = sup.select(r.args);
   if (!nodes.is_ok()) return fail(r, respond, nodes.status());

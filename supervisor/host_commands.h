@@ -1,6 +1,6 @@
 #pragma once
 // Supervisor commands about the host rather than a node's lifecycle: df, exec, diag,
-// cleanup, capstats. Same contract as supervisor_commands.h.
+// crashes, cleanup, capstats. Same contract as supervisor_commands.h.
 
 #include "messages/request.h"
 #include "supervisor/supervisor.h"
@@ -10,6 +10,9 @@ namespace bc::sup {
 void cmd_df(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 void cmd_exec(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 void cmd_diag(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
+// The crash records that ended after `since` (us since the epoch), oldest first, at most
+// kMaxCrashRecordsPerReply; `more` says there are later ones (ask again from the last).
+void cmd_crashes(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 void cmd_cleanup(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 void cmd_capstats(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 
@@ -17,5 +20,7 @@ void cmd_capstats(Supervisor& sup, const msg::Request& r, const Supervisor::Resp
 inline constexpr std::size_t kMaxCommandLine = 64 * 1024;
 inline constexpr double kMaxExecSeconds = 3600;
 inline constexpr std::size_t kMaxExecOutput = 1 << 20;
+// Each record carries up to 32 KiB of log tails: 16 of them stay well inside a frame.
+inline constexpr std::size_t kMaxCrashRecordsPerReply = 16;
 
 }  // namespace bc::sup

@@ -124,6 +124,7 @@ constexpr std::array kCommands = {
     CommandEntry{"backtrace", &cmd_backtrace},
     CommandEntry{"capstats", &cmd_capstats},
     CommandEntry{"cleanup", &cmd_cleanup},
+    CommandEntry{"crashes", &cmd_crashes},
     CommandEntry{"df", &cmd_df},
     CommandEntry{"diag", &cmd_diag},
     CommandEntry{"exec", &cmd_exec},

@@ -235,12 +235,14 @@ TEST_F(NetnsTest, BrokerThenCollectorKilledAndRestartedRepairsResumeExactlyOnce)
     EXPECT_EQ(after.at(n), before.at(n)) << n;
   EXPECT_EQ(c().crash_records("worker-1").size(), 1u);
   EXPECT_EQ(c().crash_records("worker-3").size(), 1u);
-  // The crash the collector missed is on record on host2 and shown by diag. (It is not
-  // mailed: the collector mails crash reports as they pass on the bus only; a known gap,
-  // docs/RELIABILITY.md.)
+  // The crash the collector missed is on record on host2 and shown by diag, and the
+  // collector, back, found it among host2's crash records and mailed it, once.
   r = shell({"diag", "worker-1"});
   EXPECT_THAT(r.out, HasSubstr("worker-1")) << r.out;
   EXPECT_THAT(r.out, HasSubstr("9")) << r.out;
+  ASSERT_TRUE(mailed("crash report: worker-1")) << c().mails();
+  EXPECT_EQ(count_of(c().mails(), "Subject: [Bro] crash report: worker-1"), 1u) << c().mails();
+  EXPECT_THAT(c().mails(), HasSubstr("this report comes from the host's crash records"));
 }
 
 // 5. host4's link down: host-down alert and mail within HostTimeout, its worker shown
