@@ -10,7 +10,8 @@
   hostdown   SIGSTOP the supervisor; time until alert.host-down reaches the SUB socket
              (HostTimeout 3 s, the default); SIGCONT and wait for alert.host-up.
 
-Run:  /usr/bin/python3 bench/collector_bench.py --build build [--quick]
+Run:  /usr/bin/python3 bench/collector_bench.py --build build [--quick] [--node bench|fake]
+The node program is bench/bench_node.cc unless --node fake (see there why).
 Reuses the supervisor benchmark's cluster driver (bench/supervisor_bench.py).
 """
 
@@ -104,7 +105,13 @@ def main():
     ap.add_argument('--build', required=True)
     ap.add_argument('--quick', action='store_true')
     ap.add_argument('--host', default='127.0.0.1')
+    ap.add_argument('--node', choices=('bench', 'fake'), default='bench',
+                    help='the node program: bench/bench_node.cc (no C library; the default, '
+                         'so that the figure is the control plane\'s) or the test suite\'s '
+                         'fake node (glibc, static)')
     args = ap.parse_args()
+    RepairCluster.node_program = {'bench': 'bench/brocluster-bench-node',
+                                  'fake': 'tests/fake_node/brocluster-fake-node'}[args.node]
     build = os.path.abspath(args.build)
     kills, trials = (40, 2) if args.quick else (200, 5)
     ctx = zmq.Context()
@@ -132,7 +139,7 @@ def main():
                                  '< HostTimeout + 1000 = 4000')):
             print('| %s | %.2f | %.2f | %.2f | %.2f | %d | %s |' % (
                 name, s['p50'], s['p90'], s['p99'], s['max'], s['n'], target))
-        print('\nloadavg after: %s' % load)
+        print('\nnode program: %s\nloadavg after: %s' % (RepairCluster.node_program, load))
     except Exception as e:  # noqa: BLE001
         print('FAILED: %r' % e, file=sys.stderr)
         rc = 1

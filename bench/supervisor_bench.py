@@ -204,6 +204,9 @@ def free_port_block(host, count=4, first=17700, last=26990, step=10):
 class Cluster:
     """A BroBase with one broker and one supervisor owning `n` fake nodes on `host`."""
 
+    # The node program, relative to the build dir.
+    node_program = 'tests/fake_node/brocluster-fake-node'
+
     def __init__(self, root, build, n, host, ctx):
         self.base = root
         self.build = build
@@ -228,11 +231,11 @@ class Cluster:
         etc = os.path.join(self.base, 'etc')
         for d in (etc, os.path.join(self.base, 'spool', 'tmp'), os.path.join(self.base, 'logs')):
             os.makedirs(d, exist_ok=True)
-        fake = os.path.join(self.build, 'tests/fake_node/brocluster-fake-node')
+        program = os.path.join(self.build, self.node_program)
         with open(os.path.join(etc, 'cluster.cfg'), 'w') as f:
             f.write('NodeProgram = %s\nSupervisorPort = %d\nBrokerPubPort = %d\n'
                     'BrokerSubPort = %d\nCollectorPort = %d\nSendMail = 0\n'
-                    % (fake, self.port, self.port + 1, self.port + 2, self.port + 3))
+                    % (program, self.port, self.port + 1, self.port + 2, self.port + 3))
         with open(os.path.join(etc, 'node.cfg'), 'w') as f:
             f.write('[manager]\ntype=manager\nhost=%s\n\n' % self.host)
             f.write('[proxy-1]\ntype=proxy\nhost=%s\n\n' % self.host)
