@@ -176,7 +176,11 @@ Result<msg::CrashReport> latest_crash_record(const SupervisorOptions& options,
 std::vector<msg::CrashReport> crash_records_since(const SupervisorOptions& options,
                                                   const std::string& node, std::int64_t since_us) {
   std::vector<msg::CrashReport> out;
+  // Names start with the end time to the second, and sort as it does: the records of
+  // earlier seconds are passed over without being read.
+  const std::string first = utc_stamp(since_us);
   for (const fs::path& record : records_of(crash_root(options, node))) {
+    if (record.filename().string().compare(0, first.size(), first) < 0) continue;
     auto bytes = read_file((record / "report.bin").string(), 32u << 20);
     if (!bytes.is_ok()) continue;  // still being written, or damaged
     auto report = msg::decode<msg::CrashReport>(*bytes);

@@ -21,6 +21,7 @@
 namespace bc::sup {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Clock = std::chrono::steady_clock;
 
@@ -252,6 +253,31 @@ TEST(CrashRecorder, UnknownExitIsSaidSoAndOldRecordsArePruned) {
   ASSERT_TRUE(latest.is_ok());
   EXPECT_EQ(latest->pid, 100 + kKeepPerNode + 2);
   EXPECT_THAT(render_crash_report(*latest), HasSubstr("Exit:       unknown"));
+}
+
+// What the collector asks for to mail the crashes it missed: the records that ended after
+// a time, oldest first, whichever second their directory names carry.
+TEST(CrashRecorder, RecordsSinceATimeAreTheLaterOnesOldestFirst) {
+  testing::TempDir dir;
+  const SupervisorOptions o = options_in(dir.path());
+  Node node;
+  node.spec = worker();
+  const std::int64_t t0 = 1'700'000'000'000'000;
+  for (const std::int64_t at : {t0, t0 + 2'000'000, t0 + 2'500'000, t0 + 9'000'000}) {
+    node.pid = static_cast<pid_t>(100 + at % 10'000'000 / 100'000);
+    ASSERT_TRUE(write_crash_record(o, node, node.pid, std::nullopt, at));
+  }
+  auto ends = [&](std::int64_t since) {
+    std::vector<std::int64_t> out;
+    for (const auto& r : crash_records_since(o, "worker-2", since))
+      out.push_back(r.ended_at - t0);
+    return out;
+  };
+  EXPECT_THAT(ends(0), ElementsAre(0, 2'000'000, 2'500'000, 9'000'000));
+  // Within one second of the names: told apart by the reports' own times.
+  EXPECT_THAT(ends(t0 + 2'000'000), ElementsAre(2'500'000, 9'000'000));
+  EXPECT_THAT(ends(t0 + 9'000'000), ElementsAre());
+  EXPECT_THAT(crash_records_since(o, "worker-9", 0), ::testing::IsEmpty());
 }
 
 // The record describes the crashed run even when the restarted one has already appended
