@@ -71,6 +71,7 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const 
       archiver_(archive_settings(cluster, options_.host)),
       disk_watch_(options_.min_disk_pct),
       crash_mail_(clock.wall_us()),
+      state_file_(options_.spool_dir + "/collector.state"),
       notices_(archiver_.settings().manager_spool.empty()
                    ? std::string()
                    : archiver_.settings().manager_spool + "/notice.log"),

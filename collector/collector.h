@@ -30,6 +30,7 @@
 #include "collector/restart_policy.h"
 #include "collector/stats_log.h"
 #include "common/clock.h"
+#include "common/slot_file.h"
 #include "common/timer_queue.h"
 #include "messages/alert.h"
 #include "messages/crash.h"
@@ -125,6 +126,7 @@ class Collector {
   LogArchiver archiver_;
   DiskWatch disk_watch_;
   CrashMailLedger crash_mail_;
+  SlotFile state_file_;  // SpoolDir/collector.state.{a,b}
   NoticeWatcher notices_;
   ProgramJobs programs_;
   std::deque<msg::Alert> recent_alerts_;     // for snapshots

@@ -3,7 +3,7 @@
 // mailed exactly once whether its live `crash` event reached the collector or not. A crash
 // while the collector is down, or lost in a broker restart, is found later by asking the
 // supervisor for its records (`crashes since`); one reported both ways is mailed once.
-// Pure logic, no I/O; the collector persists to_value() in collector.state so that a
+// Pure logic, no I/O; the collector persists to_value() in its state file so that a
 // collector killed and restarted neither loses nor repeats a mail. Thread-compatible.
 //
 // Per host the ledger keeps a mark: every record of the host that ended at or before it

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/slot_file.h"
 #include "messages/alert.h"
 #include "messages/codec.h"
 #include "tests/integration/supervisor_fixture.h"
@@ -104,7 +105,9 @@ class CollectorTest : public SupervisorTest {
   // Whether the collector has listed `host`'s crash records and kept the result in its
   // state file: its answer to `crashes` is dealt with.
   bool crash_records_listed(const std::string& host) {
-    auto state = msg::decode_value(read_text(this->host().spool() + "/collector.state"));
+    auto bytes = SlotFile(this->host().spool() + "/collector.state").load();
+    if (!bytes.is_ok()) return false;
+    auto state = msg::decode_value(*bytes);
     if (!state.is_ok()) return false;
     const msg::Value* ledger = state->find("crash_mail");
     const msg::Value* marks = ledger == nullptr ? nullptr : ledger->find("marks");
