@@ -79,7 +79,10 @@ void Collector::on_crash_report(const msg::CrashReport& r) {
 }
 
 void Collector::report_crash(const msg::CrashReport& r, bool late) {
-  if (!crash_mail_.is_new(r.env.host, r.record_dir, r.ended_at)) return;
+  if (late ? !crash_mail_.is_new(r.env.host, r.record_dir, r.ended_at)
+           : crash_mail_.was_mailed(r.env.host, r.record_dir)) {
+    return;
+  }
   crash_mail_.mailed(r.env.host, r.record_dir, r.ended_at);
   const std::string how = r.exit_code >= 0 ? "exit code " + std::to_string(r.exit_code)
                           : r.signal > 0   ? "signal " + std::to_string(r.signal)

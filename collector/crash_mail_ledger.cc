@@ -11,7 +11,7 @@ std::int64_t CrashMailLedger::since(const std::string& host) const {
 
 bool CrashMailLedger::is_new(const std::string& host, const std::string& record_dir,
                              std::int64_t ended_at_us) const {
-  return ended_at_us > since(host) && mailed_.count({host, record_dir}) == 0;
+  return ended_at_us > since(host) && !was_mailed(host, record_dir);
 }
 
 void CrashMailLedger::mailed(const std::string& host, const std::string& record_dir,

@@ -33,9 +33,14 @@ class CrashMailLedger {
 
   // Records of `host` that ended after this are the ones to ask for.
   std::int64_t since(const std::string& host) const;
-  // False when the record was mailed already, or predates the floor.
+  // For a listed record: false when it was mailed already, or ended at or before since().
   bool is_new(const std::string& host, const std::string& record_dir,
               std::int64_t ended_at_us) const;
+  // For a live report, which is news whatever its time says (another host's clock may be
+  // behind ours): whether it was mailed already.
+  bool was_mailed(const std::string& host, const std::string& record_dir) const {
+    return mailed_.count({host, record_dir}) != 0;
+  }
   void mailed(const std::string& host, const std::string& record_dir, std::int64_t ended_at_us);
   // `host` listed its records up to `newest_us`: the mark moves up behind it.
   void listed(const std::string& host, std::int64_t newest_us);

@@ -21,6 +21,10 @@ TEST(CrashMailLedger, ARecordIsNewUntilMailedWhicheverWayItArrives) {
 TEST(CrashMailLedger, RecordsFromBeforeTheFirstStartAreHistory) {
   CrashMailLedger ledger(kStart);
   EXPECT_FALSE(ledger.is_new("h1", "/tmp/crashes/w1/old", kStart - kSecond));
+  // A live report is news whatever its time says (its host's clock may be behind).
+  EXPECT_FALSE(ledger.was_mailed("h1", "/tmp/crashes/w1/old"));
+  ledger.mailed("h1", "/tmp/crashes/w1/old", kStart - kSecond);
+  EXPECT_TRUE(ledger.was_mailed("h1", "/tmp/crashes/w1/old"));
 }
 
 TEST(CrashMailLedger, TheMarkTrailsTheNewestListedRecordByTheMargin) {
