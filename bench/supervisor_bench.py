@@ -218,6 +218,7 @@ class Cluster:
         self.sup_pid = self.broker_pid = None
         self.state = {}      # node -> (state, pid) from events (seeded by a status reply)
         self.seen = {}       # (node, state) -> perf ns the event arrived
+        self.published = {}  # (node, state) -> wall us the event was published
         self.crashes = {}    # node -> (pid, perf ns, event) of the last crash event
         self.replies = {}    # request id -> (perf ns, reply)
         self.counts = {}     # event type -> number received
@@ -367,6 +368,7 @@ class Cluster:
         elif kind == 'node_state':
             self.state[e['node']] = (e['state'], e['pid'])
             self.seen[(e['node'], e['state'])] = t
+            self.published[(e['node'], e['state'])] = e.get('ts', 0)  # us, publisher's clock
             TRACKER.add(e['pid'])
         elif kind == 'crash':
             self.crashes[e['node']] = (e['pid'], t, e)
