@@ -3,11 +3,11 @@
 # headers (msgpack, spdlog, zmq, gtest, <regex>, ...) are parsed once per batch rather
 # than once per file. On the 2-core CI machines this is most of the build time.
 #
-# Included once, at the very end of the top-level CMakeLists.txt, after every
-# add_subdirectory(): it switches UNITY_BUILD on for every target that exists by then
-# (so no CMakeLists.txt of a module needs to know about it) and excludes the files listed
-# below from the batches. Off: -DBROCLUSTER_UNITY=OFF (e.g. to check that every file
-# still compiles on its own, or to bisect a clash).
+# Included once, at the very end of the top-level CMakeLists.txt (and of fuzz/CMakeLists.txt),
+# after every add_subdirectory(): it switches UNITY_BUILD on for every target that exists
+# by then (so no CMakeLists.txt of a module needs to know about it) and excludes the files
+# listed below from the batches. Off: -DBROCLUSTER_UNITY=OFF (e.g. to check that every
+# file still compiles on its own, or to bisect a clash).
 #
 # Why some files are excluded: in a unity batch all the files of the batch are one
 # translation unit, so two files of the same target that each define a helper with the
@@ -28,11 +28,14 @@ option(BROCLUSTER_UNITY "Unity build: compile the .cc files of each target in ba
 set(BROCLUSTER_UNITY_BATCH_SIZE 16 CACHE STRING
     "Files per unity batch (0: all of a target's files in one batch)")
 
+# The repository's root, also when the fuzz project (fuzz/) includes this file.
+get_filename_component(bc_unity_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
+
 # bc_unity_skip(<dir> <file>...): <file>s (relative to <dir>) are compiled on their own.
-# <dir> is relative to the source root.
+# <dir> is relative to the repository's root; ignored when this project does not build it.
 function(bc_unity_skip dir)
-  set(abs_dir ${PROJECT_SOURCE_DIR}/${dir})
-  if(NOT IS_DIRECTORY ${abs_dir})
+  set(abs_dir ${bc_unity_root}/${dir})
+  if(NOT abs_dir IN_LIST bc_unity_dirs)
     return()
   endif()
   set(files)
@@ -47,19 +50,22 @@ function(bc_unity_skip dir)
   endif()
 endfunction()
 
-# Every buildable target of <dir> and the directories below it.
-function(bc_unity_collect_targets dir out)
+# <dir> and the source directories below it (<dirs_out>), and their buildable targets.
+function(bc_unity_collect dir dirs_out targets_out)
   get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
   get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  set(dirs ${dir})
   foreach(sub IN LISTS subdirs)
-    bc_unity_collect_targets(${sub} sub_targets)
+    bc_unity_collect(${sub} sub_dirs sub_targets)
+    list(APPEND dirs ${sub_dirs})
     list(APPEND targets ${sub_targets})
   endforeach()
-  set(${out} ${targets} PARENT_SCOPE)
+  set(${dirs_out} ${dirs} PARENT_SCOPE)
+  set(${targets_out} ${targets} PARENT_SCOPE)
 endfunction()
 
 if(BROCLUSTER_UNITY)
-  bc_unity_collect_targets(${PROJECT_SOURCE_DIR} bc_unity_targets)
+  bc_unity_collect(${PROJECT_SOURCE_DIR} bc_unity_dirs bc_unity_targets)
   foreach(t IN LISTS bc_unity_targets)
     get_target_property(type ${t} TYPE)
     if(type MATCHES "^(EXECUTABLE|STATIC_LIBRARY|SHARED_LIBRARY|MODULE_LIBRARY|OBJECT_LIBRARY)$")
@@ -72,27 +78,11 @@ if(BROCLUSTER_UNITY)
   # errno_text, write_all (also in mailer.cc); quoted(std::string) finds std::quoted by
   # ADL once an earlier file of the batch has included <iomanip>.
   bc_unity_skip(collector log_archiver.cc stats_log.cc zeek_log.cc program_job.cc)
-  # type_of (evaluator.cc).
-  bc_unity_skip(node/script update_plan.cc)
-  # `using script::Value;` at namespace scope; cluster_wire.cc and control_commands.cc
-  # have `using msg::Value;`.
+  # `using script::Value;` in its anonymous namespace; cluster_wire.cc and
+  # control_commands.cc have `using msg::Value;`.
   bc_unity_skip(node/process node_settings.cc)
-  # parse_args, pinned_snapshot (process_cmd.cc).
-  bc_unity_skip(shell commands/scripts_cmd.cc)
   # fail (host_commands.cc), kBacktraceTimeout (supervisor_events.cc).
   bc_unity_skip(supervisor node_commands.cc supervisor_commands.cc)
-  # Parsed, parse (cluster_config_test.cc).
-  bc_unity_skip(tests/unit/config interpolation_test.cc networks_test.cc node_config_test.cc)
-  # forge, entry (manifest_test.cc).
-  bc_unity_skip(tests/unit/install receiver_test.cc)
-  # kClient, kServer (conn_test.cc).
-  bc_unity_skip(tests/unit/node_engine dns_test.cc http_test.cc)
   # kDay (log_archiver_test.cc).
   bc_unity_skip(tests/unit/collector stats_log_test.cc)
-  # kKnobs (errors_test.cc).
-  bc_unity_skip(tests/unit/node_script policy_test.cc)
-  # kWait (cluster_tap_test.cc).
-  bc_unity_skip(tests/integration cluster_monitor_test.cc)
-  # kStandaloneCfg (node_check_test.cc).
-  bc_unity_skip(tests/integration/node node_control_test.cc node_standalone_test.cc)
 endif()

@@ -15,6 +15,12 @@ for arg in "$@"; do
 done
 
 scripts/deps.sh
+# Ninja when the build dir is new (an existing one keeps its generator): unlike the
+# Makefiles, it compiles a target's sources while the libraries it links are still being
+# built, which keeps both cores busy in the unity build (docs/BUILD_TIME.md).
+if [ ! -f "$dir/CMakeCache.txt" ] && command -v ninja >/dev/null; then
+  flags+=(-G Ninja)
+fi
 cmake -S . -B "$dir" "${flags[@]}" >/dev/null
 cmake --build "$dir" -j"$(nproc)" >&2
 echo "$dir"

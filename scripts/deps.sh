@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PKGS=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake ninja-build pkg-config clang-format
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libcli11-dev libspdlog-dev
   libgtest-dev libedit-dev libpcap-dev zlib1g-dev libsodium-dev
   python3 python3-zmq python3-msgpack

@@ -5,7 +5,7 @@
 namespace bc::node::script {
 namespace {
 
-std::string type_of(const Value& v) {
+std::string type_text(const Value& v) {
   return type_name(v.type(), v.element_type());
 }
 
@@ -15,7 +15,7 @@ std::string refusal(const Globals::Entry* old, const Globals::Entry* fresh) {
   if (fresh == nullptr) return "removed id; removing ids needs a restart";
   if (old->value.type() != fresh->value.type() ||
       old->value.element_type() != fresh->value.element_type()) {
-    return "type changed from " + type_of(old->value) + " to " + type_of(fresh->value) +
+    return "type changed from " + type_text(old->value) + " to " + type_text(fresh->value) +
            "; needs a restart";
   }
   if (old->redef != fresh->redef || old->is_const != fresh->is_const)

@@ -23,7 +23,7 @@ struct ScriptsArgs {
   std::vector<std::string> nodes;
 };
 
-std::optional<ScriptsArgs> parse_args(const std::vector<std::string>& args) {
+std::optional<ScriptsArgs> parse_scripts_args(const std::vector<std::string>& args) {
   ScriptsArgs out;
   for (const std::string& a : args) {
     if (a.size() < 2 || a[0] != '-') {
@@ -45,7 +45,7 @@ std::optional<ScriptsArgs> parse_args(const std::vector<std::string>& args) {
 
 // The version `current` points to, so that every node is listed from the same snapshot
 // even if an install switches `current` meanwhile.
-std::string pinned_snapshot(const std::string& current) {
+std::string pinned_scripts_snapshot(const std::string& current) {
   std::error_code ec;
   const fs::path target = fs::read_symlink(current, ec);
   if (ec) return current;  // a plain directory
@@ -110,7 +110,7 @@ NodeScripts list_scripts(const std::vector<std::string>& argv) {
 }  // namespace
 
 int cmd_scripts(ShellContext& ctx, const std::vector<std::string>& args) {
-  const std::optional<ScriptsArgs> parsed = parse_args(args);
+  const std::optional<ScriptsArgs> parsed = parse_scripts_args(args);
   if (!parsed) return ctx.fail("usage: scripts [-p|-c] [<nodes>]");
   if (parsed->edited) ctx.reload();  // -c: the edited files as they are now
   const config::Cluster* cluster = ctx.cluster();
@@ -122,7 +122,7 @@ int cmd_scripts(ShellContext& ctx, const std::vector<std::string>& args) {
     snapshot = installed_snapshot(*cluster);
     if (snapshot.empty())
       return ctx.fail("nothing is installed yet; run install, or use scripts -c");
-    snapshot = pinned_snapshot(snapshot);
+    snapshot = pinned_scripts_snapshot(snapshot);
   }
   const std::string program = program_for(*cluster, snapshot);
   if (program.empty())

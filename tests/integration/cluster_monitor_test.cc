@@ -14,7 +14,7 @@ namespace bc::test {
 namespace {
 
 constexpr const char* kPython = "/usr/bin/python3";  // Debian's: python3-zmq, python3-msgpack
-constexpr Millis kWait{15000};
+constexpr Millis kMonitorWait{15000};
 
 class ClusterMonitor : public ::testing::Test {
  protected:
@@ -59,10 +59,10 @@ TEST_F(ClusterMonitor, PrintsTheStartAndASnapshot) {
   monitor_ = std::make_unique<BackgroundProcess>(
       monitor_argv({"--prefix", "node.", "--prefix", "hb.", "--seconds", "60"}));
   // Subscribed once a heartbeat comes through.
-  ASSERT_TRUE(next_json(*monitor_, is_heartbeat(h1.name(), "supervisor"), kWait));
+  ASSERT_TRUE(next_json(*monitor_, is_heartbeat(h1.name(), "supervisor"), kMonitorWait));
   auto r = cluster_.shell({"start"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_THAT(await_states(*monitor_, {"manager", "proxy-1", "worker-1"}, "running", kWait),
+  EXPECT_THAT(await_states(*monitor_, {"manager", "proxy-1", "worker-1"}, "running", kMonitorWait),
               ::testing::IsEmpty());
   std::optional<Json> running;
   for (const auto& line : monitor_->lines()) {

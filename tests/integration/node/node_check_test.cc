@@ -9,8 +9,6 @@
 namespace bc::test {
 namespace {
 
-const char* kStandaloneCfg = "[bro]\ntype=standalone\nhost=localhost\ninterface=lo\n";
-
 ProcessResult run_node(const NodeSite& site, std::vector<std::string> args) {
   std::vector<std::string> argv = {node_binary(), "--base", site.base()};
   argv.insert(argv.end(), args.begin(), args.end());

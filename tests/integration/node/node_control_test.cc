@@ -13,8 +13,6 @@
 namespace bc::test {
 namespace {
 
-const char* kStandaloneCfg = "[bro]\ntype=standalone\nhost=localhost\ninterface=lo\n";
-
 msg::Value id_arg(const std::string& id) {
   return msg::Value::empty_map().set("id", id);
 }

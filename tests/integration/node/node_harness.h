@@ -21,6 +21,10 @@
 
 namespace bc::test {
 
+// The node.cfg of a standalone node on the loopback interface.
+inline constexpr const char* kStandaloneCfg =
+    "[bro]\ntype=standalone\nhost=localhost\ninterface=lo\n";
+
 // A port range of 20 for this test process, away from the ephemeral range, different for
 // tests running in parallel (derived from the pid), and advancing on every call.
 int node_port_base();

@@ -15,8 +15,6 @@
 namespace bc::test {
 namespace {
 
-const char* kStandaloneCfg = "[bro]\ntype=standalone\nhost=localhost\ninterface=lo\n";
-
 using Rows = std::vector<std::vector<std::string>>;
 
 class StandaloneNode : public ::testing::Test {

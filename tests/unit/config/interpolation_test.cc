@@ -11,15 +11,15 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Parsed {
+struct Interpolated {
   ClusterConfig config;
   std::string diags;
   std::size_t count = 0;
 };
 
-Parsed parse(std::string_view text) {
+Interpolated parse_interpolated(std::string_view text) {
   Diagnostics d;
-  Parsed p;
+  Interpolated p;
   p.config = parse_cluster_config(text, "cluster.cfg", {{"BroBase", "/bro"}}, d);
   p.diags = d.render_all();
   p.count = d.items().size();
@@ -27,7 +27,7 @@ Parsed parse(std::string_view text) {
 }
 
 TEST(Interpolation, ReferencesFileValuesPresetsAndDefaults) {
-  const Parsed p = parse(
+  const Interpolated p = parse_interpolated(
       "MyDir = ${SpoolDir}/mine\n"       // default of SpoolDir, itself ${BroBase}/spool
       "LogDir = ${MyDir}/logs\n"         // a key of the file that is not an option
       "SitePolicyPath = ${brobase}/p\n"  // references are case-insensitive
@@ -40,14 +40,14 @@ TEST(Interpolation, ReferencesFileValuesPresetsAndDefaults) {
 }
 
 TEST(Interpolation, FileValueChangesEveryDefaultThatReferencesIt) {
-  const Parsed p = parse("SpoolDir = /var/spool/bro\n");
+  const Interpolated p = parse_interpolated("SpoolDir = /var/spool/bro\n");
   EXPECT_EQ(p.config.get("DebugLog"), "/var/spool/bro/debug.log");
   EXPECT_EQ(p.config.get("TmpDir"), "/var/spool/bro/tmp");
   EXPECT_EQ(p.config.get("LockFile"), "/var/spool/bro/lock");
 }
 
 TEST(Interpolation, DefaultsAreUsedForUnknownOrEmptyReferences) {
-  const Parsed p = parse(
+  const Interpolated p = parse_interpolated(
       "A = ${Nope:fallback}\n"
       "B = ${MailReplyTo:nobody@x}\n"  // empty option -> default
       "C = ${MailTo:nobody@x}\n"       // set option -> its value
@@ -60,7 +60,7 @@ TEST(Interpolation, DefaultsAreUsedForUnknownOrEmptyReferences) {
 }
 
 TEST(Interpolation, NestedReferencesInDefaults) {
-  const Parsed p = parse(
+  const Interpolated p = parse_interpolated(
       "A = ${Nope:${Other:${BroBase}/deep}}\n"
       "Other2 = x\n"
       "B = ${Nope:${Other2}}-${Other2}\n");
@@ -69,20 +69,20 @@ TEST(Interpolation, NestedReferencesInDefaults) {
 }
 
 TEST(Interpolation, DollarWithoutBraceIsLiteral) {
-  const Parsed p = parse("BroArgs = -e $x {y}\n");
+  const Interpolated p = parse_interpolated("BroArgs = -e $x {y}\n");
   EXPECT_EQ(p.diags, "");
   EXPECT_EQ(p.config.get("BroArgs"), "-e $x {y}");
 }
 
 TEST(Interpolation, UnknownReferenceWithoutDefaultIsAnError) {
-  const Parsed p = parse("\nSpoolDir = ${Nope}/spool\n");
+  const Interpolated p = parse_interpolated("\nSpoolDir = ${Nope}/spool\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:2: option 'SpoolDir': reference to unknown "
                                  "option 'Nope'"));
   EXPECT_EQ(p.config.get("SpoolDir"), "/bro/spool");  // falls back to the default
 }
 
 TEST(Interpolation, UnterminatedAndEmptyReferencesAreErrors) {
-  const Parsed p = parse("A = ${BroBase\nB = ${}\n");
+  const Interpolated p = parse_interpolated("A = ${BroBase\nB = ${}\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:1: option 'A': unterminated '${' in value "
                                  "'${BroBase'"));
   EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:2: option 'B': empty reference '${}'"));
@@ -90,13 +90,13 @@ TEST(Interpolation, UnterminatedAndEmptyReferencesAreErrors) {
 }
 
 TEST(Interpolation, TwoOptionCycleIsReportedOnceNamingTheCycle) {
-  const Parsed p = parse("A = ${B}\nB = ${A}\n");
+  const Interpolated p = parse_interpolated("A = ${B}\nB = ${A}\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:2: interpolation cycle: A -> B -> A"));
   EXPECT_EQ(p.count, 3u) << p.diags;  // two unknown-option warnings and the cycle
 }
 
 TEST(Interpolation, SelfReferenceIsACycle) {
-  const Parsed p = parse("SpoolDir = ${SpoolDir}/x\n");
+  const Interpolated p = parse_interpolated("SpoolDir = ${SpoolDir}/x\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:1: interpolation cycle: SpoolDir -> "
                                  "SpoolDir"));
   EXPECT_EQ(p.config.get("SpoolDir"), "/bro/spool");
@@ -105,7 +105,7 @@ TEST(Interpolation, SelfReferenceIsACycle) {
 TEST(Interpolation, CycleThroughAPresetFallsBackCleanly) {
   // The cycle is broken where it was entered (BroBase falls back to its preset), and it
   // is reported once although SpoolDir's default meets it again.
-  const Parsed p = parse("BroBase = ${SpoolDir}\nSpoolDir = ${BroBase}/s\n");
+  const Interpolated p = parse_interpolated("BroBase = ${SpoolDir}\nSpoolDir = ${BroBase}/s\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:2: interpolation cycle: BroBase -> SpoolDir "
                                  "-> BroBase"));
   EXPECT_EQ(p.count, 1u) << p.diags;
@@ -115,21 +115,23 @@ TEST(Interpolation, CycleThroughAPresetFallsBackCleanly) {
 }
 
 TEST(Interpolation, ThreeOptionCycle) {
-  const Parsed p = parse("LogDir = ${TmpDir}\nTmpDir = ${StatsLog}\nStatsLog = ${LogDir}\n");
+  const Interpolated p =
+      parse_interpolated("LogDir = ${TmpDir}\nTmpDir = ${StatsLog}\nStatsLog = ${LogDir}\n");
   EXPECT_THAT(p.diags, HasSubstr("interpolation cycle: LogDir -> TmpDir -> StatsLog -> LogDir"));
   EXPECT_EQ(p.config.get("LogDir"), "/bro/logs");
   EXPECT_EQ(p.config.get("TmpDir"), "/bro/spool/tmp");
 }
 
 TEST(Interpolation, TypedOptionsAreValidatedAfterInterpolation) {
-  const Parsed p = parse("Base = 7000\nBrokerPubPort = ${Base}\nDebug = ${Nope:yes}\n");
+  const Interpolated p =
+      parse_interpolated("Base = 7000\nBrokerPubPort = ${Base}\nDebug = ${Nope:yes}\n");
   EXPECT_THAT(p.diags, Not(HasSubstr("Error")));
   EXPECT_EQ(p.config.get_int("BrokerPubPort"), 7000);
   EXPECT_TRUE(p.config.get_bool("Debug"));
 }
 
 TEST(Interpolation, RejectedValueIsNotSeenByReferences) {
-  const Parsed p = parse("StopTimeout = soon\nX = ${StopTimeout}\n");
+  const Interpolated p = parse_interpolated("StopTimeout = soon\nX = ${StopTimeout}\n");
   EXPECT_THAT(p.diags, HasSubstr("option 'StopTimeout': invalid double value 'soon'"));
   EXPECT_EQ(p.config.get("X"), "10");
 }
@@ -143,7 +145,7 @@ TEST(Interpolation, ReferenceChainDeeperThanTheLimitIsAnError) {
   for (int i = 0; i < 20000; ++i) {
     text += "K" + std::to_string(i) + " = ${K" + std::to_string(i + 1) + "}\n";
   }
-  const Parsed p = parse(text);
+  const Interpolated p = parse_interpolated(text);
   EXPECT_THAT(p.diags, HasSubstr("references nested deeper than 32"));
   EXPECT_EQ(p.config.get("SpoolDir"), "/bro/spool");  // its default
 }
@@ -153,7 +155,7 @@ TEST(Interpolation, ReferenceChainWithinTheLimitResolves) {
   for (int i = 0; i < 20; ++i) {
     text += "K" + std::to_string(i) + " = ${K" + std::to_string(i + 1) + "}\n";
   }
-  const Parsed p = parse(text);
+  const Interpolated p = parse_interpolated(text);
   EXPECT_THAT(p.diags, Not(HasSubstr("Error")));
   EXPECT_EQ(p.config.get("K0"), "end");
 }
@@ -164,7 +166,7 @@ TEST(Interpolation, NestedDefaultsDeeperThanTheLimitAreAnError) {
   for (int i = 0; i < 50000; ++i)
     text += "${Nope:";
   text += std::string(50000, '}') + "\n";
-  const Parsed p = parse(text);
+  const Interpolated p = parse_interpolated(text);
   EXPECT_THAT(p.diags, HasSubstr("option 'A': references nested deeper than 32"));
   EXPECT_EQ(p.config.get("A"), "");
 }
@@ -177,7 +179,7 @@ TEST(Interpolation, ValueThatDoublesPerReferenceIsCappedInLength) {
     const std::string prev = "${D" + std::to_string(i - 1) + "}";
     text += "D" + std::to_string(i) + " = " + prev + prev + "\n";
   }
-  const Parsed p = parse(text);
+  const Interpolated p = parse_interpolated(text);
   EXPECT_EQ(p.config.get("D10").size(), 8u << 10);
   EXPECT_THAT(p.diags, HasSubstr("option 'D14': value longer than 65536 bytes"));
   EXPECT_EQ(p.config.get("D40"), "");

@@ -8,15 +8,15 @@ namespace {
 
 using ::testing::HasSubstr;
 
-struct Parsed {
+struct ParsedNetworks {
   std::vector<Network> nets;
   std::string diags;
   bool errors = false;
 };
 
-Parsed parse(std::string_view text) {
+ParsedNetworks parse_nets(std::string_view text) {
   Diagnostics d;
-  Parsed p;
+  ParsedNetworks p;
   p.nets = parse_networks(text, "networks.cfg", d);
   p.diags = d.render_all();
   p.errors = d.has_errors();
@@ -24,7 +24,7 @@ Parsed parse(std::string_view text) {
 }
 
 TEST(Networks, Ipv4AndIpv6WithTagsAndComments) {
-  const Parsed p = parse(
+  const ParsedNetworks p = parse_nets(
       "# local networks\n"
       "10.0.0.0/8          Private IP space\n"
       "\n"
@@ -44,7 +44,7 @@ TEST(Networks, Ipv4AndIpv6WithTagsAndComments) {
 }
 
 TEST(Networks, BareAddressIsAnError) {
-  const Parsed p = parse("10.1.2.3\n::1 loop\n");
+  const ParsedNetworks p = parse_nets("10.1.2.3\n::1 loop\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: networks.cfg:1: '10.1.2.3' has no prefix length (write "
                                  "10.1.2.3/32)"));
   EXPECT_THAT(p.diags, HasSubstr("Error: networks.cfg:2: '::1' has no prefix length (write "
@@ -53,7 +53,7 @@ TEST(Networks, BareAddressIsAnError) {
 }
 
 TEST(Networks, InvalidAddressesAndPrefixes) {
-  const Parsed p = parse(
+  const ParsedNetworks p = parse_nets(
       "10.0.0.256/8\n10.0.0.0/33\n2001:db8::/129\n10.0.0.0/x\nhello/8\n"
       "10.0.0.0/-1\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: networks.cfg:1: invalid IPv4 address '10.0.0.256' in "
@@ -69,7 +69,7 @@ TEST(Networks, InvalidAddressesAndPrefixes) {
 }
 
 TEST(Networks, HostBitsSetIsAWarningAndNormalised) {
-  const Parsed p = parse("10.1.2.3/8 lab\n2001:db8::1/64\n");
+  const ParsedNetworks p = parse_nets("10.1.2.3/8 lab\n2001:db8::1/64\n");
   EXPECT_FALSE(p.errors);
   EXPECT_THAT(p.diags, HasSubstr("Warning: networks.cfg:1: '10.1.2.3/8' has host bits set; using "
                                  "10.0.0.0/8"));
@@ -81,12 +81,12 @@ TEST(Networks, HostBitsSetIsAWarningAndNormalised) {
 }
 
 TEST(Networks, OddPrefixLengthsMaskPartialBytes) {
-  const Parsed p = parse("192.168.255.255/17\n");
+  const ParsedNetworks p = parse_nets("192.168.255.255/17\n");
   EXPECT_EQ(p.nets.at(0).cidr, "192.168.128.0/17");
 }
 
 TEST(Networks, DuplicateIsAWarningAndDropped) {
-  const Parsed p = parse("10.0.0.0/8 a\n10.0.0.0/8 b\n");
+  const ParsedNetworks p = parse_nets("10.0.0.0/8 a\n10.0.0.0/8 b\n");
   EXPECT_THAT(p.diags, HasSubstr("Warning: networks.cfg:2: duplicate network 10.0.0.0/8 (first on "
                                  "line 1); ignored"));
   ASSERT_EQ(p.nets.size(), 1u);

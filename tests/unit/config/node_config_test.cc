@@ -13,15 +13,15 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using testing_util::fake_resolver;
 
-struct Parsed {
+struct ParsedNodes {
   std::vector<NodeSpec> nodes;
   std::string diags;
   bool errors = false;
 };
 
-Parsed parse(std::string_view text, std::string_view global_env = "") {
+ParsedNodes parse_nodes(std::string_view text, std::string_view global_env = "") {
   Diagnostics d;
-  Parsed p;
+  ParsedNodes p;
   p.nodes = parse_node_config(text, "node.cfg", global_env, fake_resolver(), d);
   p.diags = d.render_all();
   p.errors = d.has_errors();
@@ -53,7 +53,7 @@ constexpr std::string_view kCluster =
     "program = /opt/bin/node\n";
 
 TEST(NodeConfig, ParsesSectionsWithCaseInsensitiveKeysAndTypes) {
-  const Parsed p = parse(kCluster);
+  const ParsedNodes p = parse_nodes(kCluster);
   EXPECT_EQ(p.diags, "");
   ASSERT_EQ(p.nodes.size(), 3u);
   EXPECT_EQ(p.nodes[0].name, "manager");
@@ -79,19 +79,19 @@ TEST(NodeConfig, NodeTypeNames) {
 }
 
 TEST(NodeConfig, KeyOutsideSectionIsAnError) {
-  const Parsed p = parse("type = worker\n[w]\ntype=worker\nhost=host1\n");
+  const ParsedNodes p = parse_nodes("type = worker\n[w]\ntype=worker\nhost=host1\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:1: key 'type' outside of a [node] section"));
   EXPECT_EQ(p.nodes.size(), 1u);
 }
 
 TEST(NodeConfig, LineWithoutEqualsIsAnError) {
-  const Parsed p = parse("[w]\ntype worker\n");
+  const ParsedNodes p = parse_nodes("[w]\ntype worker\n");
   EXPECT_THAT(p.diags,
               HasSubstr("Error: node.cfg:2: node 'w': expected 'key = value', got 'type worker'"));
 }
 
 TEST(NodeConfig, MalformedHeaderEmptyAndInvalidNames) {
-  const Parsed p = parse("[w\ntype=worker\n[]\n[ ]\n[a b]\n[.hidden]\n[-x]\n[../etc]\n");
+  const ParsedNodes p = parse_nodes("[w\ntype=worker\n[]\n[ ]\n[a b]\n[.hidden]\n[-x]\n[../etc]\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:1: expected '[name]', got '[w'"));
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:3: empty node name in '[]'"));
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:4: empty node name in '[ ]'"));
@@ -106,13 +106,13 @@ TEST(NodeConfig, MalformedHeaderEmptyAndInvalidNames) {
 }
 
 TEST(NodeConfig, AllowedNameCharacters) {
-  const Parsed p = parse("[Work_er.A-1]\ntype=worker\nhost=host1\n");
+  const ParsedNodes p = parse_nodes("[Work_er.A-1]\ntype=worker\nhost=host1\n");
   EXPECT_EQ(p.diags, "");
   EXPECT_EQ(p.nodes.at(0).name, "Work_er.A-1");
 }
 
 TEST(NodeConfig, UnknownKeyWarnsAndDuplicateKeyWarns) {
-  const Parsed p = parse("[w]\ntype=worker\nhost=host1\ninterfce=eth0\nhost=host2\n");
+  const ParsedNodes p = parse_nodes("[w]\ntype=worker\nhost=host1\ninterfce=eth0\nhost=host2\n");
   EXPECT_FALSE(p.errors);
   EXPECT_THAT(p.diags, HasSubstr("Warning: node.cfg:4: node 'w': unknown key 'interfce' (did you "
                                  "mean 'interface'?)"));
@@ -122,7 +122,7 @@ TEST(NodeConfig, UnknownKeyWarnsAndDuplicateKeyWarns) {
 }
 
 TEST(NodeConfig, MissingTypeAndUnknownType) {
-  const Parsed p = parse("[a]\nhost=host1\n[b]\ntype=wroker\nhost=host1\n");
+  const ParsedNodes p = parse_nodes("[a]\nhost=host1\n[b]\ntype=wroker\nhost=host1\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:1: node 'a': no type given (type = standalone, "
                                  "logger, manager, proxy, worker)"));
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:4: node 'b': unknown type 'wroker' (valid "
@@ -131,7 +131,7 @@ TEST(NodeConfig, MissingTypeAndUnknownType) {
 }
 
 TEST(NodeConfig, MissingHostAndUnresolvableHost) {
-  const Parsed p = parse(
+  const ParsedNodes p = parse_nodes(
       "[a]\ntype=worker\n[b]\ntype=worker\nhost=nowhere.invalid\n[c]\n"
       "type=worker\nhost=\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:1: node 'a': no host given (host = <name>)"));
@@ -154,7 +154,7 @@ TEST(NodeConfig, ResolvesEachHostOnce) {
 }
 
 TEST(NodeConfig, LbProcsExpandsIntoNumberedProcesses) {
-  const Parsed p = parse("[w]\ntype=worker\nhost=host2\ninterface=eth1\nlb_procs=3\n");
+  const ParsedNodes p = parse_nodes("[w]\ntype=worker\nhost=host2\ninterface=eth1\nlb_procs=3\n");
   EXPECT_EQ(p.diags, "");
   EXPECT_THAT(names(p.nodes), ElementsAre("w-1", "w-2", "w-3"));
   for (int i = 0; i < 3; ++i) {
@@ -167,7 +167,7 @@ TEST(NodeConfig, LbProcsExpandsIntoNumberedProcesses) {
 }
 
 TEST(NodeConfig, PinCpusWithLbProcsGivesOneCpuEachAndWrapsRound) {
-  const Parsed p = parse("[w]\ntype=worker\nhost=host2\nlb_procs=5\npin_cpus=2, 4,6\n");
+  const ParsedNodes p = parse_nodes("[w]\ntype=worker\nhost=host2\nlb_procs=5\npin_cpus=2, 4,6\n");
   EXPECT_EQ(p.diags, "");
   ASSERT_EQ(p.nodes.size(), 5u);
   EXPECT_THAT(p.nodes[0].pin_cpus, ElementsAre(2));
@@ -178,12 +178,12 @@ TEST(NodeConfig, PinCpusWithLbProcsGivesOneCpuEachAndWrapsRound) {
 }
 
 TEST(NodeConfig, PinCpusWithoutLbProcsGivesTheWholeList) {
-  const Parsed p = parse("[m]\ntype=manager\nhost=host1\npin_cpus=0,1\n");
+  const ParsedNodes p = parse_nodes("[m]\ntype=manager\nhost=host1\npin_cpus=0,1\n");
   EXPECT_THAT(p.nodes.at(0).pin_cpus, ElementsAre(0, 1));
 }
 
 TEST(NodeConfig, BadPinCpus) {
-  const Parsed p = parse(
+  const ParsedNodes p = parse_nodes(
       "[a]\ntype=worker\nhost=host1\npin_cpus=1,x\n"
       "[b]\ntype=worker\nhost=host1\npin_cpus=-1\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:4: node 'a': invalid pin_cpus '1,x': 'x' is not "
@@ -195,7 +195,7 @@ TEST(NodeConfig, BadPinCpus) {
 }
 
 TEST(NodeConfig, BadLbProcs) {
-  const Parsed p = parse(
+  const ParsedNodes p = parse_nodes(
       "[a]\ntype=worker\nhost=host1\nlb_procs=many\n"
       "[b]\ntype=worker\nhost=host1\nlb_procs=0\n"
       "[c]\ntype=worker\nhost=host1\nlb_procs=-2\n");
@@ -207,14 +207,14 @@ TEST(NodeConfig, BadLbProcs) {
 }
 
 TEST(NodeConfig, LbProcsOnANonWorkerIsAnError) {
-  const Parsed p = parse("[p]\ntype=proxy\nhost=host1\nlb_procs=2\n");
+  const ParsedNodes p = parse_nodes("[p]\ntype=proxy\nhost=host1\nlb_procs=2\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:4: node 'p': lb_procs is only valid for "
                                  "workers, not for a proxy"));
   EXPECT_TRUE(p.nodes.empty());
 }
 
 TEST(NodeConfig, DuplicateNamesAreCaseInsensitive) {
-  const Parsed p = parse(
+  const ParsedNodes p = parse_nodes(
       "[Worker-1]\ntype=worker\nhost=host1\n"
       "[worker-1]\ntype=worker\nhost=host2\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:4: node 'worker-1': duplicate node name "
@@ -224,7 +224,7 @@ TEST(NodeConfig, DuplicateNamesAreCaseInsensitive) {
 }
 
 TEST(NodeConfig, DuplicateNamesIncludeLbProcsExpansions) {
-  const Parsed p = parse(
+  const ParsedNodes p = parse_nodes(
       "[w-1]\ntype=worker\nhost=host1\n"
       "[w]\ntype=worker\nhost=host2\nlb_procs=2\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:4: node 'w-1': duplicate node name 'w-1' "
@@ -232,7 +232,7 @@ TEST(NodeConfig, DuplicateNamesIncludeLbProcsExpansions) {
   EXPECT_THAT(names(p.nodes), ElementsAre("w-1", "w-2"));
   EXPECT_EQ(p.nodes[0].host, "host1");
 
-  const Parsed q = parse(
+  const ParsedNodes q = parse_nodes(
       "[w]\ntype=worker\nhost=host2\nlb_procs=2\n"
       "[W-2]\ntype=worker\nhost=host1\n");
   EXPECT_THAT(q.diags, HasSubstr("Error: node.cfg:5: node 'W-2': duplicate node name 'W-2' "
@@ -240,14 +240,14 @@ TEST(NodeConfig, DuplicateNamesIncludeLbProcsExpansions) {
 }
 
 TEST(NodeConfig, GroupNameIsTakenByItsLbProcsSection) {
-  const Parsed p =
-      parse("[w]\ntype=worker\nhost=host2\nlb_procs=2\n[w]\ntype=worker\nhost=host1\n");
+  const ParsedNodes p =
+      parse_nodes("[w]\ntype=worker\nhost=host2\nlb_procs=2\n[w]\ntype=worker\nhost=host1\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:5: node 'w': duplicate node name 'w' (already "
                                  "defined by [w] with lb_procs on line 1)"));
 }
 
 TEST(NodeConfig, EnvVarsOverlayGlobalsInOrder) {
-  const Parsed p = parse(
+  const ParsedNodes p = parse_nodes(
       "[w]\ntype=worker\nhost=host1\nenv_vars = B=node, C=3\n"
       "[x]\ntype=worker\nhost=host1\n",
       "A=1, B=global");
@@ -259,7 +259,7 @@ TEST(NodeConfig, EnvVarsOverlayGlobalsInOrder) {
 }
 
 TEST(NodeConfig, BadEnvVars) {
-  const Parsed p = parse(
+  const ParsedNodes p = parse_nodes(
       "[a]\ntype=worker\nhost=host1\nenv_vars=A=1,B\n"
       "[b]\ntype=worker\nhost=host1\nenv_vars= =x\n"
       "[c]\ntype=worker\nhost=host1\nenv_vars=1X=y\n");

@@ -30,14 +30,14 @@ std::string link_target(const std::string& path) {
   return std::filesystem::read_symlink(path, ec).string();
 }
 
-Manifest forge(std::vector<FileEntry> files) {
+Manifest forge_manifest(std::vector<FileEntry> files) {
   Manifest m;
   m.files = std::move(files);
   m.version = sha256_hex(manifest_text(m.files));
   return m;
 }
 
-FileEntry entry(std::string path, const std::string& content) {
+FileEntry file_entry(std::string path, const std::string& content) {
   return {std::move(path), 0644, content.size(), sha256_hex(content)};
 }
 
@@ -157,19 +157,19 @@ TEST_F(Receiver, HostileManifestsAreRejectedBeforeAnyWrite) {
   using namespace std::string_literals;
   for (const std::string& path :
        {"../x"s, "/etc/passwd"s, "etc/../../x"s, "etc/a\0b"s, "../../spool/x"s, "etc/..\\x"s}) {
-    Result<msg::Value> r = receiver.begin(begin_args(forge({entry(path, "pwned")})));
+    Result<msg::Value> r = receiver.begin(begin_args(forge_manifest({file_entry(path, "pwned")})));
     EXPECT_EQ(r.status().code(), ErrorCode::kInvalidArgument) << path;
   }
-  FileEntry huge = entry("bin/big", "");
+  FileEntry huge = file_entry("bin/big", "");
   huge.size = (256u << 20) + 1;
-  Result<msg::Value> r = receiver.begin(begin_args(forge({huge})));
+  Result<msg::Value> r = receiver.begin(begin_args(forge_manifest({huge})));
   EXPECT_EQ(r.status().code(), ErrorCode::kTooLarge);
   EXPECT_NE(r.status().message().find("bin/big"), std::string::npos);
   std::vector<FileEntry> many;
   for (int i = 0; i <= 20000; ++i)
-    many.push_back(entry("auto/" + std::to_string(100000 + i), ""));
-  EXPECT_EQ(receiver.begin(begin_args(forge(many))).status().code(), ErrorCode::kTooLarge);
-  Manifest lying = forge({entry("etc/a", "a")});
+    many.push_back(file_entry("auto/" + std::to_string(100000 + i), ""));
+  EXPECT_EQ(receiver.begin(begin_args(forge_manifest(many))).status().code(), ErrorCode::kTooLarge);
+  Manifest lying = forge_manifest({file_entry("etc/a", "a")});
   lying.version = sha256_hex("something else");
   EXPECT_EQ(receiver.begin(begin_args(lying)).status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(receiver.begin(msg::Value("garbage")).status().code(), ErrorCode::kBadMessage);
@@ -181,14 +181,15 @@ TEST_F(Receiver, HostileManifestsAreRejectedBeforeAnyWrite) {
 // for the file; its first chunk then failed with ENAMETOOLONG.
 TEST_F(Receiver, OverlongFileNameIsRejectedAtBegin) {
   const std::string path = "etc/node" + std::string(252, 'p');  // a 256-byte component
-  Result<msg::Value> r = receiver.begin(begin_args(forge({entry(path, "global y = 1;")})));
+  Result<msg::Value> r =
+      receiver.begin(begin_args(forge_manifest({file_entry(path, "global y = 1;")})));
   EXPECT_EQ(r.status().code(), ErrorCode::kTooLarge);
   EXPECT_FALSE(receiver.pending_version());
   EXPECT_EQ(count_entries(root), 0);
 }
 
 TEST_F(Receiver, SymlinkPlantedInStagingIsNotFollowed) {
-  const Manifest m = forge({entry("etc/cluster.cfg", "pwned")});
+  const Manifest m = forge_manifest({file_entry("etc/cluster.cfg", "pwned")});
   ASSERT_TRUE(receiver.begin(begin_args(m)));
   const std::string staging = root + "/.staging-" + m.version;
   ASSERT_EQ(::symlink(outside.c_str(), (staging + "/etc").c_str()), 0);
@@ -201,7 +202,7 @@ TEST_F(Receiver, SymlinkPlantedInStagingIsNotFollowed) {
 }
 
 TEST_F(Receiver, StagingDirPlantedAsSymlinkIsReplaced) {
-  const Manifest m = forge({entry("etc/cluster.cfg", "fine")});
+  const Manifest m = forge_manifest({file_entry("etc/cluster.cfg", "fine")});
   std::filesystem::create_directories(root);
   ASSERT_EQ(::symlink(outside.c_str(), (root + "/.staging-" + m.version).c_str()), 0);
   ASSERT_TRUE(receiver.begin(begin_args(m)));
@@ -213,7 +214,7 @@ TEST_F(Receiver, StagingDirPlantedAsSymlinkIsReplaced) {
 }
 
 TEST_F(Receiver, ChunksAreBoundsChecked) {
-  const Manifest m = forge({entry("etc/a", "12345"), entry("etc/b", "xy")});
+  const Manifest m = forge_manifest({file_entry("etc/a", "12345"), file_entry("etc/b", "xy")});
   ASSERT_TRUE(receiver.begin(begin_args(m)));
   EXPECT_EQ(receiver.chunk(chunk_args(m.version, "etc/a", 0, "123456")).status().code(),
             ErrorCode::kTooLarge);
@@ -240,7 +241,7 @@ TEST_F(Receiver, ChunksAreBoundsChecked) {
 TEST_F(Receiver, WrongHashAtCommitLeavesCurrentUntouched) {
   const Bundle good = build();
   ASSERT_TRUE(install(good));
-  const Manifest m = forge({entry("etc/node.cfg", "right")});
+  const Manifest m = forge_manifest({file_entry("etc/node.cfg", "right")});
   Result<msg::Value> begun = receiver.begin(begin_args(m));
   ASSERT_TRUE(begun);
   ASSERT_TRUE(receiver.chunk(chunk_args(m.version, "etc/node.cfg", 0, "wrong")));
@@ -275,8 +276,8 @@ TEST_F(Receiver, PruneKeepsThreeBesidesCurrent) {
 }
 
 TEST_F(Receiver, NewBeginDiscardsTheOtherStaging) {
-  const Manifest one = forge({entry("etc/a", "one")});
-  const Manifest two = forge({entry("etc/a", "two")});
+  const Manifest one = forge_manifest({file_entry("etc/a", "one")});
+  const Manifest two = forge_manifest({file_entry("etc/a", "two")});
   ASSERT_TRUE(receiver.begin(begin_args(one)));
   ASSERT_TRUE(receiver.chunk(chunk_args(one.version, "etc/a", 0, "o")));
   EXPECT_TRUE(std::filesystem::exists(root + "/.staging-" + one.version));

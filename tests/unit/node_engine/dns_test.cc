@@ -11,13 +11,13 @@ using bc::test::dns_response;
 using bc::test::PcapBuilder;
 using Fields = std::map<std::string, std::string>;
 
-const char* kClient = "10.0.0.5";
-const char* kResolver = "198.18.0.53";
+const char* kDnsClient = "10.0.0.5";
+const char* kDnsResolver = "198.18.0.53";
 
 TEST(DnsTest, QueryAndAnswerGiveOneExactRecord) {
   PcapBuilder b;
-  b.udp(kT0, kClient, 33000, kResolver, 53, dns_query(0x1234, "www.example.com", 1));
-  b.udp(kT0 + 12'345, kResolver, 53, kClient, 33000,
+  b.udp(kT0, kDnsClient, 33000, kDnsResolver, 53, dns_query(0x1234, "www.example.com", 1));
+  b.udp(kT0 + 12'345, kDnsResolver, 53, kDnsClient, 33000,
         dns_response(0x1234, "www.example.com", 1, 0,
                      {{5, 3600, "web.example.com"}, {1, 300, "198.19.1.2"}}));
   const auto sink = run_engine(b);
@@ -27,9 +27,9 @@ TEST(DnsTest, QueryAndAnswerGiveOneExactRecord) {
   const Fields conn = fields(sink.of("conn").at(0));
   const Fields expected = {{"ts", "1700000000.000000"},
                            {"uid", conn.at("uid")},
-                           {"id.orig_h", kClient},
+                           {"id.orig_h", kDnsClient},
                            {"id.orig_p", "33000"},
-                           {"id.resp_h", kResolver},
+                           {"id.resp_h", kDnsResolver},
                            {"id.resp_p", "53"},
                            {"proto", "udp"},
                            {"trans_id", "4660"},
@@ -55,13 +55,13 @@ TEST(DnsTest, QueryAndAnswerGiveOneExactRecord) {
 
 TEST(DnsTest, NxdomainAndAaaaAndTxt) {
   PcapBuilder b;
-  b.udp(kT0, kClient, 33001, kResolver, 53, dns_query(1, "nope.example", 28));
-  b.udp(kT0 + 100, kResolver, 53, kClient, 33001, dns_response(1, "nope.example", 28, 3, {}));
-  b.udp(kT0 + 200, kClient, 33001, kResolver, 53, dns_query(2, "v6.example", 28));
-  b.udp(kT0 + 300, kResolver, 53, kClient, 33001,
+  b.udp(kT0, kDnsClient, 33001, kDnsResolver, 53, dns_query(1, "nope.example", 28));
+  b.udp(kT0 + 100, kDnsResolver, 53, kDnsClient, 33001, dns_response(1, "nope.example", 28, 3, {}));
+  b.udp(kT0 + 200, kDnsClient, 33001, kDnsResolver, 53, dns_query(2, "v6.example", 28));
+  b.udp(kT0 + 300, kDnsResolver, 53, kDnsClient, 33001,
         dns_response(2, "v6.example", 28, 0, {{28, 60, "2001:db8::53"}}, true, true, true));
-  b.udp(kT0 + 400, kClient, 33001, kResolver, 53, dns_query(3, "t.example", 16));
-  b.udp(kT0 + 500, kResolver, 53, kClient, 33001,
+  b.udp(kT0 + 400, kDnsClient, 33001, kDnsResolver, 53, dns_query(3, "t.example", 16));
+  b.udp(kT0 + 500, kDnsResolver, 53, kDnsClient, 33001,
         dns_response(3, "t.example", 16, 0, {{16, 10, "v=spf1 -all"}}));
   const auto dns = run_engine(b).of("dns");
   ASSERT_EQ(dns.size(), 3u);
@@ -79,7 +79,7 @@ TEST(DnsTest, NxdomainAndAaaaAndTxt) {
 
 TEST(DnsTest, UnansweredQueryIsLoggedWhenTheFlowEnds) {
   PcapBuilder b;
-  b.udp(kT0, kClient, 33002, kResolver, 53, dns_query(77, "slow.example", 15));
+  b.udp(kT0, kDnsClient, 33002, kDnsResolver, 53, dns_query(77, "slow.example", 15));
   const auto dns = run_engine(b).of("dns");
   ASSERT_EQ(dns.size(), 1u);
   const Fields f = fields(dns[0]);
@@ -93,7 +93,7 @@ TEST(DnsTest, UnansweredQueryIsLoggedWhenTheFlowEnds) {
 
 TEST(DnsTest, DnsOverTcp) {
   PcapBuilder b;
-  bc::test::TcpSession t(b, kClient, 33003, kResolver, 53);
+  bc::test::TcpSession t(b, kDnsClient, 33003, kDnsResolver, 53);
   t.handshake(kT0);
   auto framed = [](const std::string& m) {
     std::string s;
@@ -118,7 +118,7 @@ TEST(DnsTest, DnsOverTcp) {
 
 TEST(DnsTest, DisabledDnsAnalysisLogsNothing) {
   PcapBuilder b;
-  b.udp(kT0, kClient, 33004, kResolver, 53, dns_query(5, "x.example"));
+  b.udp(kT0, kDnsClient, 33004, kDnsResolver, 53, dns_query(5, "x.example"));
   EngineSettings s;
   s.analyses.erase("dns");
   const auto sink = run_engine(b, s);
@@ -132,7 +132,7 @@ TEST(DnsTest, CompressionLoopIsRejectedNotFollowed) {
   m[12] = static_cast<char>(0xc0);
   m[13] = 12;
   PcapBuilder b;
-  b.udp(kT0, kClient, 33005, kResolver, 53, m);
+  b.udp(kT0, kDnsClient, 33005, kDnsResolver, 53, m);
   const auto sink = run_engine(b);
   EXPECT_TRUE(sink.of("dns").empty());
   EXPECT_EQ(sink.of("conn").size(), 1u);

@@ -13,13 +13,13 @@ using bc::test::PcapBuilder;
 using bc::test::TcpSession;
 using Fields = std::map<std::string, std::string>;
 
-const char* kClient = "10.0.0.7";
-const char* kServer = "198.18.0.80";
+const char* kHttpClient = "10.0.0.7";
+const char* kHttpServer = "198.18.0.80";
 const std::string kBody = "<html><body>hi</body></html>";
 
 PcapBuilder one_exchange() {
   PcapBuilder b;
-  TcpSession t(b, kClient, 45000, kServer, 80);
+  TcpSession t(b, kHttpClient, 45000, kHttpServer, 80);
   t.handshake(kT0);
   t.client_send(kT0 + 2000, http_request("GET", "/index.html", "www.example.com", "curl/8.0"));
   t.server_send(kT0 + 5000, http_response(200, "OK", kBody));
@@ -34,9 +34,9 @@ TEST(HttpTest, ExchangeGivesOneExactRecord) {
   const Fields conn = fields(sink.of("conn").at(0));
   const Fields expected = {{"ts", "1700000000.002000"},
                            {"uid", conn.at("uid")},
-                           {"id.orig_h", kClient},
+                           {"id.orig_h", kHttpClient},
                            {"id.orig_p", "45000"},
-                           {"id.resp_h", kServer},
+                           {"id.resp_h", kHttpServer},
                            {"id.resp_p", "80"},
                            {"trans_depth", "1"},
                            {"method", "GET"},
@@ -93,7 +93,7 @@ TEST(HttpTest, NoHttpAnalysisNoRecord) {
 
 TEST(HttpTest, PipelinedRequestsPairWithTheirReplies) {
   PcapBuilder b;
-  TcpSession t(b, kClient, 45001, kServer, 8080);
+  TcpSession t(b, kHttpClient, 45001, kHttpServer, 8080);
   t.handshake(kT0);
   t.client_send(kT0 + 2000, http_request("GET", "/a", "h", "ua") +
                                 http_request("POST", "/b", "h", "ua", "x=1&y=2") +
@@ -122,7 +122,7 @@ TEST(HttpTest, PipelinedRequestsPairWithTheirReplies) {
 
 TEST(HttpTest, ChunkedBodyAndInterimContinue) {
   PcapBuilder b;
-  TcpSession t(b, kClient, 45002, kServer, 80);
+  TcpSession t(b, kHttpClient, 45002, kHttpServer, 80);
   t.handshake(kT0);
   t.client_send(kT0 + 2000, http_request("GET", "/chunks", "h", "ua"));
   t.server_send(kT0 + 3000,
@@ -142,14 +142,14 @@ TEST(HttpTest, ChunkedBodyAndInterimContinue) {
 
 TEST(HttpTest, OutOfOrderSegmentsAreReassembled) {
   PcapBuilder b;
-  TcpSession t(b, kClient, 45003, kServer, 80);
+  TcpSession t(b, kHttpClient, 45003, kHttpServer, 80);
   t.handshake(kT0);
   const std::string req = http_request("GET", "/ooo", "reorder.example", "ua");
   const auto seq = t.client_seq();
   // Second half first, then the first half.
-  b.tcp(kT0 + 2000, kClient, 45003, kServer, 80, bc::test::kAck | bc::test::kPsh, seq + 10,
+  b.tcp(kT0 + 2000, kHttpClient, 45003, kHttpServer, 80, bc::test::kAck | bc::test::kPsh, seq + 10,
         t.server_seq(), std::string_view(req).substr(10));
-  b.tcp(kT0 + 2100, kClient, 45003, kServer, 80, bc::test::kAck | bc::test::kPsh, seq,
+  b.tcp(kT0 + 2100, kHttpClient, 45003, kHttpServer, 80, bc::test::kAck | bc::test::kPsh, seq,
         t.server_seq(), std::string_view(req).substr(0, 10));
   const auto http = run_engine(b).of("http");
   ASSERT_EQ(http.size(), 1u);  // logged at flush without a reply
@@ -161,7 +161,7 @@ TEST(HttpTest, OutOfOrderSegmentsAreReassembled) {
 
 TEST(HttpTest, BodyUntilCloseAndEscapedValues) {
   PcapBuilder b;
-  TcpSession t(b, kClient, 45004, kServer, 80);
+  TcpSession t(b, kHttpClient, 45004, kHttpServer, 80);
   t.handshake(kT0);
   t.client_send(kT0 + 2000, "GET /a\tb HTTP/1.0\r\nUser-Agent: -\r\nReferer: x,y\r\n\r\n");
   t.server_send(kT0 + 3000, "HTTP/1.0 200 OK\r\n\r\nbody-without-length");
@@ -176,7 +176,7 @@ TEST(HttpTest, BodyUntilCloseAndEscapedValues) {
 
 TEST(HttpTest, NonHttpTcpIsNotLogged) {
   PcapBuilder b;
-  TcpSession t(b, kClient, 45005, kServer, 80);
+  TcpSession t(b, kHttpClient, 45005, kHttpServer, 80);
   t.handshake(kT0);
   t.client_send(kT0 + 2000, "\x16\x03\x01 not http at all\r\n");
   t.close(kT0 + 4000);

@@ -68,7 +68,7 @@ struct Knob {
 };
 
 // The contract's knob table (docs/SCRIPTS.md, "The standard policy dir").
-const Knob kKnobs[] = {
+const Knob kPolicyKnobs[] = {
     {"Conn::tcp_inactivity_timeout", "interval", "5.0 mins"},
     {"Conn::udp_inactivity_timeout", "interval", "1.0 min"},
     {"Conn::icmp_inactivity_timeout", "interval", "1.0 min"},
@@ -91,7 +91,7 @@ TEST(Policy, EveryNodeTypeLoadsWithoutErrorsAndHasEveryKnob) {
     SCOPED_TRACE(std::string(config::node_type_name(type)));
     const Program p = load_for(type);
     ASSERT_FALSE(p.files.empty());
-    for (const Knob& k : kKnobs) {
+    for (const Knob& k : kPolicyKnobs) {
       const Value* v = p.globals.find(k.id);
       ASSERT_NE(v, nullptr) << k.id;
       EXPECT_EQ(type_name(v->type(), v->element_type()), k.type) << k.id;
