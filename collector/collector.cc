@@ -143,11 +143,14 @@ void Collector::poll_once() {
     if (e.num() != EINTR) spdlog::error("poll failed: {}", e.what());
     return;
   }
-  if (items[0].revents & ZMQ_POLLIN) on_bus();
-  if (items[1].revents & ZMQ_POLLIN) on_query();
+  // Replies first: a supervisor answers our `start` when the new process runs, so a crash
+  // event waiting beside that answer is a later crash, of the new process. Taken first, it
+  // would count as a crash while our start was in flight, held until the answer came.
   for (std::size_t i = 0; i < supervisors.size(); ++i) {
     if (items[i + 2].revents & ZMQ_POLLIN) requests_.on_readable(supervisors[i].first);
   }
+  if (items[0].revents & ZMQ_POLLIN) on_bus();
+  if (items[1].revents & ZMQ_POLLIN) on_query();
   const auto now = clock_.now();
   requests_.expire(now);
   timers_.run_due(now);

@@ -167,6 +167,15 @@ TEST_F(CollectorTest, RepeatedCrashesAreEachRestartedAtOnceWithoutReconciling) {
     ASSERT_TRUE(back) << "crash " << i << "\n" << tap().history();
     // Let the stats of the new process and the crash report go out between crashes.
     ASSERT_TRUE(tap().next([](const BusEvent& e) { return e.type == "node_stats"; }, kWait));
+    // And the collector take its start's answer (its stats.log line): the answer and the
+    // events travel apart, and a crash seen before it is held until it comes.
+    ASSERT_TRUE(wait_until(
+        [&] {
+          return count_of(read_text(host().spool() + "/stats.log"), "worker-1 action=restarted") ==
+                 static_cast<std::size_t>(i + 1);
+        },
+        kWait))
+        << read_text(host().spool() + "/stats.log");
   }
   const std::string log = read_text(host().spool() + "/collector.log");
   EXPECT_EQ(count_of(log, "worker-1 on " + h() + " crashed (signal 9 (Killed)); restart in 0 ms"),
