@@ -41,6 +41,7 @@ void AsyncRequests::on_readable(const std::string& host) {
     }
     ++it;
   }
+  client.discard_untaken();
   for (auto& [callback, reply] : ready)
     callback(reply);
 }
