@@ -41,7 +41,6 @@ void AsyncRequests::on_readable(const std::string& host) {
     }
     ++it;
   }
-  client.discard_untaken();
   for (auto& [callback, reply] : ready)
     callback(reply);
 }

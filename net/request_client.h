@@ -38,9 +38,6 @@ class RequestClient {
   void drain();
   // The reply to `id` if it has arrived (removes it from the inbox).
   std::optional<msg::Reply> take(std::uint64_t id);
-  // Forgets every reply nobody took: for an owner that takes each awaited reply as soon as
-  // it arrives, the rest answer requests it has given up on (past their deadline).
-  void discard_untaken() { inbox_.clear(); }
 
   zmq::socket_t& socket() { return socket_; }
   const std::string& endpoint() const { return endpoint_; }

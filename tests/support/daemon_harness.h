@@ -124,7 +124,6 @@ class TestCluster {
   TestHost& host(std::size_t i) { return *hosts_.at(i); }
   const ClusterSettings& settings() const { return settings_; }
   std::string broker_sub_endpoint() const;
-  pid_t broker_pid() const { return broker_pid_; }
 
   // The daemons' log files, for a failing test's output.
   void dump_logs(std::ostream& out) const;
