@@ -27,19 +27,15 @@ std::vector<std::pair<std::string, zmq::socket_t*>> AsyncRequests::sockets() {
 }
 
 void AsyncRequests::on_readable(const std::string& host) {
-  auto& client = *clients_.at(host);
-  client.drain();
-  // Collect first: a callback may send new requests (and so change pending_).
+  // In the order the replies came, and a reply to a request past its deadline dropped (it
+  // used to stay in the client's inbox for good). Collected first: a callback may send new
+  // requests.
   std::vector<std::pair<Callback, msg::Reply>> ready;
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    if (it->first.first == host) {
-      if (auto reply = client.take(it->first.second)) {
-        ready.emplace_back(std::move(it->second.callback), std::move(*reply));
-        it = pending_.erase(it);
-        continue;
-      }
-    }
-    ++it;
+  for (msg::Reply& reply : clients_.at(host)->receive_all()) {
+    auto it = pending_.find({host, reply.id});
+    if (it == pending_.end()) continue;  // past its deadline: its callback has run already
+    ready.emplace_back(std::move(it->second.callback), std::move(reply));
+    pending_.erase(it);
   }
   for (auto& [callback, reply] : ready)
     callback(reply);

@@ -76,21 +76,32 @@ std::uint64_t RequestClient::send(std::string_view cmd, msg::Value args) {
   return request.id;
 }
 
-bool RequestClient::receive_one(zmq::recv_flags flags) {
+std::optional<Result<msg::Reply>> RequestClient::read_reply(zmq::recv_flags flags) {
   zmq::message_t frame;
-  if (!socket_.recv(frame, flags)) return false;
+  if (!socket_.recv(frame, flags)) return std::nullopt;
   while (frame.more()) {  // a reply is one frame; extra frames are hostile or a bug
     zmq::message_t extra;
     (void)socket_.recv(extra, zmq::recv_flags::none);
     frame.swap(extra);
   }
   auto reply = msg::decode<msg::Reply>(frame.to_string_view());
-  if (!reply.is_ok()) {
-    ++malformed_;
-    return true;
-  }
-  inbox_[reply->id] = std::move(*reply);
+  if (!reply.is_ok()) ++malformed_;
+  return reply;
+}
+
+bool RequestClient::receive_one(zmq::recv_flags flags) {
+  auto reply = read_reply(flags);
+  if (!reply) return false;
+  if (reply->is_ok()) inbox_[(*reply)->id] = std::move(**reply);
   return true;
+}
+
+std::vector<msg::Reply> RequestClient::receive_all() {
+  std::vector<msg::Reply> out;
+  while (auto reply = read_reply(zmq::recv_flags::dontwait)) {
+    if (reply->is_ok()) out.push_back(std::move(**reply));
+  }
+  return out;
 }
 
 void RequestClient::drain() {

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 #include <zmq.hpp>
 
 #include "common/status.h"
@@ -38,6 +39,9 @@ class RequestClient {
   void drain();
   // The reply to `id` if it has arrived (removes it from the inbox).
   std::optional<msg::Reply> take(std::uint64_t id);
+  // Reads every reply already queued on the socket (non-blocking) and returns them in the
+  // order they arrived, keeping none: for an owner that matches replies itself.
+  std::vector<msg::Reply> receive_all();
 
   zmq::socket_t& socket() { return socket_; }
   const std::string& endpoint() const { return endpoint_; }
@@ -52,6 +56,8 @@ class RequestClient {
 
  private:
   bool receive_one(zmq::recv_flags flags);
+  // One frame off the socket: nullopt when none is queued, a Reply or an error otherwise.
+  std::optional<Result<msg::Reply>> read_reply(zmq::recv_flags flags);
 
   zmq::socket_t socket_;
   std::string endpoint_;

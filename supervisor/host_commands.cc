@@ -23,7 +23,7 @@ Result<double> seconds_arg(const msg::Value& args, std::string_view key, double 
   const msg::Value* v = args.find(key);
   if (v == nullptr || v->is_nil()) return fallback;
   auto d = v->as_double();
-  if (!d || *d < min || *d > max) {
+  if (!d || !(*d >= min && *d <= max)) {  // so that NaN is refused too
     return Status::invalid_argument("'" + std::string(key) + "' must be a number from " +
                                     std::to_string(min) + " to " + std::to_string(max));
   }

@@ -285,6 +285,8 @@ TEST_F(CollectorTest, SilentHostIsReportedDownNotRestartedAndUpAgain) {
   ASSERT_NO_FATAL_FAILURE(start_collector());
   ASSERT_TRUE(client().call("start").ok);
   const std::int64_t pid = running_pid("worker-1");
+  // The start's answer comes straight back; its events take the bus, and may come later.
+  ASSERT_TRUE(tap().wait_for(node_state(h(), "worker-1", "running"), kWait)) << tap().history();
   tap().skip();
   const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(kill(host().supervisor_pid(), SIGSTOP), 0);

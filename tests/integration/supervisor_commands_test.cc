@@ -1,6 +1,7 @@
 // brocluster-supervisor's host commands (exec, df, top, signal), its answers to hostile
 // input, and a node whose working directory cannot be created.
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <zmq_addon.hpp>
@@ -135,6 +136,10 @@ TEST_F(SupervisorTest, HostileInputGetsErrorsAndNeverStopsTheSupervisor) {
   msg::Value zero_interval = msg::Value::empty_map();
   zero_interval.set("interval", 0.0);
   EXPECT_FALSE(c.call("capstats", zero_interval).ok);
+  // NaN passes a check written as "below min or above max"; an exec would then run with it.
+  const msg::Reply nan_timeout = c.call("exec", exec_args("true", std::nan("")));
+  ASSERT_FALSE(nan_timeout.ok);
+  EXPECT_THAT(nan_timeout.error->message, HasSubstr("'timeout' must be a number from"));
   EXPECT_EQ(str_field(c.status_of("worker-1"), "state"), "stopped") << "nothing was started";
 
   // Raw frames from a DEALER of our own: garbage, wrong shapes, too many frames.
