@@ -32,13 +32,8 @@ int main(int argc, char** argv) {
   const std::optional<int> ready = bc::daemon::begin_daemon("collector", *cluster, cli);
   if (!ready) return 1;
   const int ready_fd = *ready;
-  auto security =
-      bc::security::BusSecurity::load(cluster->options, std::string(bc::security::kBrokerKeyName));
-  if (!security.is_ok()) {
-    spdlog::error("{}", security.status().message());
-    bc::daemon::report_ready(ready_fd, security.status().message());
-    return 1;
-  }
+  auto security = bc::daemon::load_broker_keys(*cluster, ready_fd);
+  if (!security) return 1;
   zmq::context_t ctx(1);
   // Before the query socket binds (zap_handler.h); ends before the context does.
   auto zap = security->start_zap(ctx, "collector");

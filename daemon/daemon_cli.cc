@@ -1,5 +1,6 @@
 #include "daemon/daemon_cli.h"
 
+#include <spdlog/spdlog.h>
 #include <iostream>
 
 #include "common/paths.h"
@@ -48,6 +49,18 @@ std::optional<int> begin_daemon(const std::string& component, const config::Clus
   setup_logging(component, spool + "/" + component + ".log",
                 debug ? cluster.options.get("DebugLog") : std::string(), cli.foreground);
   return ready_fd;
+}
+
+std::optional<security::BusSecurity> load_broker_keys(const config::Cluster& cluster,
+                                                      int ready_fd) {
+  auto security =
+      security::BusSecurity::load(cluster.options, std::string(security::kBrokerKeyName));
+  if (!security.is_ok()) {
+    spdlog::error("{}", security.status().message());
+    report_ready(ready_fd, security.status().message());
+    return std::nullopt;
+  }
+  return std::move(*security);
 }
 
 }  // namespace bc::daemon

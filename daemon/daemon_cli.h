@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 
 #include "config/cluster.h"
+#include "security/bus_security.h"
 
 namespace bc::daemon {
 
@@ -29,5 +30,9 @@ std::optional<config::Cluster> load_configuration(const DaemonCli& cli);
 // REQUIRES: no threads yet (it may fork): call before creating the ZeroMQ context.
 std::optional<int> begin_daemon(const std::string& component, const config::Cluster& cluster,
                                 const DaemonCli& cli);
+
+// The bus keys of the broker and the collector (the key named `broker`), or nullopt after
+// the error has been logged and reported through `ready_fd` (begin_daemon's).
+std::optional<security::BusSecurity> load_broker_keys(const config::Cluster& cluster, int ready_fd);
 
 }  // namespace bc::daemon
