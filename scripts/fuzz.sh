@@ -34,7 +34,14 @@ if ! command -v clang++ >/dev/null ||
   timeout 1200 apt-get install -y -qq --no-install-recommends clang libclang-rt-dev >&2
 fi
 
-cmake -S fuzz -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE= >/dev/null
+# Configured once: passing CMAKE_CXX_COMPILER again to an existing build dir makes CMake
+# throw its cache away and everything is built anew. Ninja, as in scripts/build.sh.
+if [ ! -f "$dir/CMakeCache.txt" ]; then
+  generator=()
+  command -v ninja >/dev/null && generator=(-G Ninja)
+  cmake -S fuzz -B "$dir" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE= \
+    >/dev/null
+fi
 cmake --build "$dir" --target fuzz_all -j"$(nproc)" >&2
 if $build_only; then
   exit 0
