@@ -43,4 +43,16 @@ std::string quoted(std::string_view path) {
   return out;
 }
 
+std::string quoted(const std::string& path) {
+  return quoted(std::string_view(path));
+}
+
+std::string quoted(std::string& path) {
+  return quoted(std::string_view(path));
+}
+
+std::string quoted(const char* path) {
+  return quoted(std::string_view(path));
+}
+
 }  // namespace bc

@@ -21,5 +21,14 @@ Status file_status(std::string_view what, int err);
 
 // "'path'" — quoting paths consistently in messages.
 std::string quoted(std::string_view path);
+// The same for strings and C strings. Without the std::string ones, quoted(a_string) would
+// call std::quoted (found by argument-dependent lookup, which has overloads for const and
+// non-const std::string) in every file that sees <iomanip>, which <filesystem>, <zmq.hpp>
+// and gtest include, and which the shared precompiled headers and the unity batches
+// (cmake/) put in front of most files; the const char* one keeps quoted(argv[0])
+// unambiguous.
+std::string quoted(const std::string& path);
+std::string quoted(std::string& path);
+std::string quoted(const char* path);
 
 }  // namespace bc

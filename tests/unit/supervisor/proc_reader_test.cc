@@ -107,6 +107,12 @@ TEST_F(AwkwardChild, StatParsesAndStartTimeIsStable) {
 }
 
 TEST_F(AwkwardChild, CmdlineAndFds) {
+  // spawn() returns when the exec closes the error pipe, which the kernel does before it lays
+  // out the new program's argv: until then /proc/<pid>/cmdline reads empty (seen under load).
+  ASSERT_TRUE(testing::wait_for([&] {
+    auto c = proc_.read_cmdline(child_.pid);
+    return c && !c->empty();
+  }));
   auto cmd = proc_.read_cmdline(child_.pid);
   ASSERT_TRUE(cmd) << cmd.status().to_string();
   EXPECT_EQ(*cmd, "a b) c 30");
