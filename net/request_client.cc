@@ -89,13 +89,6 @@ std::optional<Result<msg::Reply>> RequestClient::read_reply(zmq::recv_flags flag
   return reply;
 }
 
-bool RequestClient::receive_one(zmq::recv_flags flags) {
-  auto reply = read_reply(flags);
-  if (!reply) return false;
-  if (reply->is_ok()) inbox_[(*reply)->id] = std::move(**reply);
-  return true;
-}
-
 std::vector<msg::Reply> RequestClient::receive_all() {
   std::vector<msg::Reply> out;
   while (auto reply = read_reply(zmq::recv_flags::dontwait)) {
@@ -105,8 +98,8 @@ std::vector<msg::Reply> RequestClient::receive_all() {
 }
 
 void RequestClient::drain() {
-  while (receive_one(zmq::recv_flags::dontwait)) {
-  }
+  for (msg::Reply& reply : receive_all())
+    inbox_[reply.id] = std::move(reply);
 }
 
 std::optional<msg::Reply> RequestClient::take(std::uint64_t id) {

@@ -35,7 +35,7 @@ class RequestClient {
   Result<msg::Reply> wait(std::uint64_t id, std::chrono::milliseconds timeout);
   Result<msg::Reply> call(std::string_view cmd, msg::Value args, std::chrono::milliseconds timeout);
 
-  // Reads every reply already queued on the socket (non-blocking).
+  // Reads every reply already queued on the socket (non-blocking) into the inbox.
   void drain();
   // The reply to `id` if it has arrived (removes it from the inbox).
   std::optional<msg::Reply> take(std::uint64_t id);
@@ -55,7 +55,6 @@ class RequestClient {
   const Status& refused() const { return refused_; }
 
  private:
-  bool receive_one(zmq::recv_flags flags);
   // One frame off the socket: nullopt when none is queued, a Reply or an error otherwise.
   std::optional<Result<msg::Reply>> read_reply(zmq::recv_flags flags);
 
