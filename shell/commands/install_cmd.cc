@@ -13,6 +13,7 @@
 #include "shell/install_ops.h"
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
+#include "shell/unconfigured_nodes.h"
 
 namespace bc::shell {
 
@@ -74,7 +75,9 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
   }
   msg::Value list = msg::Value::empty_array();
   std::vector<std::string> failed;
+  std::vector<std::string> installed;
   for (const HostInstall& h : install_on_hosts(ctx, *bundle, hosts)) {
+    if (h.status.is_ok()) installed.push_back(h.host);
     msg::Value entry = msg::Value::empty_map();
     entry.set("host", h.host).set("ok", h.status.is_ok()).set("bytes_sent", h.bytes_sent);
     if (!h.status.is_ok()) {
@@ -86,6 +89,12 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
     list.push_back(std::move(entry));
   }
   json.set("version", version).set("hosts", std::move(list));
+  // Nodes this install removed while they ran keep running until stopped: name them.
+  const auto unconfigured = find_unconfigured(ctx, installed);
+  for (const UnconfiguredNode& u : unconfigured) {
+    if (!ctx.json()) ctx.out() << unconfigured_line(u) << '\n';
+  }
+  json.set("unconfigured", unconfigured_json(unconfigured));
   if (!failed.empty()) {
     std::string names;
     for (const auto& h : failed)
