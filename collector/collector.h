@@ -72,8 +72,9 @@ class Collector {
   struct NodeCare {  // restart care per node: the table's position, and its timer
     RestartCare care;
     TimerQueue::TimerId timer = 0;
-    CareVerdict last_crash = CareVerdict::kRestart;  // how the latest crash was dealt with
-    bool gave_up_on_last_crash = false;
+    // What became of each crash heard of, oldest first, for its crash mail (the report
+    // follows the node_state event: docs/PROTOCOL.md). Bounded.
+    std::deque<std::string> fates;
   };
   // Routine reconciliations (logged at debug); any other reason means events were lost.
   static constexpr std::string_view kWhyStart = "collector start";
@@ -104,8 +105,10 @@ class Collector {
   // Every node waiting for the manager re-derives its position (after any news of it).
   void manager_news();
   void give_up(NodeView& node, int crashes);
-  // "is restarted by the collector", or why not: for the crash mail.
+  // "is restarted by the collector", or why not: for the crash mail of the oldest crash of
+  // the node not mailed yet.
   std::string crash_fate(const std::string& node_name);
+  std::string fate_text(const NodeCare& care, const CareStep& step) const;
   void mark_failed(const NodeView& node);
   NodeCare& care_of(const NodeView& node);
   void check_installed();

@@ -63,8 +63,9 @@ Collector::NodeCare& Collector::care_of(const NodeView& node) {
   if (it != care_.end()) return it->second;
   auto random01 = [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); };
   return care_
-      .emplace(node.spec.name,
-               NodeCare{RestartCare(config::restart_settings(cluster_, node.spec), random01)})
+      .emplace(
+          node.spec.name,
+          NodeCare{RestartCare(config::restart_settings(cluster_, node.spec), random01), 0, {}})
       .first->second;
 }
 
@@ -95,9 +96,12 @@ void Collector::care_event(NodeView& node, CareEvent event, const std::string& w
   NodeCare& c = care_of(node);
   const CareStep step = c.care.handle(event, care_facts(node), clock_.now());
   const CareActions a = step.actions;
-  if (event == CareEvent::kCrash || a.has(CareAction::kCountCrash)) {
-    c.last_crash = step.verdict;
-    c.gave_up_on_last_crash = step.to == CareState::kGivenUp;
+  if (event == CareEvent::kCrash) {
+    c.fates.push_back(fate_text(c, step));
+    if (c.fates.size() > 16) c.fates.pop_front();
+  } else if (event == CareEvent::kStartReply && a.has(CareAction::kCountCrash) &&
+             !c.fates.empty()) {
+    c.fates.back() = fate_text(c, step);  // the crash seen while our start was in flight
   }
   if (event == CareEvent::kCrash && step.verdict != CareVerdict::kRestart &&
       step.verdict != CareVerdict::kNotCrashed) {
@@ -186,18 +190,27 @@ void Collector::give_up(NodeView& node, int crashes) {
   (void)mailer_.send("restart storm: " + name, message + "\n");
 }
 
-std::string Collector::crash_fate(const std::string& node_name) {
-  const NodeView* node = view_.node(node_name);
-  if (node == nullptr) return "is no longer configured; it is not restarted";
-  const NodeCare& c = care_of(*node);
-  if (c.gave_up_on_last_crash) {
+std::string Collector::fate_text(const NodeCare& c, const CareStep& step) const {
+  if (step.to == CareState::kGivenUp && step.from != CareState::kGivenUp) {
     return "was NOT restarted: it crashed too often (RestartStormCount " +
            std::to_string(c.care.settings().storm_count) + " within " +
            seconds_text(c.care.settings().storm_window) +
            " s); it is marked failed until it is started by hand";
   }
-  if (c.last_crash == CareVerdict::kRestart) return "is restarted by the collector";
-  return "was " + std::string(care_verdict_text(c.last_crash));
+  if (step.verdict == CareVerdict::kRestart) return "is restarted by the collector";
+  if (step.verdict == CareVerdict::kNotCrashed) return "is not restarted (it was being stopped)";
+  return "was " + std::string(care_verdict_text(step.verdict));
+}
+
+std::string Collector::crash_fate(const std::string& node_name) {
+  auto it = care_.find(node_name);
+  if (view_.node(node_name) == nullptr || it == care_.end()) {
+    return "is not restarted (it is no longer configured)";
+  }
+  if (it->second.fates.empty()) return "is restarted by the collector";
+  std::string fate = std::move(it->second.fates.front());
+  it->second.fates.pop_front();
+  return fate;
 }
 
 }  // namespace bc::collector
