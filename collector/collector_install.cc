@@ -63,6 +63,11 @@ void Collector::apply_configuration(config::Cluster cluster, const std::string& 
   cluster_ = std::move(cluster);
   installed_version_ = version;
   failed_version_.clear();
+  // The deadlines of our requests follow the new configuration; endpoints and intervals of
+  // the collector itself stay until it restarts.
+  const CollectorOptions fresh = collector_options(cluster_);
+  options_.start_timeout = fresh.start_timeout;
+  options_.comm_timeout = fresh.comm_timeout;
   const ClusterView::Changes changes = view_.apply(cluster_);
   for (const std::string& name : changes.removed) {
     auto it = care_.find(name);
