@@ -19,6 +19,10 @@ Status Supervisor::reload_installed() {
   options_.bro_args = fresh->bro_args;
   options_.mem_limit_bytes = fresh->mem_limit_bytes;
   options_.cluster_options = fresh->cluster_options;
+  // How nodes are started and stopped is node care too: the next start or stop uses them.
+  options_.stop_timeout = fresh->stop_timeout;
+  options_.ready_grace = fresh->ready_grace;
+  options_.start_timeout = fresh->start_timeout;
   std::vector<KnownNode> known;
   for (const auto& [name, node] : nodes_)
     known.push_back({name, has_process(node.lifecycle.state())});

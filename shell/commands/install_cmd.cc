@@ -6,7 +6,9 @@
 #include <set>
 
 #include "common/strings.h"
+#include "config/endpoints.h"
 #include "messages/codec.h"
+#include "net/request_client.h"
 #include "security/bus_security.h"
 #include "security/keygen.h"
 #include "shell/commands/handlers.h"
@@ -16,6 +18,24 @@
 #include "shell/unconfigured_nodes.h"
 
 namespace bc::shell {
+namespace {
+
+// The collector takes the installed configuration at once when told (nodes added are cared
+// for, restart settings apply to the next crash). It also notices a new version by itself
+// within a second, so a collector that does not answer costs nothing but this short wait.
+void tell_collector(ShellContext& ctx) {
+  const config::Cluster* cluster = ctx.cluster();
+  if (cluster == nullptr) return;
+  net::RequestClient client(ctx.zmq(), config::collector_endpoint(*cluster), ctx.security(),
+                            std::string(security::kBrokerKeyName));
+  auto reply = client.call("reload", msg::Value::empty_map(), std::chrono::milliseconds(1000));
+  if (reply.is_ok() && !reply->ok && !ctx.json()) {
+    ctx.err() << "Warning: the collector keeps its configuration: "
+              << msg::reply_status(*reply).message() << '\n';
+  }
+}
+
+}  // namespace
 
 int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
   msg::Value json = msg::Value::empty_map();
@@ -103,6 +123,7 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
              "; run install again once they are reachable");
     return finish(false);
   }
+  tell_collector(ctx);
   if (!ctx.json()) {
     ctx.out() << "install: done; restart or update the nodes to use version "
               << version.substr(0, 12) << '\n';
