@@ -119,6 +119,9 @@ class Collector {
   // Every kNoticeCheck: notices of the manager's notice.log mailed (ACTION_EMAIL) or
   // raised as alert.notice (ACTION_ALARM).
   static constexpr Duration kNoticeCheck{1000};
+  // How long a crash record found by asking, that ended this recently, waits for its live
+  // `crash` report before it is mailed as one the collector did not hear of.
+  static constexpr Duration kLiveReportGrace{2000};
   void check_notices();
   void summarize_traffic(const std::vector<std::string>& archived, std::vector<std::string>& done);
   void host_down(HostView& host);

@@ -133,7 +133,15 @@ void Collector::on_crash_records(const std::string& host, const msg::Value& resu
       continue;
     }
     newest = std::max(newest, r->ended_at);
-    report_crash(*r, true);
+    const std::int64_t age_us = clock_.wall_us() - r->ended_at;
+    if (age_us >= 0 && age_us < kLiveReportGrace.count() * 1000) {
+      // Just ended: its live report is on its way (it and this answer travel apart), and
+      // the mail should say what became of the node. Mailed as found only if it never comes.
+      timers_.schedule(clock_.now() + kLiveReportGrace,
+                       [this, rec = *r] { report_crash(rec, true); });
+    } else {
+      report_crash(*r, true);
+    }
   }
   if (newest == 0) return;
   crash_mail_.listed(host, newest);
