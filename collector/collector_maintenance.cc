@@ -63,9 +63,10 @@ void Collector::write_stats() {
   for (const auto& [name, node] : view_.nodes()) {
     if (!node.stats || node.state != "running") continue;
     const msg::NodeStats& s = *node.stats;
-    Status st = stats_log_.sample(
-        now, node.spec.host, name, std::string(config::node_type_name(node.spec.type)), s.cpu_pct,
-        s.rss_bytes, s.vsize_bytes, s.packets_received, s.packets_dropped);
+    const StatsSample sample{s.cpu_pct,      s.rss_bytes,        s.vsize_bytes,    s.cpu_user_s,
+                             s.cpu_system_s, s.packets_received, s.packets_dropped};
+    Status st = stats_log_.sample(now, node.spec.host, name,
+                                  std::string(config::node_type_name(node.spec.type)), sample);
     if (!st.is_ok()) {
       spdlog::warn("stats.log: {}", st.message());
       break;
