@@ -100,7 +100,10 @@ void Collector::report_crash(const msg::CrashReport& r, bool late) {
         "The collector did not hear of it when it happened (it was down, or the bus was "
         "interrupted); this report comes from the host's crash records.\n\n";
   }
-  body += "Crash record on " + r.env.host + ": " + r.record_dir + "\n\n";
+  body += "Crash record on " + r.env.host + ": " + r.record_dir + "\n";
+  if (r.core_path) body += "Core file: " + *r.core_path + "\n";
+  if (r.core_note) body += "Core: " + *r.core_note + "\n";
+  body += "\n";
   body += "==== stderr (tail)\n" + r.stderr_tail + "\n==== stdout (tail)\n" + r.stdout_tail + "\n";
   if (r.backtrace) body += "==== backtrace\n" + *r.backtrace + "\n";
   (void)mailer_.send("crash report: " + r.node + " on " + r.env.host, body);

@@ -79,9 +79,9 @@ CrashReport sample_crash() {
   m.exit_code = -1;
   m.signal = 11;
   m.core_dumped = true;
-  m.core_path = "/var/spool/tmp/crashes/worker-1/20231114T221320Z-4321/core";
+  m.core_path = "/var/spool/worker-1/.core-4321.taken";
   m.core_size = 12u << 20;
-  m.core_note = "core kept";
+  m.core_note = "core file not moved into the record: disk full";
   m.started_at = 1699999990000000;
   m.ended_at = 1700000000000000;
   m.utime_s = 8.5;
