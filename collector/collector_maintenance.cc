@@ -63,9 +63,10 @@ void Collector::write_stats() {
   for (const auto& [name, node] : view_.nodes()) {
     if (!node.stats || node.state != NodeState::kRunning) continue;
     const msg::NodeStats& s = *node.stats;
-    Status st = stats_log_.sample(
-        now, node.spec.host, name, std::string(config::node_type_name(node.spec.type)), s.cpu_pct,
-        s.rss_bytes, s.vsize_bytes, s.packets_received, s.packets_dropped);
+    const StatsSample sample{s.cpu_pct,      s.rss_bytes,        s.vsize_bytes,    s.cpu_user_s,
+                             s.cpu_system_s, s.packets_received, s.packets_dropped};
+    Status st = stats_log_.sample(now, node.spec.host, name,
+                                  std::string(config::node_type_name(node.spec.type)), sample);
     if (!st.is_ok()) {
       spdlog::warn("stats.log: {}", st.message());
       break;
@@ -100,7 +101,10 @@ void Collector::report_crash(const msg::CrashReport& r, bool late) {
         "The collector did not hear of it when it happened (it was down, or the bus was "
         "interrupted); this report comes from the host's crash records.\n\n";
   }
-  body += "Crash record on " + r.env.host + ": " + r.record_dir + "\n\n";
+  body += "Crash record on " + r.env.host + ": " + r.record_dir + "\n";
+  if (r.core_path) body += "Core file: " + *r.core_path + "\n";
+  if (r.core_note) body += "Core: " + *r.core_note + "\n";
+  body += "\n";
   body += "==== stderr (tail)\n" + r.stderr_tail + "\n==== stdout (tail)\n" + r.stdout_tail + "\n";
   if (r.backtrace) body += "==== backtrace\n" + *r.backtrace + "\n";
   (void)mailer_.send("crash report: " + r.node + " on " + r.env.host, body);

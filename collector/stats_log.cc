@@ -84,14 +84,20 @@ bool StatsLog::is_known_action(std::string_view action) {
 }
 
 Status StatsLog::sample(double unix_time, const std::string& host, const std::string& node,
-                        const std::string& type, double cpu_pct, std::uint64_t rss,
-                        std::uint64_t vsize, std::optional<std::uint64_t> packets,
-                        std::optional<std::uint64_t> dropped) {
-  std::string line = fmt::format("{:.6f} {} {} {} cpu={:.1f} rss={} vsize={}", unix_time,
-                                 field(host), field(node), field(type), cpu_pct, rss, vsize);
-  if (packets) line += fmt::format(" packets={}", *packets);
-  if (dropped) line += fmt::format(" dropped={}", *dropped);
-  return append(line + '\n');
+                        const std::string& type, const StatsSample& s) {
+  const auto seconds = [](std::optional<double> v) {
+    return v ? fmt::format("{:.2f}", *v) : std::string("-");
+  };
+  const auto count = [](std::optional<std::uint64_t> v) {
+    return v ? std::to_string(*v) : std::string("-");
+  };
+  const std::string line = fmt::format(
+      "{:.6f} {} {} {} cpu={:.1f} rss={} vsize={} cpu_user_s={} cpu_system_s={} "
+      "packets_received={} packets_dropped={}\n",
+      unix_time, field(host), field(node), field(type), s.cpu_pct, s.rss, s.vsize,
+      seconds(s.cpu_user_s), seconds(s.cpu_system_s), count(s.packets_received),
+      count(s.packets_dropped));
+  return append(line);
 }
 
 Status StatsLog::action(double unix_time, const std::string& host, const std::string& node,

@@ -6,12 +6,17 @@
 // by someone else between its read and its rename).
 //
 // Line formats (fields separated by one space; a space or control character inside host,
-// node, type or action is written as '_', an empty field as '-'):
+// node, type or action is written as '_', an empty field as '-'; docs/RELIABILITY.md,
+// "stats.log", is the user's description):
 //   <unix time, 6 decimals> <host> <node> <type> cpu=<pct, 1 decimal> rss=<bytes>
-//       vsize=<bytes>[ packets=<n>][ dropped=<n>]
+//       vsize=<bytes> cpu_user_s=<s, 2 decimals> cpu_system_s=<s> packets_received=<n>
+//       packets_dropped=<n>
 //   <unix time, 6 decimals> <host> <node> action=<action>[ <detail>]
-// where <action> is one of started, stopped, crashed, restarted, failed, host-down,
-// host-up and <detail> is free text on the rest of the line (newlines become spaces).
+// A sample line always has all its key=value columns, in this order; a value the sample
+// does not carry (packets of a node that does not capture or has no control endpoint, CPU
+// seconds from a supervisor older than them) is '-'. <action> is one of started, stopped,
+// crashed, restarted, failed, host-down, host-up and <detail> is free text on the rest of
+// the line (newlines become spaces).
 //
 // Every line is appended with a single write() to a file opened O_APPEND (opened per
 // line, so that a rotation or expiry of the file is picked up at once). A write that
@@ -30,14 +35,24 @@
 
 namespace bc::collector {
 
+// One node's sample, as a NodeStats event carried it.
+struct StatsSample {
+  double cpu_pct = 0;
+  std::uint64_t rss = 0;
+  std::uint64_t vsize = 0;
+  std::optional<double> cpu_user_s;               // cumulative, since the process started
+  std::optional<double> cpu_system_s;             // 〃
+  std::optional<std::uint64_t> packets_received;  // cumulative, from the node's netstats
+  std::optional<std::uint64_t> packets_dropped;   // 〃
+};
+
 class StatsLog {
  public:
   explicit StatsLog(std::string path);
 
   // One line per node sample.
   Status sample(double unix_time, const std::string& host, const std::string& node,
-                const std::string& type, double cpu_pct, std::uint64_t rss, std::uint64_t vsize,
-                std::optional<std::uint64_t> packets, std::optional<std::uint64_t> dropped);
+                const std::string& type, const StatsSample& sample);
   // One action line. kInvalidArgument for an action not in the list above.
   Status action(double unix_time, const std::string& host, const std::string& node,
                 const std::string& action, const std::string& detail = {});

@@ -201,6 +201,9 @@ constexpr std::array kOptions = {
     // --- Resources and maintenance.
     OptionSpec{"MemLimit", kInt, "0", kDesign,
                "Address-space limit per node process in MiB; 0 = unlimited."},
+    OptionSpec{"CrashCoreMaxSize", kInt, "512", kDesign,
+               "Largest core file in MiB moved into a crash record; a larger one is deleted "
+               "and the record says so; 0 = keep no core."},
     OptionSpec{"LogRotationInterval", kInt, "86400", kDesign,
                "Seconds between log rotations (archival of the manager's logs)."},
     OptionSpec{"CompressLogs", kBool, "1", kDesign, "True to gzip archived logs."},

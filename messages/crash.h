@@ -24,7 +24,11 @@ struct CrashReport {
   std::int32_t exit_code = -1;  // -1 when killed by a signal
   std::int32_t signal = 0;      // 0 when it exited
   bool core_dumped = false;
-  std::optional<std::string> core_path;
+  std::optional<std::string> core_path;    // the core kept in record_dir
+  std::optional<std::uint64_t> core_size;  // its size in bytes (also when it was not kept)
+  // Why no core is in the record although one may exist: over CrashCoreMaxSize, or the
+  // kernel's core_pattern sends cores elsewhere (systemd-coredump, another directory).
+  std::optional<std::string> core_note;
   std::int64_t started_at = 0;  // us since epoch
   std::int64_t ended_at = 0;    // us since epoch
   double utime_s = 0;           // rusage of the dead process
@@ -45,6 +49,8 @@ struct CrashReport {
     visit("signal", signal, Presence::kRequired);
     visit("core_dumped", core_dumped, Presence::kRequired);
     visit("core_path", core_path, Presence::kOptional);
+    visit("core_size", core_size, Presence::kOptional);
+    visit("core_note", core_note, Presence::kOptional);
     visit("started_at", started_at, Presence::kRequired);
     visit("ended_at", ended_at, Presence::kRequired);
     visit("utime_s", utime_s, Presence::kRequired);

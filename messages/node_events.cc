@@ -28,6 +28,8 @@ Status NodeStats::validate() const {
       check_one_of("node_type", node_type, kNodeTypes),
       check_non_negative("pid", pid),
       check_finite_non_negative("cpu_pct", cpu_pct),
+      check_finite_non_negative("cpu_user_s", cpu_user_s.value_or(0)),
+      check_finite_non_negative("cpu_system_s", cpu_system_s.value_or(0)),
   });
 }
 

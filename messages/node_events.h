@@ -77,6 +77,10 @@ struct NodeStats {
   std::optional<std::uint64_t> packets_received;
   std::optional<std::uint64_t> packets_dropped;
   std::optional<std::uint64_t> packets_link;
+  // CPU time the process has used since it started (/proc/<pid>/stat utime and stime), in
+  // seconds: counters that only grow while the pid stays the same process.
+  std::optional<double> cpu_user_s;
+  std::optional<double> cpu_system_s;
 
   template <class V>
   void fields(V& visit) {
@@ -93,6 +97,8 @@ struct NodeStats {
     visit("packets_received", packets_received, Presence::kOptional);
     visit("packets_dropped", packets_dropped, Presence::kOptional);
     visit("packets_link", packets_link, Presence::kOptional);
+    visit("cpu_user_s", cpu_user_s, Presence::kOptional);
+    visit("cpu_system_s", cpu_system_s, Presence::kOptional);
   }
   Status validate() const;
   bool operator==(const NodeStats&) const = default;

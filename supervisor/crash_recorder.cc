@@ -65,28 +65,28 @@ std::uint64_t file_size(const std::string& path) {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
+// Takes the crash's core out of the node's dir at once (the collector may restart the node
+// within milliseconds, and with core_pattern "core" its next crash writes the same file), or
+// says in the report why there is none.
+void take_core_of(const SupervisorOptions& options, const Node& node, pid_t pid,
+                  CrashSnapshot& snap) {
+  msg::CrashReport& r = snap.report;
+  const bool core_signal = r.signal > 0 && is_core_signal(r.signal);
+  const std::string core =
+      find_core_file(snap.node_dir, pid, node.stale_core_mtime_us, r.core_dumped, r.started_at);
+  if (!core.empty()) {
+    snap.core_taken = take_core(core, pid);
+    snap.core_max_bytes = options.crash_core_max_bytes;
+  } else if (r.core_dumped || core_signal) {
+    r.core_note = missing_core_note(read_core_pattern(options.core_pattern_file), r.core_dumped,
+                                    snap.node_dir);
+  }
+}
+
 }  // namespace
 
 std::string crash_root(const SupervisorOptions& options, const std::string& node) {
   return options.tmp_dir + "/crashes/" + node;
-}
-
-std::int64_t file_mtime_us(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
-  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000 + st.st_mtim.tv_nsec / 1000;
-}
-
-std::string find_core_file(const std::string& dir, pid_t pid, std::int64_t stale_mtime_us) {
-  for (const std::string& name : {"core." + std::to_string(pid), std::string("core")}) {
-    const std::string p = dir + "/" + name;
-    const std::int64_t mtime = file_mtime_us(p);
-    // With core_pattern "core" every crash of a node writes the same file: unchanged since
-    // the start, it is a previous crash's (found when a node crashed with a core, was
-    // restarted and then exited without one: its record named the old core).
-    if (mtime != 0 && (stale_mtime_us == 0 || mtime > stale_mtime_us)) return p;
-  }
-  return {};
 }
 
 CrashSnapshot snapshot_crash(const SupervisorOptions& options, const Node& node, pid_t pid,
@@ -115,10 +115,7 @@ CrashSnapshot snapshot_crash(const SupervisorOptions& options, const Node& node,
       *into = std::move(*bytes);
     }
   }
-  if (const std::string core = find_core_file(snap.node_dir, pid, node.stale_core_mtime_us);
-      !core.empty()) {
-    r.core_path = core;
-  }
+  take_core_of(options, node, pid, snap);
   r.record_dir = crash_root(options, node.spec.name) + "/" + utc_stamp(ended_at_us) + "-" +
                  std::to_string(pid);
   return snap;
@@ -130,6 +127,7 @@ Result<msg::CrashReport> write_crash_record(const CrashSnapshot& snap) {
   r.stdout_tail = tail_file(dir + "/stdout.log", kTailBytes, snap.stdout_size);
   r.stderr_tail = tail_file(dir + "/stderr.log", kTailBytes, snap.stderr_size);
   if (Status s = ensure_dir(r.record_dir, 0750); !s.is_ok()) return s;
+  if (!snap.core_taken.empty()) keep_core(snap.core_taken, snap.core_max_bytes, r);
   // Copies are diagnostics: one that fails is logged by nobody and costs the report nothing.
   if (snap.cmdline) (void)write_file_in_place(r.record_dir + "/.cmdline", *snap.cmdline);
   if (snap.env_vars) (void)write_file_in_place(r.record_dir + "/.env_vars", *snap.env_vars);
@@ -213,7 +211,12 @@ std::string render_crash_report(const msg::CrashReport& r) {
       << "CPU:        user " << r.utime_s << " s, system " << r.stime_s << " s\n"
       << "Max RSS:    " << r.maxrss_kb << " KiB\n"
       << "Record:     " << r.record_dir << "\n";
-  if (r.core_path) out << "Core:       " << *r.core_path << "\n";
+  if (r.core_path) {
+    out << "Core:       " << *r.core_path;
+    if (r.core_size) out << " (" << *r.core_size << " bytes)";
+    out << "\n";
+  }
+  if (r.core_note) out << "Core note:  " << *r.core_note << "\n";
   out << "\n==== stdout (tail)\n" << r.stdout_tail << "\n==== stderr (tail)\n" << r.stderr_tail;
   if (r.backtrace) out << "\n==== backtrace\n" << *r.backtrace;
   out << "\n";

@@ -1,9 +1,10 @@
 #pragma once
 // Crash records: when a node dies unexpectedly, everything needed to understand why is
 // kept on disk under TmpDir/crashes/<node>/<time>-<pid>/ before anyone is told — exit
-// status, resource usage, tails of stdout/stderr, the command line and environment, and
-// (added when gdb finishes) a backtrace from the core file. `diag` reads it; the
-// collector mails it. At most kKeepPerNode records are kept per node.
+// status, resource usage, tails of stdout/stderr, the command line and environment, the
+// core file (core_files.h; up to CrashCoreMaxSize) and (added when gdb finishes) a
+// backtrace from it. `diag` reads it; the collector mails it. At most kKeepPerNode records
+// are kept per node: older ones, and the cores in them, are deleted.
 
 #include <cstdint>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "common/status.h"
 #include "messages/crash.h"
+#include "supervisor/core_files.h"
 #include "supervisor/node.h"
 #include "supervisor/supervisor_options.h"
 
@@ -33,6 +35,10 @@ struct CrashSnapshot {
   std::uint64_t stderr_size = 0;
   std::optional<std::string> cmdline;  // .cmdline and .env_vars as the crashed run had them
   std::optional<std::string> env_vars;
+  // The crash's core file, already renamed out of the next run's way (take_core), for the
+  // writer to move into the record; empty when there is none.
+  std::string core_taken;
+  std::uint64_t core_max_bytes = 0;  // CrashCoreMaxSize
 };
 
 // The snapshot for the process `pid` of a node that exited (`exit`) or vanished while we
@@ -41,7 +47,8 @@ CrashSnapshot snapshot_crash(const SupervisorOptions& options, const Node& node,
                              const std::optional<ExitInfo>& exit, std::int64_t ended_at_us);
 
 // Writes the record of a snapshot: tails and copies of the logs up to their length at the
-// crash, the crashed run's .cmdline/.env_vars, report.bin and report.txt; prunes old records.
+// crash, the crashed run's .cmdline/.env_vars, the core, report.bin and report.txt; prunes
+// old records.
 // Thread-compatible: touches only the snapshot and the file system.
 Result<msg::CrashReport> write_crash_record(const CrashSnapshot& snapshot);
 
@@ -62,14 +69,6 @@ Result<msg::CrashReport> latest_crash_record(const SupervisorOptions& options,
 // missed. Unreadable records are skipped: `diag` and the files still show them.
 std::vector<msg::CrashReport> crash_records_since(const SupervisorOptions& options,
                                                   const std::string& node, std::int64_t since_us);
-
-// Last modification time of `path` in us since the epoch; 0 when there is no such file.
-std::int64_t file_mtime_us(const std::string& path);
-
-// The core file a process left in its working dir ("core", "core.<pid>"), or empty. A
-// file not modified since `stale_mtime_us` (the mtime it had before the process started,
-// see Node::stale_core_mtime_us) is an earlier crash's core and is ignored; 0: none was.
-std::string find_core_file(const std::string& dir, pid_t pid, std::int64_t stale_mtime_us = 0);
 
 // Human-readable crash report, the text of `diag` and of the crash mail.
 std::string render_crash_report(const msg::CrashReport& report);

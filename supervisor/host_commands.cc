@@ -94,26 +94,6 @@ void cmd_exec(Supervisor& sup, const msg::Request& r, const Responder& respond) 
   if (!started.is_ok()) fail(r, respond, started);
 }
 
-void cmd_diag(Supervisor& sup, const msg::Request& r, const Responder& respond) {
-  auto nodes = sup.select(r.args);
-  if (!nodes.is_ok()) return fail(r, respond, nodes.status());
-  msg::Value list = msg::Value::empty_array();
-  for (Node* node : *nodes) {
-    msg::Value v = sup.node_status(*node);
-    if (auto report = latest_crash_record(sup.options(), node->spec.name); report.is_ok()) {
-      v.set("record_dir", report->record_dir).set("report", render_crash_report(*report));
-    } else {
-      const std::string dir = node_dir(sup.options(), node->spec);
-      v.set("stdout_tail", tail_file(dir + "/stdout.log", kTailBytes))
-          .set("stderr_tail", tail_file(dir + "/stderr.log", kTailBytes));
-    }
-    list.push_back(std::move(v));
-  }
-  msg::Value v = msg::Value::empty_map();
-  v.set("host", sup.options().host).set("nodes", std::move(list));
-  respond(msg::make_ok(r.id, std::move(v)));
-}
-
 void cmd_crashes(Supervisor& sup, const msg::Request& r, const Responder& respond) {
   const msg::Value* since_arg = r.args.find("since");
   std::int64_t since = 0;

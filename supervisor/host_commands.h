@@ -9,6 +9,7 @@ namespace bc::sup {
 
 void cmd_df(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 void cmd_exec(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
+// diag_command.cc
 void cmd_diag(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 // The crash records that ended after `since` (us since the epoch), oldest first, at most
 // kMaxCrashRecordsPerReply; `more` says there are later ones (ask again from the last).

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "supervisor/core_backtrace.h"
 #include "supervisor/node_launcher.h"
 
 namespace bc::sup {
@@ -19,9 +20,6 @@ using Responder = Supervisor::Responder;
 // else the node may grow stays unreachable through us until it is listed here.
 constexpr std::array<std::string_view, 7> kControlCommands = {
     "status", "print", "update", "netstats", "peerstatus", "notices", "rotate"};
-
-constexpr std::chrono::seconds kBacktraceTimeout{30};
-constexpr std::size_t kBacktraceOutput = 1 << 20;
 
 void fail(const msg::Request& r, const Responder& respond, const Status& s) {
   respond(msg::make_error(r.id, s));
@@ -56,14 +54,6 @@ long comm_timeout_ms(const SupervisorOptions& options) {
   if (text.empty() || end == nullptr || *end != '\0' || !(seconds >= 0)) return 5000;
   return std::clamp(static_cast<long>(std::lround(seconds * 1000)), kMinControlTimeoutMs,
                     kMaxControlTimeoutMs);
-}
-
-std::string find_gdb() {
-  std::error_code ec;
-  for (const char* p : {"/usr/bin/gdb", "/usr/local/bin/gdb", "/bin/gdb"}) {
-    if (std::filesystem::exists(p, ec) && access(p, X_OK) == 0) return p;
-  }
-  return {};
 }
 
 }  // namespace
@@ -116,12 +106,7 @@ void cmd_backtrace(Supervisor& sup, const msg::Request& r, const Responder& resp
     return fail(r, respond, Status::unsupported("gdb is not installed on " + sup.options().host));
   }
   const pid_t pid = (*node)->pid;
-  JobSpec spec;
-  spec.argv = {gdb, "-batch", "-nx", "-p", std::to_string(pid), "-ex", "thread apply all bt"};
-  spec.cwd = "/";
-  spec.env = {"PATH=/usr/bin:/bin"};
-  spec.timeout = kBacktraceTimeout;
-  spec.max_output = kBacktraceOutput;
+  const JobSpec spec = process_backtrace_job(gdb, pid);
   const std::string host = sup.options().host;
   const std::string name = (*node)->spec.name;
   const std::uint64_t id = r.id;

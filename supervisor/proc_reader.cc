@@ -78,6 +78,8 @@ Result<ProcStat> parse_proc_stat(std::string_view text, long page_size) {
                   parse_number(at(24), rss_pages);
   if (!ok) return Status::parse_error("malformed stat line: bad number");
   st.cpu_ticks = utime + stime;
+  st.user_ticks = utime;
+  st.system_ticks = stime;
   st.rss_bytes = rss_pages > 0
                      ? static_cast<std::uint64_t>(rss_pages) * static_cast<std::uint64_t>(page_size)
                      : 0;
@@ -161,6 +163,11 @@ Result<DiskUsage> disk_usage(const std::string& path) {
         100.0 * static_cast<double>(du.avail_bytes) / static_cast<double>(du.total_bytes);
   }
   return du;
+}
+
+double ticks_to_seconds(std::uint64_t ticks) {
+  static const double per_second = static_cast<double>(::sysconf(_SC_CLK_TCK));
+  return static_cast<double>(ticks) / per_second;
 }
 
 CpuMeter::CpuMeter(long ticks_per_second)

@@ -25,8 +25,10 @@ struct ProcStat {
   pid_t ppid = 0;
   pid_t pgid = 0;
   pid_t session = 0;
-  std::uint64_t cpu_ticks = 0;    // utime + stime, in clock ticks
-  std::uint64_t start_ticks = 0;  // field 22: start time after boot, in clock ticks
+  std::uint64_t cpu_ticks = 0;     // utime + stime, in clock ticks
+  std::uint64_t user_ticks = 0;    // field 14, utime
+  std::uint64_t system_ticks = 0;  // field 15, stime
+  std::uint64_t start_ticks = 0;   // field 22: start time after boot, in clock ticks
   std::uint64_t vsize_bytes = 0;
   std::uint64_t rss_bytes = 0;
   long threads = 0;
@@ -75,6 +77,9 @@ class ProcReader {
 // Free space of the file system holding `path` (statvfs). Not under /proc, but part of
 // the same sampling seam.
 Result<DiskUsage> disk_usage(const std::string& path);
+
+// Clock ticks (of /proc/<pid>/stat's times) in seconds: sysconf(_SC_CLK_TCK).
+double ticks_to_seconds(std::uint64_t ticks);
 
 // Turns successive CPU tick counters of one process into a CPU percentage (100 = one core
 // fully busy). Thread-compatible; one meter per process.

@@ -31,6 +31,7 @@ Supervisor::Supervisor(zmq::context_t& ctx, SignalFd signals, SupervisorOptions 
       request_gate_(options_.security.get(), security::Service::kSupervisor),
       jobs_(spawner, timers_, clock, options_.tmp_dir + "/jobs"),
       control_(ctx, timers_),
+      samples_(ctx, timers_),
       state_file_(options_.spool_dir + "/supervisor.state"),
       installer_(options_.spool_dir + "/installed"),
       boot_id_(current_boot_id()),
@@ -109,6 +110,9 @@ void Supervisor::poll_once() {
   const std::size_t first_control_item = items.size();
   control_.poll_items(items);
   const std::size_t control_items = items.size() - first_control_item;
+  const std::size_t first_sample_item = items.size();
+  samples_.poll_items(items);
+  const std::size_t sample_items = items.size() - first_sample_item;
   const long timeout = poll_timeout_ms(timers_.next_deadline(), clock_.now(), Millis(1000));
   try {
     zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeout));
@@ -134,6 +138,7 @@ void Supervisor::poll_once() {
     is_pidfd ? on_pidfd(*node) : on_notify(*node);
   }
   control_.on_readable(items.data() + first_control_item, control_items);
+  samples_.on_readable(items.data() + first_sample_item, sample_items);
   timers_.run_due(clock_.now());
   if (state_dirty_) persist();
 }

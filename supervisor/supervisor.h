@@ -81,6 +81,11 @@ class Supervisor {
   const Clock& clock() const { return clock_; }
   const ProcReader& proc() const { return proc_; }
   msg::Value node_status(const Node& node) const;
+  // gdb on the core file kept in a crash record: `done` gets the report with its backtrace
+  // (also written to the record) once gdb has finished or run into its deadline. An error
+  // (no gdb, no core, too many jobs) means `done` will not be called.
+  Status start_backtrace(const msg::CrashReport& report,
+                         std::function<void(const msg::CrashReport&)> done);
   msg::Value node_top(Node& node);
   std::uint64_t state_version() const { return state_version_; }
   const SupervisorCounters& counters() const { return counters_; }
@@ -119,6 +124,9 @@ class Supervisor {
   void publish_heartbeat();  // and the next one, every HeartbeatInterval
   void send_heartbeat();
   void publish_stats();
+  // Publishes `stats` once the node has answered `netstats` (or did not in time), or at
+  // once when it has no control endpoint; never waits.
+  void publish_node_stats(const Node& node, msg::NodeStats stats);
   // Publishes a state change or crash report, held back by gate_ until the bus is up.
   template <msg::Event M>
   void announce(M event) {
@@ -137,6 +145,9 @@ class Supervisor {
   TimerQueue timers_;
   JobRunner jobs_;
   NodeControlProxy control_;
+  // netstats for the stats samples, apart from control_ so that sampling never takes the
+  // places of an operator's requests (kMaxInFlight) nor they its.
+  NodeControlProxy samples_;
   CrashRecordWriter records_;
   std::map<std::string, Node> nodes_;
   std::map<pid_t, std::string> by_pid_;

@@ -11,7 +11,9 @@
 #include "common/file_util.h"
 #include "common/version.h"
 #include "messages/codec.h"
+#include "supervisor/core_backtrace.h"
 #include "supervisor/crash_recorder.h"
+#include "supervisor/netstats_sample.h"
 #include "supervisor/node_launcher.h"
 #include "supervisor/node_registry.h"
 #include "supervisor/orphan_scan.h"
@@ -21,18 +23,8 @@
 namespace bc::sup {
 namespace {
 
-constexpr std::chrono::seconds kBacktraceTimeout{30};
-
 int open_pidfd(pid_t pid) {
   return static_cast<int>(syscall(SYS_pidfd_open, pid, 0));
-}
-
-std::string gdb_path() {
-  std::error_code ec;
-  for (const char* p : {"/usr/bin/gdb", "/usr/local/bin/gdb"}) {
-    if (std::filesystem::exists(p, ec)) return p;
-  }
-  return {};
 }
 
 }  // namespace
@@ -73,29 +65,28 @@ void Supervisor::on_record_written(WrittenRecord written) {
     return;
   }
   const msg::CrashReport& report = *written.report;
-  const std::string gdb = gdb_path();
-  auto node = nodes_.find(written.node);
-  if (!report.core_path || gdb.empty() || node == nodes_.end()) {
-    announce(report);
-    return;
-  }
   // The backtrace takes seconds: the crash event waits for it (the record must be complete
   // before it is announced), the node's state change does not.
-  JobSpec spec;
-  const std::string& program =
-      node->second.spec.program.empty() ? options_.node_program : node->second.spec.program;
-  spec.argv = {gdb, "-batch", "-nx", "-ex", "thread apply all bt", program, *report.core_path};
-  spec.cwd = report.record_dir;
-  spec.env = {"PATH=/usr/bin:/bin"};
-  spec.timeout = kBacktraceTimeout;
-  spec.max_output = 256 * 1024;
-  msg::CrashReport pending = report;
-  Status s = jobs_.start(spec, [this, pending](const JobResult& result) mutable {
-    pending.backtrace = result.timed_out ? "gdb timed out\n" + result.output : result.output;
-    (void)update_crash_record(pending);
-    announce(pending);
-  });
+  Status s = start_backtrace(report, [this](const msg::CrashReport& done) { announce(done); });
   if (!s.is_ok()) announce(report);
+}
+
+Status Supervisor::start_backtrace(const msg::CrashReport& report,
+                                   std::function<void(const msg::CrashReport&)> done) {
+  const std::string gdb = find_gdb();
+  if (gdb.empty()) return Status::unsupported("gdb is not installed on " + options_.host);
+  if (!report.core_path) return Status::not_found("the crash record keeps no core file");
+  auto node = nodes_.find(report.node);
+  const std::string& program = node == nodes_.end() || node->second.spec.program.empty()
+                                   ? options_.node_program
+                                   : node->second.spec.program;
+  const JobSpec spec = core_backtrace_job(gdb, program, *report.core_path, report.record_dir);
+  return jobs_.start(spec,
+                     [pending = report, done = std::move(done)](const JobResult& result) mutable {
+                       pending.backtrace = backtrace_text(result);
+                       (void)update_crash_record(pending);
+                       done(pending);
+                     });
 }
 
 void Supervisor::restore() {
@@ -197,6 +188,24 @@ void Supervisor::send_heartbeat() {
   events_.publish(hb);
 }
 
+void Supervisor::publish_node_stats(const Node& node, msg::NodeStats stats) {
+  const std::string dir = node_dir(options_, node.spec);
+  std::error_code ec;
+  if (node.lifecycle.state() != NodeState::kRunning ||
+      !std::filesystem::exists(dir + "/.control", ec)) {
+    events_.publish(stats);
+    return;
+  }
+  const Millis wait = netstats_wait(options_.stats_interval);
+  Status asked = samples_.start(node.spec.name, dir, 0, "netstats", msg::Value::empty_map(),
+                                clock_.now() + wait, static_cast<long>(wait.count()),
+                                [this, stats](const msg::Reply& reply) mutable {
+                                  fill_packets(stats, reply);
+                                  events_.publish(stats);
+                                });
+  if (!asked.is_ok()) events_.publish(stats);
+}
+
 msg::Value Supervisor::node_status(const Node& node) const {
   msg::Value v = msg::Value::empty_map();
   v.set("name", node.spec.name)
@@ -243,7 +252,9 @@ void Supervisor::publish_stats() {
     s.threads = static_cast<std::uint32_t>(std::max(stat->threads, 0L));
     s.fds = static_cast<std::uint32_t>(std::max(proc_.count_fds(node.pid), 0));
     s.cmd = stat->comm;
-    events_.publish(s);
+    s.cpu_user_s = ticks_to_seconds(stat->user_ticks);
+    s.cpu_system_s = ticks_to_seconds(stat->system_ticks);
+    publish_node_stats(node, std::move(s));
   }
   const HostSample host = proc_.read_host();
   msg::HostStats h;

@@ -49,6 +49,8 @@ Result<SupervisorOptions> supervisor_options(const config::Cluster& cluster,
   out.bro_args = split_trimmed(o.get("BroArgs"), " \t");
   out.mem_limit_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(o.get_int("MemLimit"), 0))
                         << 20;
+  out.crash_core_max_bytes =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(o.get_int("CrashCoreMaxSize"), 0)) << 20;
   out.stop_timeout = seconds_option(o, "StopTimeout");
   out.ready_grace = seconds_option(o, "ReadyGraceTime");
   out.start_timeout = seconds_option(o, "StartTimeout");

@@ -32,6 +32,11 @@ struct SupervisorOptions {
   // before it publishes its start-up events (bus_gate.h); empty: publish at once.
   std::string broker_sub_endpoint;
   std::uint64_t mem_limit_bytes = 0;
+  // CrashCoreMaxSize: a node's core file up to this size moves into its crash record; a
+  // larger one is deleted (the record says so). 0: no core is kept.
+  std::uint64_t crash_core_max_bytes = 512ull << 20;
+  // Where the kernel says how core files are named (tests point it at a file of theirs).
+  std::string core_pattern_file = "/proc/sys/kernel/core_pattern";
   Millis stop_timeout{10000};
   Millis kill_verify{2000};  // after SIGKILL, how long until "still alive" is an error
   Millis ready_grace{1000};

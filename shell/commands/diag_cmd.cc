@@ -1,5 +1,8 @@
-// `diag [<nodes>]`: the crash report of each node (or its output tails if it has none).
+// `diag [<nodes>]`: the crash report of each node (or its output tails if it has none),
+// with the backtrace of the core the record keeps. The supervisor runs gdb on a core whose
+// record has no backtrace yet, so the reply may take up to gdb's deadline.
 
+#include <chrono>
 #include <ostream>
 
 #include "messages/codec.h"
@@ -9,6 +12,12 @@
 #include "shell/node_args.h"
 
 namespace bc::shell {
+namespace {
+
+// The supervisor's gdb deadline is 30 s (core_backtrace.h); ours a little more.
+constexpr std::chrono::milliseconds kDiagWait{35000};
+
+}  // namespace
 
 int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
@@ -16,7 +25,7 @@ int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args) {
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   int rc = 0;
   msg::Value json = msg::Value::empty_array();
-  for (const Outcome& o : call_hosts(ctx, *nodes, "diag", &nodes_arg)) {
+  for (const Outcome& o : call_hosts(ctx, *nodes, "diag", &nodes_arg, kDiagWait)) {
     const msg::Value* result = result_or_report(ctx, o);
     const msg::Value* list = result != nullptr ? result->find("nodes") : nullptr;
     if (list == nullptr || list->as_array() == nullptr) {

@@ -135,6 +135,8 @@ TEST_F(SupervisorTest, DiagShowsTheCrashReportAndCleanupResetsAndRemoves) {
   ASSERT_FALSE(c.call("start", nodes_arg({"worker-1"})).ok);
   ASSERT_TRUE(c.call("start", nodes_arg({"worker-2"})).ok);
 
+  // The record is written off the loop: its crash event says it is on disk.
+  ASSERT_TRUE(tap().wait_for(crash_of(h(), "worker-1"), kWait)) << tap().history();
   const msg::Reply diag = c.call("diag", nodes_arg({"worker-1"}));
   ASSERT_TRUE(diag.ok) << describe(diag);
   const msg::Value entry = node_entry(diag, "worker-1");

@@ -19,19 +19,42 @@ using testing::TempDir;
 constexpr double kNow = 1'700'000'000.0;
 constexpr double kDay = 86400.0;
 
+StatsSample basic(double cpu_pct, std::uint64_t rss, std::uint64_t vsize) {
+  StatsSample s;
+  s.cpu_pct = cpu_pct;
+  s.rss = rss;
+  s.vsize = vsize;
+  return s;
+}
+
+StatsSample with_user_and_packets(StatsSample s, double user, std::uint64_t received) {
+  s.cpu_user_s = user;
+  s.packets_received = received;
+  return s;
+}
+
 TEST(StatsLog, SampleLineFormat) {
   TempDir dir;
   StatsLog log(dir / "stats.log");
-  ASSERT_TRUE(log.sample(1700000000.1234567, "host1", "worker-1", "worker", 12.34, 1048576, 4194304,
-                         1000, 7));
-  ASSERT_TRUE(
-      log.sample(1700000001.5, "host1", "manager", "manager", 0, 0, 0, std::nullopt, std::nullopt));
-  ASSERT_TRUE(log.sample(1700000002, "host1", "proxy-1", "proxy", 100, 1, 2, 5, std::nullopt));
+  ASSERT_TRUE(log.sample(1700000000.1234567, "host1", "worker-1", "worker",
+                         {.cpu_pct = 12.34,
+                          .rss = 1048576,
+                          .vsize = 4194304,
+                          .cpu_user_s = 61.257,
+                          .cpu_system_s = 3.5,
+                          .packets_received = 1000,
+                          .packets_dropped = 7}));
+  // Nothing optional: every column is there, '-' where the sample had no value.
+  ASSERT_TRUE(log.sample(1700000001.5, "host1", "manager", "manager", {}));
+  ASSERT_TRUE(log.sample(1700000002, "host1", "proxy-1", "proxy",
+                         with_user_and_packets(basic(100, 1, 2), 0, 5)));
   EXPECT_EQ(slurp(dir / "stats.log"),
             "1700000000.123457 host1 worker-1 worker cpu=12.3 rss=1048576 vsize=4194304 "
-            "packets=1000 dropped=7\n"
-            "1700000001.500000 host1 manager manager cpu=0.0 rss=0 vsize=0\n"
-            "1700000002.000000 host1 proxy-1 proxy cpu=100.0 rss=1 vsize=2 packets=5\n");
+            "cpu_user_s=61.26 cpu_system_s=3.50 packets_received=1000 packets_dropped=7\n"
+            "1700000001.500000 host1 manager manager cpu=0.0 rss=0 vsize=0 cpu_user_s=- "
+            "cpu_system_s=- packets_received=- packets_dropped=-\n"
+            "1700000002.000000 host1 proxy-1 proxy cpu=100.0 rss=1 vsize=2 cpu_user_s=0.00 "
+            "cpu_system_s=- packets_received=5 packets_dropped=-\n");
 }
 
 TEST(StatsLog, ActionLineFormat) {
@@ -67,9 +90,10 @@ TEST(StatsLog, UnknownActionIsRejectedAndNothingWritten) {
 TEST(StatsLog, FieldsNeverSplitTheLine) {
   TempDir dir;
   StatsLog log(dir / "stats.log");
-  ASSERT_TRUE(log.sample(kNow, "my host", "", "wor\nker", 1, 2, 3, std::nullopt, std::nullopt));
+  ASSERT_TRUE(log.sample(kNow, "my host", "", "wor\nker", basic(1, 2, 3)));
   EXPECT_EQ(slurp(dir / "stats.log"),
-            "1700000000.000000 my_host - wor_ker cpu=1.0 rss=2 vsize=3\n");
+            "1700000000.000000 my_host - wor_ker cpu=1.0 rss=2 vsize=3 cpu_user_s=- "
+            "cpu_system_s=- packets_received=- packets_dropped=-\n");
 }
 
 TEST(StatsLog, AppendsToAnExistingFileAndCreatesMissingParents) {
@@ -88,10 +112,8 @@ TEST(StatsLog, ExpireDropsOldLinesAtomically) {
   const std::string path = dir / "stats.log";
   StatsLog log(path);
   ASSERT_TRUE(log.action(kNow - 40 * kDay, "h", "n", "started"));
-  ASSERT_TRUE(
-      log.sample(kNow - 31 * kDay, "h", "n", "worker", 1, 2, 3, std::nullopt, std::nullopt));
-  ASSERT_TRUE(
-      log.sample(kNow - 29 * kDay, "h", "n", "worker", 4, 5, 6, std::nullopt, std::nullopt));
+  ASSERT_TRUE(log.sample(kNow - 31 * kDay, "h", "n", "worker", basic(1, 2, 3)));
+  ASSERT_TRUE(log.sample(kNow - 29 * kDay, "h", "n", "worker", basic(4, 5, 6)));
   {
     std::string garbage = slurp(path) + "not a stats line\n";
     testing::write_file(path, garbage);
@@ -104,8 +126,9 @@ TEST(StatsLog, ExpireDropsOldLinesAtomically) {
   ASSERT_TRUE(removed) << removed.status().to_string();
   EXPECT_EQ(*removed, 2u);
   EXPECT_EQ(slurp(path),
-            "1697494400.000000 h n worker cpu=4.0 rss=5 vsize=6\n"  // kNow - 29 days
-            "not a stats line\n"                                    // kept: unparsable
+            "1697494400.000000 h n worker cpu=4.0 rss=5 vsize=6 cpu_user_s=- cpu_system_s=- "
+            "packets_received=- packets_dropped=-\n"  // kNow - 29 days
+            "not a stats line\n"                      // kept: unparsable
             "1700000000.000000 h n action=stopped\n");
   struct stat after {};
   ASSERT_EQ(::stat(path.c_str(), &after), 0);
@@ -157,7 +180,7 @@ TEST(StatsLog, FullDiskIsAnErrorNamingThePath) {
     ::signal(SIGXFSZ, SIG_IGN);
     const rlimit lim{before.size() + 10, before.size() + 10};
     if (::setrlimit(RLIMIT_FSIZE, &lim) != 0) return std::string("setrlimit failed");
-    Status s = log.sample(kNow, "host", "worker-1", "worker", 1, 2, 3, std::nullopt, std::nullopt);
+    Status s = log.sample(kNow, "host", "worker-1", "worker", basic(1, 2, 3));
     Status s2 = log.action(kNow, "host", "worker-1", "crashed", "a detail that is too long");
     return s.to_string() + "|" + s2.to_string();
   });

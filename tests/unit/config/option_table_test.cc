@@ -119,6 +119,7 @@ const Expected kExpected[] = {
     {"RestartStormCount", I, "5", X},
     {"RestartStormWindow", D, "60", X},
     {"MemLimit", I, "0", X},
+    {"CrashCoreMaxSize", I, "512", X},
     {"LogRotationInterval", I, "86400", X},
     {"CompressLogs", B, "1", X},
     {"CronEnabled", B, "1", X},

@@ -160,6 +160,8 @@ std::vector<Case> cases() {
        "field 'kind'"},
       {"nan cpu", as<NodeStats>(with(encode(sample_node_stats()), "cpu_pct", std::nan(""))), bad,
        "field 'cpu_pct'"},
+      {"negative cpu seconds", as<NodeStats>(with(encode(sample_node_stats()), "cpu_user_s", -1.5)),
+       bad, "field 'cpu_user_s'"},
       {"peek: no type", [req] { return peek_type(req).status(); }, bad,
        "missing required field 'type'"},
       {"peek: garbage", [] { return peek_type(from_hex("c1")).status(); }, bad, "0xc1"},

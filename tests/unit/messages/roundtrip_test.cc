@@ -66,11 +66,15 @@ TEST(RoundTrip, OptionalFieldsAbsent) {
   st.packets_received.reset();
   st.packets_dropped.reset();
   st.packets_link.reset();
+  st.cpu_user_s.reset();
+  st.cpu_system_s.reset();
   expect_round_trip(st);
 
   CrashReport cr = sample_crash();
   cr.core_path.reset();
   cr.backtrace.reset();
+  cr.core_size.reset();
+  cr.core_note.reset();
   expect_round_trip(cr);
 
   Alert al = sample_alert();

@@ -52,6 +52,8 @@ NodeStats sample_node_stats() {
   m.packets_received = 1000000;
   m.packets_dropped = 12;
   m.packets_link = 1000012;
+  m.cpu_user_s = 123.5;
+  m.cpu_system_s = 7.25;
   return m;
 }
 
@@ -77,7 +79,9 @@ CrashReport sample_crash() {
   m.exit_code = -1;
   m.signal = 11;
   m.core_dumped = true;
-  m.core_path = "/var/spool/worker-1/core.4321";
+  m.core_path = "/var/spool/worker-1/.core-4321.taken";
+  m.core_size = 12u << 20;
+  m.core_note = "core file not moved into the record: disk full";
   m.started_at = 1699999990000000;
   m.ended_at = 1700000000000000;
   m.utime_s = 8.5;

@@ -32,6 +32,8 @@ TEST(ParseProcStat, UsesTheLastParenthesisForComm) {
   EXPECT_EQ(st->pgid, 4243);
   EXPECT_EQ(st->session, 4244);
   EXPECT_EQ(st->cpu_ticks, 10U);
+  EXPECT_EQ(st->user_ticks, 7U);
+  EXPECT_EQ(st->system_ticks, 3U);
   EXPECT_EQ(st->threads, 2);
   EXPECT_EQ(st->start_ticks, 123456U);
   EXPECT_EQ(st->vsize_bytes, 8192000U);
