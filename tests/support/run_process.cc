@@ -131,8 +131,8 @@ std::string source_path(const std::string& relative) {
   return std::string(dir != nullptr ? dir : BC_SOURCE_DIR) + "/" + relative;
 }
 
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "brocluster-test.XXXXXX").string();
+TempDir::TempDir(const std::string& prefix) {
+  std::string pattern = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
   must(mkdtemp(pattern.data()) != nullptr, "mkdtemp");
   path_ = pattern;
 }

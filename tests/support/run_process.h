@@ -33,10 +33,11 @@ std::string build_path(const std::string& relative);
 // $BROCLUSTER_SOURCE_DIR/<relative>.
 std::string source_path(const std::string& relative);
 
-// A unique temporary directory removed (recursively) on destruction.
+// A unique temporary directory, $TMPDIR/<prefix>XXXXXX, removed (recursively) on
+// destruction. The one temp-dir helper of the tests.
 class TempDir {
  public:
-  TempDir();
+  explicit TempDir(const std::string& prefix = "brocluster-test.");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
