@@ -33,8 +33,9 @@ std::string build_path(const std::string& relative);
 // $BROCLUSTER_SOURCE_DIR/<relative>.
 std::string source_path(const std::string& relative);
 
-// A unique temporary directory, $TMPDIR/<prefix>XXXXXX, removed (recursively) on
-// destruction. The one temp-dir helper of the tests.
+// A unique temporary directory, $TMPDIR/<prefix>XXXXXX, removed with its contents on
+// destruction (permissions restored first, so read-only test directories go too). The one
+// temp-dir helper of the tests.
 class TempDir {
  public:
   explicit TempDir(const std::string& prefix = "brocluster-test.");
@@ -42,6 +43,7 @@ class TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
   // Writes `content` to path()/relative, creating parent directories.
   void write(const std::string& relative, const std::string& content) const;
 
