@@ -36,20 +36,8 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return;
   pid_ = fork();
   if (pid_ == 0) {
-    setpgid(0, 0);
-    const int null = open("/dev/null", O_RDONLY);
-    dup2(null, 0);
-    dup2(out[1], 1);
-    dup2(err[1], 2);
     signal(SIGPIPE, SIG_DFL);  // as from a shell
-    for (const auto& [k, v] : env)
-      setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+    exec_child(argv, env, {}, open("/dev/null", O_RDONLY), out[1], err[1]);
   }
   setpgid(pid_, pid_);  // also here: no race with a kill(-pid) right after the fork
   close(out[1]);

@@ -73,11 +73,15 @@ bool poll_until(const std::function<bool()>& pred, Millis timeout, Millis interv
 }
 
 std::string file_text(const std::string& path) {
+  return file_text(path, "");
+}
+
+std::string file_text(const std::string& path, const std::string& if_unreadable) {
   // Plain read(2): a /proc file of a process that exits meanwhile fails with ESRCH, which
   // std::filebuf would turn into an exception.
-  std::string out;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return out;
+  if (fd < 0) return if_unreadable;
+  std::string out;
   char buf[65536];
   for (;;) {
     const ssize_t n = ::read(fd, buf, sizeof buf);

@@ -20,6 +20,9 @@ bool poll_until(const std::function<bool()>& pred, Millis timeout, Millis interv
 // The whole file; empty when it cannot be read. A /proc file of a process that exits
 // meanwhile gives what was read so far.
 std::string file_text(const std::string& path);
+// The same, but `if_unreadable` when the file cannot be opened: an assertion then does not
+// take a missing file for an empty one.
+std::string file_text(const std::string& path, const std::string& if_unreadable);
 // The number in a pid file; 0 when there is none.
 pid_t read_pid_file(const std::string& path);
 

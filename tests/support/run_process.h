@@ -28,6 +28,13 @@ struct RunOptions {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions& options = {});
 
+// In a forked child: a process group of its own, fds 0-2 from `in_fd`/`out_fd`/`err_fd`,
+// `env` added, `cwd` entered when not empty (exit 126 when it cannot be), then
+// execv(argv) (exit 127 when that fails).
+[[noreturn]] void exec_child(const std::vector<std::string>& argv,
+                             const std::vector<std::pair<std::string, std::string>>& env,
+                             const std::string& cwd, int in_fd, int out_fd, int err_fd);
+
 // $BROCLUSTER_BUILD_DIR/<relative>, e.g. "shell/brocluster".
 std::string build_path(const std::string& relative);
 // $BROCLUSTER_SOURCE_DIR/<relative>.

@@ -21,10 +21,6 @@
 namespace bc::test {
 namespace {
 
-std::string read_all(const std::string& path) {
-  return file_text(path);
-}
-
 [[noreturn]] void exec_node(const NodeSite& site, const NodeStart& start, const std::string& spool,
                             int notify) {
   setsid();
@@ -166,13 +162,13 @@ int NodeRun::terminate(Millis timeout) {
 }
 
 std::string NodeRun::out() const {
-  return read_all(spool_ + "/stdout.log");
+  return file_text(spool_ + "/stdout.log");
 }
 std::string NodeRun::err() const {
-  return read_all(spool_ + "/stderr.log");
+  return file_text(spool_ + "/stderr.log");
 }
 std::string NodeRun::status_file() const {
-  return read_all(spool_ + "/.status");
+  return file_text(spool_ + "/.status");
 }
 std::string NodeRun::diagnostics() const {
   return "--- stdout of " + spool_ + "\n" + out() + "--- stderr\n" + err();

@@ -21,14 +21,6 @@
 namespace bc::collector::testing {
 namespace fs = std::filesystem;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "<unreadable>";
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::size_t lines_of_file(const std::string& path) {
   std::ifstream in(path);
   std::size_t n = 0;

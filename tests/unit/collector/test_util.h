@@ -33,7 +33,9 @@ inline bool wait_for(const std::function<bool()>& pred, milliseconds timeout = k
 }
 
 // Whole file, or "<unreadable>".
-std::string slurp(const std::string& path);
+inline std::string slurp(const std::string& path) {
+  return bc::test::file_text(path, "<unreadable>");
+}
 // Number of lines of a file; 0 when it does not exist.
 std::size_t lines_of_file(const std::string& path);
 // Creates or replaces `path` (parents created) with `content` and `mode`.

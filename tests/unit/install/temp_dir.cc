@@ -19,14 +19,6 @@ void write_file(const std::string& path, const std::string& content, int mode) {
   ::chmod(path.c_str(), static_cast<mode_t>(mode));
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "<unreadable>";
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
 int mode_of(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) return -1;

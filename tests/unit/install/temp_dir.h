@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "tests/support/processes.h"
 #include "tests/support/run_process.h"
 
 namespace bc::install::testing {
@@ -14,7 +15,9 @@ using TempDir = bc::test::TempDir;
 // Creates `path` (and its parent directories) with `content` and `mode`.
 void write_file(const std::string& path, const std::string& content, int mode = 0644);
 // Whole file, or "<unreadable>".
-std::string slurp(const std::string& path);
+inline std::string slurp(const std::string& path) {
+  return bc::test::file_text(path, "<unreadable>");
+}
 // Permission bits of `path` (lstat), or -1.
 int mode_of(const std::string& path);
 // Number of entries in a directory (0 when absent).

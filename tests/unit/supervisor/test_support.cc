@@ -102,14 +102,6 @@ std::string run_in_child(const std::function<std::string()>& fn, bool drop_privi
   return pid > 0 ? result : "<fork failed>";
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "<unreadable>";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void write_plain(const std::string& path, const std::string& content, int mode) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
   ::chmod(path.c_str(), static_cast<mode_t>(mode));

@@ -57,7 +57,9 @@ inline bool wait_for(const std::function<bool()>& pred, milliseconds timeout = k
 std::string run_in_child(const std::function<std::string()>& fn, bool drop_privileges);
 
 // Whole file, or "<unreadable>".
-std::string slurp(const std::string& path);
+inline std::string slurp(const std::string& path) {
+  return bc::test::file_text(path, "<unreadable>");
+}
 
 // Creates `path` with `content` (plain write, not atomic) and `mode`.
 void write_plain(const std::string& path, const std::string& content, int mode = 0644);
