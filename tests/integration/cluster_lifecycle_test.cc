@@ -52,21 +52,6 @@ class ClusterLifecycle : public ::testing::Test {
       EXPECT_TRUE(poll_until([&] { return cluster_->node_pids(n).empty(); }, Millis(5000))) << n;
   }
 
-  // `status` as a table: row cells by node name.
-  std::map<std::string, std::vector<std::string>> status_rows(const std::string& out) {
-    std::map<std::string, std::vector<std::string>> rows;
-    const auto lines = split_lines(out);
-    for (std::size_t i = 1; i < lines.size(); ++i) {
-      std::istringstream in(lines[i]);
-      std::vector<std::string> cells;
-      std::string cell;
-      while (in >> cell)
-        cells.push_back(cell);
-      if (!cells.empty()) rows[cells[0]] = cells;
-    }
-    return rows;
-  }
-
   std::unique_ptr<SimCluster> cluster_;
 };
 

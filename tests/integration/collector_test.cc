@@ -30,22 +30,22 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 // fake sendmail that appends every mail to a file.
 class CollectorTest : public SupervisorTest {
  protected:
-  ClusterSettings settings(std::vector<std::string> extra = {}) {
+  SimOptions settings(std::vector<std::string> extra = {}) {
     mail_dir_ = std::make_unique<TempDir>();
     const std::string script = mail_dir_->path() + "/sendmail";
     mail_dir_->write("sendmail", "#!/bin/sh\n{ cat; echo '.'; } >> " + mails_path() + "\n");
     fs::permissions(script, fs::perms::owner_all);
-    ClusterSettings s;
-    s.extra_options = {"SendMailCommand = " + script + " -t", "HostTimeout = 1",
-                       "RestartBackoffJitter = 0", "CronInterval = 3600", "StatsLogInterval = 0.5"};
-    s.extra_options.insert(s.extra_options.end(), extra.begin(), extra.end());
+    SimOptions s = supervisor_options();
+    s.extra = {"SendMailCommand = " + script + " -t", "HostTimeout = 1", "RestartBackoffJitter = 0",
+               "CronInterval = 3600", "StatsLogInterval = 0.5"};
+    s.extra.insert(s.extra.end(), extra.begin(), extra.end());
     return s;
   }
   std::string mails_path() const { return mail_dir_->path() + "/mails.txt"; }
-  std::string mails() const { return read_text(mails_path()); }
+  std::string mails() const { return file_text(mails_path()); }
 
   std::string collector_endpoint() {
-    const std::string cfg = read_text(host().base() + "/etc/cluster.cfg");
+    const std::string cfg = file_text(host().base() + "/etc/cluster.cfg");
     const std::string key = "CollectorPort = ";
     const auto at = cfg.find(key);
     EXPECT_NE(at, std::string::npos) << cfg;
@@ -60,7 +60,7 @@ class CollectorTest : public SupervisorTest {
     const ProcessResult r =
         run_process({build_path("collector/brocluster-collector"), "--base", host().base()}, o);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    collector_pid_ = std::stoi(read_text(host().spool() + "/collector.pid"));
+    collector_pid_ = std::stoi(file_text(host().spool() + "/collector.pid"));
     // Its heartbeat on the bus: subscribed and serving.
     ASSERT_TRUE(tap().wait_for(
         [&](const BusEvent& e) {
@@ -72,7 +72,7 @@ class CollectorTest : public SupervisorTest {
 
   void kill_collector() {
     ASSERT_EQ(kill(collector_pid_, SIGKILL), 0);
-    ASSERT_TRUE(wait_until([&] { return !process_alive(collector_pid_); }, kWait));
+    ASSERT_TRUE(poll_until([&] { return !pid_alive(collector_pid_); }, kWait));
   }
 
   msg::Reply query(const std::string& cmd) {
@@ -132,14 +132,14 @@ TEST_F(CollectorTest, CrashedNodeIsRestartedAtOnceAndMailed) {
   ASSERT_TRUE(back) << tap().history();
   EXPECT_NE(back->state->pid, old_pid);
   EXPECT_EQ(running_pid("worker-1"), back->state->pid);
-  EXPECT_EQ(processes_with_env(host().spool_env("worker-1")).size(), 1u);
-  ASSERT_TRUE(wait_until(
+  EXPECT_EQ(pids_with_env(host().spool_env("worker-1")).size(), 1u);
+  ASSERT_TRUE(poll_until(
       [&] { return mails().find("crash report: worker-1") != std::string::npos; }, kWait))
       << mails();
   EXPECT_THAT(mails(), HasSubstr("Subject: [Bro] crash report: worker-1 on " + h()));
-  ASSERT_TRUE(wait_until(
+  ASSERT_TRUE(poll_until(
       [&] {
-        return read_text(host().spool() + "/stats.log").find("worker-1 action=restarted") !=
+        return file_text(host().spool() + "/stats.log").find("worker-1 action=restarted") !=
                std::string::npos;
       },
       kWait));
@@ -169,15 +169,15 @@ TEST_F(CollectorTest, RepeatedCrashesAreEachRestartedAtOnceWithoutReconciling) {
     ASSERT_TRUE(tap().next([](const BusEvent& e) { return e.type == "node_stats"; }, kWait));
     // And the collector take its start's answer (its stats.log line): the answer and the
     // events travel apart, and a crash seen before it is held until it comes.
-    ASSERT_TRUE(wait_until(
+    ASSERT_TRUE(poll_until(
         [&] {
-          return count_of(read_text(host().spool() + "/stats.log"), "worker-1 action=restarted") ==
+          return count_of(file_text(host().spool() + "/stats.log"), "worker-1 action=restarted") ==
                  static_cast<std::size_t>(i + 1);
         },
         kWait))
-        << read_text(host().spool() + "/stats.log");
+        << file_text(host().spool() + "/stats.log");
   }
-  const std::string log = read_text(host().spool() + "/collector.log");
+  const std::string log = file_text(host().spool() + "/collector.log");
   EXPECT_EQ(count_of(log, "worker-1 on " + h() + " crashed (signal 9 (Killed)); restart in 0 ms"),
             kCrashes)
       << log;
@@ -217,7 +217,7 @@ TEST_F(CollectorTest, CrashLoopBacksOffThenFailsWithAStormAlert) {
   ASSERT_TRUE(wait_alert(msg::kAlertRestartStorm));
   EXPECT_EQ(str_field(client().status_of("worker-1"), "state"), "failed");
   EXPECT_EQ(str_field(client().status_of("manager"), "state"), "stopped");  // untouched
-  ASSERT_TRUE(wait_until(
+  ASSERT_TRUE(poll_until(
       [&] { return mails().find("restart storm: worker-1") != std::string::npos; }, kWait));
   ASSERT_TRUE(wait_until([&] { return count_of(mails(), "crash report: worker-1") == 3; }, kWait))
       << mails();
@@ -250,12 +250,12 @@ TEST_F(CollectorTest, CrashWhileTheCollectorIsDownIsRepairedExactlyOnceOnItsRetu
   ASSERT_NO_FATAL_FAILURE(sync_bus());
   ASSERT_NO_FATAL_FAILURE(sync_bus());
   EXPECT_EQ(tap().all(node_state(h(), "worker-2", "initializing")).size(), 1u) << tap().history();
-  EXPECT_EQ(processes_with_env(host().spool_env("worker-2")).size(), 1u);
+  EXPECT_EQ(pids_with_env(host().spool_env("worker-2")).size(), 1u);
   EXPECT_EQ(tap().all(node_state(h(), "worker-1", "initializing")).size(), 0u);
   // Its crash report was published to nobody; the collector found it in the host's crash
   // records and mailed it, once.
-  ASSERT_TRUE(wait_until([&] { return crash_records_listed(h()); }, kWait));
-  ASSERT_TRUE(wait_until(
+  ASSERT_TRUE(poll_until([&] { return crash_records_listed(h()); }, kWait));
+  ASSERT_TRUE(poll_until(
       [&] { return mails().find("crash report: worker-2") != std::string::npos; }, kWait))
       << mails();
   EXPECT_EQ(count_of(mails(), "Subject: [Bro] crash report: worker-2"), 1u) << mails();
@@ -270,7 +270,7 @@ TEST_F(CollectorTest, ACrashMailedLiveIsNotMailedAgainByACollectorKilledAndResta
   tap().skip();
   ASSERT_EQ(kill(static_cast<pid_t>(running_pid("worker-1")), SIGKILL), 0);
   ASSERT_TRUE(tap().next(node_state(h(), "worker-1", "running"), kWait)) << tap().history();
-  ASSERT_TRUE(wait_until(
+  ASSERT_TRUE(poll_until(
       [&] { return mails().find("crash report: worker-1") != std::string::npos; }, kWait))
       << mails();
   // The mailer sends at least once: killed before it has reaped sendmail, the collector
@@ -286,7 +286,7 @@ TEST_F(CollectorTest, ACrashMailedLiveIsNotMailedAgainByACollectorKilledAndResta
   ASSERT_NO_FATAL_FAILURE(kill_collector());  // no chance to save anything on its way out
   ASSERT_NO_FATAL_FAILURE(start_collector());
   // The restarted collector lists the record it mailed before it was killed, and skips it.
-  ASSERT_TRUE(wait_until([&] { return crash_records_listed(h()); }, kWait));
+  ASSERT_TRUE(poll_until([&] { return crash_records_listed(h()); }, kWait));
   ASSERT_NO_FATAL_FAILURE(sync_bus());
   EXPECT_EQ(count_of(mails(), "Subject: [Bro] crash report: worker-1"), 1u) << mails();
   EXPECT_THAT(mails(), Not(HasSubstr("this report comes from the host's crash records")));
@@ -314,7 +314,7 @@ TEST_F(CollectorTest, SilentHostIsReportedDownNotRestartedAndUpAgain) {
   ASSERT_TRUE(snap.ok) << describe(snap);
   EXPECT_EQ(str_field(node_entry(snap, "worker-1"), "state"), "unreachable");
   ASSERT_TRUE(
-      wait_until([&] { return mails().find("host down: " + h()) != std::string::npos; }, kWait));
+      poll_until([&] { return mails().find("host down: " + h()) != std::string::npos; }, kWait));
 }
 
 TEST_F(CollectorTest, LowDiskSpaceIsMailedOnce) {
@@ -356,9 +356,9 @@ TEST_F(CollectorTest, CronDisableStopsRestartsAndEnableCatchesUp) {
   ASSERT_NO_FATAL_FAILURE(sync_bus());
   ASSERT_NO_FATAL_FAILURE(sync_bus());
   EXPECT_EQ(str_field(client().status_of("worker-1"), "state"), "crashed");
-  EXPECT_TRUE(wait_until(
+  EXPECT_TRUE(poll_until(
       [&] {
-        return read_text(host().spool() + "/collector.log").find("cron is disabled") !=
+        return file_text(host().spool() + "/collector.log").find("cron is disabled") !=
                std::string::npos;
       },
       kWait));
@@ -385,7 +385,7 @@ TEST_F(CollectorTest, NoticesAreMailedOrRaisedAsAlertsByTheirActions) {
          "Notice::ACTION_ALARM\n"
          "1700000003.0\tWeird::Quiet\tonly logged\t198.18.0.5\tworker-1\tNotice::ACTION_LOG\n";
   ASSERT_TRUE(
-      wait_until([&] { return mails().find("Scan::Address_Scan") != std::string::npos; }, kWait))
+      poll_until([&] { return mails().find("Scan::Address_Scan") != std::string::npos; }, kWait))
       << mails();
   EXPECT_THAT(mails(), HasSubstr("Subject: [Bro] ALERT: Scan::Address_Scan: 198.18.0.9 scanned"));
   EXPECT_THAT(mails(), HasSubstr("reported by: worker-2"));
@@ -394,7 +394,7 @@ TEST_F(CollectorTest, NoticesAreMailedOrRaisedAsAlertsByTheirActions) {
   EXPECT_EQ(mails().find("Weird::Quiet"), std::string::npos);
   // Every notice in the file counts once, those written before the collector came too.
   // (Each mail is a sendmail of its own, and two may finish in either order.)
-  EXPECT_TRUE(wait_until([&] { return mails().find("Scan::Old") != std::string::npos; }, kWait))
+  EXPECT_TRUE(poll_until([&] { return mails().find("Scan::Old") != std::string::npos; }, kWait))
       << mails();
   const std::string all = mails();
   const std::string subject = "Subject: [Bro] ALERT: Scan::Address_Scan";
@@ -415,7 +415,7 @@ TEST_F(CollectorTest, CronRotatesManagerLogsAndExpiresOldArchives) {
   ASSERT_NO_FATAL_FAILURE(start_collector());
   // The first pass starts the rotation interval; a later one rotates.
   (void)query("cron");
-  ASSERT_TRUE(wait_until(
+  ASSERT_TRUE(poll_until(
       [&] {
         const msg::Reply r = query("cron");
         return r.ok && describe(r).find("rotated logs: 1 archived") != std::string::npos;
@@ -431,7 +431,7 @@ TEST_F(CollectorTest, CronRotatesManagerLogsAndExpiresOldArchives) {
   }
   EXPECT_TRUE(archived);
   // The manual's fourth mail: the TraceSummary program's output for the archived conn.log.
-  ASSERT_TRUE(wait_until(
+  ASSERT_TRUE(poll_until(
       [&] { return mails().find("Subject: [Bro] traffic summary") != std::string::npos; }, kWait))
       << mails();
   EXPECT_THAT(mails(), HasSubstr("1 connections, 1000 B"));

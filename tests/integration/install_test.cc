@@ -32,11 +32,6 @@ SimOptions install_options() {
   return o;
 }
 
-std::string read_text_file(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 class Install : public ::testing::Test {
  protected:
   Install() : cluster_(install_options()) {}
@@ -76,7 +71,7 @@ class Install : public ::testing::Test {
     return r.ok && r.result ? r.result->get_string("installed").value_or("?") : "?";
   }
   std::string installed_file(std::size_t host, const std::string& path) {
-    return read_text_file(cluster_.host(host).spool() + "/installed/current/" + path);
+    return file_text(cluster_.host(host).spool() + "/installed/current/" + path);
   }
 
   SimCluster cluster_;
@@ -201,7 +196,7 @@ TEST_F(Install, NodesAddedAndRemovedByInstall) {
   start_cluster();
   if (HasFatalFailure()) return;
   const std::string node_cfg = cluster_.host(0).base() + "/etc/node.cfg";
-  const std::string original = read_text_file(node_cfg);
+  const std::string original = file_text(node_cfg);
   std::ofstream(node_cfg, std::ios::app)
       << "\n[worker-3]\ntype=worker\nhost=" << cluster_.host(1).name() << "\ninterface=lo\n";
   auto r = cluster_.shell({"install"}, Millis(60000));
@@ -314,7 +309,7 @@ TEST(InstallFirst, PutsTheSampleSiteScriptsWhereThereAreNone) {
   r = cluster.shell({"install"}, Millis(60000));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, Not(HasSubstr("sample site scripts")));
-  EXPECT_EQ(read_text_file(host.base() + "/mysite/local.bro"), "# ours\n");
+  EXPECT_EQ(file_text(host.base() + "/mysite/local.bro"), "# ours\n");
 }
 
 }  // namespace

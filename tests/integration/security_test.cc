@@ -26,11 +26,6 @@ using ::testing::Not;
 
 constexpr Millis kWait{10000};
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 class Security : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -279,7 +274,7 @@ TEST_P(SecurityCapture, ACaptureOfTheBusShowsNoCommandOrNodeNameUnlessPlain) {
   dump.send_signal(SIGINT);
   EXPECT_EQ(dump.wait_exit(kWait), 0) << dump.stderr_text();
 
-  const std::string bytes = read_all(pcap);
+  const std::string bytes = file_text(pcap);
   ASSERT_GT(bytes.size(), 4000u) << "the capture saw no bus traffic: " << dump.stderr_text();
   for (const char* plaintext : {"worker-zebra", "secret-marker-output", "proxy-1"}) {
     if (encrypted) {
@@ -324,7 +319,7 @@ TEST_F(Security, NothingIsWorldWritableAndSecretsStayInTheirFiles) {
     for (auto it = fs::recursive_directory_iterator(h->base()); it != fs::end(it); ++it) {
       EXPECT_FALSE(world_writable(it->path())) << it->path();
       if (!it->is_regular_file() || it->path().parent_path().filename() == "secret") continue;
-      const std::string text = read_all(it->path().string());
+      const std::string text = file_text(it->path().string());
       for (const std::string& s : secrets) {
         EXPECT_EQ(text.find(s), std::string::npos) << "a secret key is in " << it->path();
       }

@@ -21,13 +21,13 @@ msg::Value exec_args(const std::string& cmdline, double timeout = 10) {
 }
 
 TEST_F(SupervisorTest, ExecRunsOnEveryHostAndATimeoutKillsWithoutBlocking) {
-  TestHost* second = nullptr;
-  ASSERT_NO_FATAL_FAILURE(start(0, {}, {}, [&](TestCluster& c, TestHost& first) {
+  SimHost* second = nullptr;
+  ASSERT_NO_FATAL_FAILURE(start(0, {}, {}, [&](SimCluster& c, SimHost& first) {
     second = &c.add_host();
     c.add_standard_nodes(first, 1);
     c.add_node(*second, "worker-2", "worker");
   }));
-  for (TestHost* on : {&host(), second}) {
+  for (SimHost* on : {&host(), second}) {
     Client c = cluster().client(*on);
     const msg::Reply r = c.call("exec", exec_args("echo out-$CLUSTER_HOST; echo err >&2; exit 4"));
     ASSERT_TRUE(r.ok) << describe(r);
@@ -42,7 +42,8 @@ TEST_F(SupervisorTest, ExecRunsOnEveryHostAndATimeoutKillsWithoutBlocking) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto id = a.send("exec", exec_args("sleep 100", 1.0));
   // The supervisor answers others while the job runs.
-  ASSERT_TRUE(wait_until([&] { return !processes_with_env("HOME=" + host().base()).empty(); }));
+  ASSERT_TRUE(
+      poll_until([&] { return !pids_with_env("HOME=" + host().base()).empty(); }, Millis(5000)));
   const msg::Reply status = b.call("status", msg::Value::empty_map(), Millis(900));
   ASSERT_TRUE(status.ok) << describe(status);
   EXPECT_FALSE(a.poll(id));
@@ -54,7 +55,8 @@ TEST_F(SupervisorTest, ExecRunsOnEveryHostAndATimeoutKillsWithoutBlocking) {
   EXPECT_EQ(int_field(*r.result, "signal"), 9);
   // The whole group got SIGKILL; a process of it other than the reaped shell may take a
   // moment to be gone.
-  EXPECT_TRUE(wait_until([&] { return processes_with_env("HOME=" + host().base()).empty(); }))
+  EXPECT_TRUE(
+      poll_until([&] { return pids_with_env("HOME=" + host().base()).empty(); }, Millis(5000)))
       << "the job's group was killed";
 }
 
@@ -92,10 +94,12 @@ TEST_F(SupervisorTest, DfTopAndSignalReportAndReachTheNodes) {
   hup.set("signal", "HUP");
   const msg::Reply sent = c.call("signal", hup);
   ASSERT_TRUE(sent.ok) << describe(sent);
-  EXPECT_TRUE(wait_until([&] {
-    return read_text(host().node_dir("worker-1") + "/stdout.log")
-               .find("fake node received SIGHUP") != std::string::npos;
-  }));
+  EXPECT_TRUE(poll_until(
+      [&] {
+        return file_text(host().node_dir("worker-1") + "/stdout.log")
+                   .find("fake node received SIGHUP") != std::string::npos;
+      },
+      Millis(5000)));
   EXPECT_EQ(str_field(c.status_of("worker-1"), "state"), "running");
 
   msg::Value to_stopped = nodes_arg({"worker-2"});
@@ -171,7 +175,7 @@ TEST_F(SupervisorTest, HostileInputGetsErrorsAndNeverStopsTheSupervisor) {
   const msg::Reply ping = c.call("ping");
   ASSERT_TRUE(ping.ok) << describe(ping);
   EXPECT_EQ(int_field(*ping.result, "pid"), host().supervisor_pid());
-  EXPECT_TRUE(process_alive(host().supervisor_pid()));
+  EXPECT_TRUE(pid_alive(host().supervisor_pid()));
   const auto hb = fresh_heartbeat(host());
   ASSERT_TRUE(hb);
   EXPECT_GE(hb->heartbeat->counters.at("malformed"), static_cast<std::uint64_t>(malformed));
@@ -191,7 +195,7 @@ TEST_F(SupervisorTest, NodeDirThatCannotBeCreatedFailsTheStartFastNamingThePath)
   EXPECT_THAT(r.error->message, HasSubstr("worker-1"));
   EXPECT_THAT(r.error->message, HasSubstr(dir));
   EXPECT_EQ(str_field(node_entry(r, "worker-1"), "state"), "failed");
-  EXPECT_TRUE(processes_with_env(host().spool_env("worker-1")).empty());
+  EXPECT_TRUE(pids_with_env(host().spool_env("worker-1")).empty());
   ASSERT_TRUE(tap().wait_for(node_state(h(), "worker-1", "failed"), kWait));
   // The other nodes are not affected.
   const msg::Reply other = c.call("start", nodes_arg({"worker-2"}));

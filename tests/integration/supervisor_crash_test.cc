@@ -41,7 +41,7 @@ TEST_F(SupervisorTest, NodeExitingAtStartFailsTheStartAndLeavesACrashRecord) {
   const auto records = host().crash_records("worker-1");
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(crash->crash->record_dir, records[0]);
-  const std::string report = read_text(records[0] + "/report.txt");
+  const std::string report = file_text(records[0] + "/report.txt");
   EXPECT_THAT(report, HasSubstr("Exit:       exit code 3"));
   EXPECT_THAT(report, HasSubstr("boom at start"));
   for (const char* file : {"report.bin", ".cmdline", ".env_vars", "stderr.log"}) {
@@ -73,7 +73,7 @@ TEST_F(SupervisorTest, NodeKilledBySignalIsCrashedWithRecordCoreAndBacktrace) {
   EXPECT_EQ(report.pid, pid);
   EXPECT_EQ(report.signal, 6);
   ASSERT_TRUE(fs::is_directory(report.record_dir)) << report.record_dir;
-  const std::string text = read_text(report.record_dir + "/report.txt");
+  const std::string text = file_text(report.record_dir + "/report.txt");
   EXPECT_THAT(text, HasSubstr("signal 6 (Aborted)"));
   EXPECT_THAT(text, HasSubstr("fake node worker-1 ready"));  // the stdout tail
   if (report.core_path) {
@@ -118,7 +118,7 @@ TEST_F(SupervisorTest, CleanExitNobodyAskedForIsACrash) {
   EXPECT_EQ(crashed->state->desired, "running");
   const auto crash = tap().wait_for(crash_of(h(), "worker-1"), kWait);
   ASSERT_TRUE(crash);
-  EXPECT_THAT(read_text(crash->crash->record_dir + "/report.txt"),
+  EXPECT_THAT(file_text(crash->crash->record_dir + "/report.txt"),
               HasSubstr("Exit:       exit code 0"));
   // The state change goes out first (the collector restarts on it); the crash event once
   // the record is on disk (docs/PROTOCOL.md §2.1).
@@ -126,7 +126,7 @@ TEST_F(SupervisorTest, CleanExitNobodyAskedForIsACrash) {
 }
 
 TEST_F(SupervisorTest, DiagShowsTheCrashReportAndCleanupResetsAndRemoves) {
-  ASSERT_NO_FATAL_FAILURE(start(0, {}, {}, [](TestCluster& c, TestHost& host) {
+  ASSERT_NO_FATAL_FAILURE(start(0, {}, {}, [](SimCluster& c, SimHost& host) {
     c.add_standard_nodes(host, 0);
     c.add_node(host, "worker-1", "worker", {"env_vars=FAKE_EXIT_AT_START=3, FAKE_STDERR=bad"});
     c.add_node(host, "worker-2", "worker");
@@ -143,7 +143,7 @@ TEST_F(SupervisorTest, DiagShowsTheCrashReportAndCleanupResetsAndRemoves) {
   EXPECT_THAT(str_field(entry, "report"), HasSubstr("Exit:       exit code 3"));
   EXPECT_THAT(str_field(entry, "report"), HasSubstr("bad"));
   EXPECT_EQ(str_field(entry, "record_dir"), host().crash_records("worker-1").at(0));
-  EXPECT_EQ(read_text(str_field(entry, "record_dir") + "/report.txt"), str_field(entry, "report"));
+  EXPECT_EQ(file_text(str_field(entry, "record_dir") + "/report.txt"), str_field(entry, "report"));
 
   // A running node is refused, by name.
   const msg::Reply refused = c.call("cleanup", nodes_arg({"worker-2"}));

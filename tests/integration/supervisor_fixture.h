@@ -1,8 +1,8 @@
 #pragma once
-// The fixture of the supervisor integration tests: one TestCluster per test (a broker and
-// a supervisor per simulated host, started as real processes), a client per call site,
-// the tap on the bus, and the waits the scenarios share. On failure the daemons' logs are
-// printed.
+// The fixture of the supervisor integration tests: one SimCluster per test (a broker and
+// a supervisor per simulated host, started as real processes) with its in-process tap on
+// the bus, a client per call site, and the waits the scenarios share. On failure the
+// daemons' logs are printed.
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,10 +11,11 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "tests/support/daemon_harness.h"
+#include "tests/support/cluster_harness.h"
 
 namespace bc::test {
 
@@ -32,15 +33,32 @@ inline double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// The cluster.cfg timings of the supervisor tests, shorter than SimCluster's defaults
+// (CommTimeout is the option's default), with the tap the tests watch the bus through.
+inline SimOptions supervisor_options() {
+  SimOptions o;
+  o.comm_timeout = 5;
+  o.heartbeat = 0.1;
+  o.ready_grace = 0.3;
+  o.stop_timeout = 1.0;
+  o.start_timeout = 10.0;
+  o.stats = 0.5;
+  o.event_tap = true;
+  return o;
+}
+
 class SupervisorTest : public ::testing::Test {
  protected:
-  using Setup = std::function<void(TestCluster&, TestHost&)>;
+  using Setup = std::function<void(SimCluster&, SimHost&)>;
 
   // One host (127.0.0.2) running a manager, proxy-1 and worker-1..worker-<workers>, each
   // worker with `worker_lines` in node.cfg; `setup` may add hosts and nodes instead.
-  void start(int workers, ClusterSettings settings = {},
+  // `settings` default to supervisor_options(); the tap is always on.
+  void start(int workers, std::optional<SimOptions> settings = {},
              const std::vector<std::string>& worker_lines = {}, const Setup& setup = {}) {
-    cluster_ = std::make_unique<TestCluster>(std::move(settings));
+    SimOptions options = settings.value_or(supervisor_options());
+    options.event_tap = true;
+    cluster_ = std::make_unique<SimCluster>(std::move(options));
     host_ = &cluster_->add_host();
     if (setup) {
       setup(*cluster_, *host_);
@@ -54,12 +72,12 @@ class SupervisorTest : public ::testing::Test {
   void TearDown() override {
     if (HasFailure() && cluster_) {
       if (cluster_->has_tap()) std::cerr << "---- bus history\n" << cluster_->tap().history();
-      cluster_->dump_logs(std::cerr);
+      std::cerr << cluster_->logs();
     }
   }
 
-  TestCluster& cluster() { return *cluster_; }
-  TestHost& host() { return *host_; }
+  SimCluster& cluster() { return *cluster_; }
+  SimHost& host() { return *host_; }
   const std::string& h() const { return host_->name(); }
   EventTap& tap() { return cluster_->tap(); }
   Client client() { return cluster_->client(*host_); }
@@ -76,13 +94,13 @@ class SupervisorTest : public ::testing::Test {
 
   // A heartbeat of `host` published after this call: every event the supervisor published
   // before it (all that a request answered by now caused) has then arrived.
-  std::optional<BusEvent> fresh_heartbeat(const TestHost& host) {
+  std::optional<BusEvent> fresh_heartbeat(const SimHost& host) {
     const std::int64_t now = wall_now_us();
     auto pred = heartbeat_from(host.name());
     return tap().wait_for([&](const BusEvent& e) { return pred(e) && e.heartbeat->env.ts > now; },
                           kWait);
   }
-  void sync_bus(const TestHost& host) {
+  void sync_bus(const SimHost& host) {
     ASSERT_TRUE(fresh_heartbeat(host)) << "no heartbeat from " << host.name();
   }
   void sync_bus() { sync_bus(*host_); }
@@ -103,8 +121,8 @@ class SupervisorTest : public ::testing::Test {
 
   std::int64_t pid_of(const msg::Value& entry) { return int_field(entry, "pid"); }
 
-  std::unique_ptr<TestCluster> cluster_;
-  TestHost* host_ = nullptr;
+  std::unique_ptr<SimCluster> cluster_;
+  SimHost* host_ = nullptr;
 };
 
 }  // namespace bc::test

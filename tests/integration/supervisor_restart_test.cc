@@ -37,10 +37,10 @@ TEST_F(SupervisorTest, RestartedSupervisorReadoptsLiveNodesAndReportsTheDeadOne)
   ASSERT_TRUE(cluster().kill_supervisor(host(), SIGKILL).is_ok());
   const std::string victim = "worker-7";
   ASSERT_EQ(::kill(pids[victim], SIGKILL), 0);
-  ASSERT_TRUE(wait_until([&] { return !process_alive(pids[victim]); }));
+  ASSERT_TRUE(poll_until([&] { return !pid_alive(pids[victim]); }, Millis(5000)));
   for (const auto& name : names) {
     if (name == victim) continue;
-    EXPECT_TRUE(process_alive(pids[name])) << name << " died with its supervisor";
+    EXPECT_TRUE(pid_alive(pids[name])) << name << " died with its supervisor";
   }
 
   const Status restarted = cluster().start_supervisor(host());
@@ -55,12 +55,12 @@ TEST_F(SupervisorTest, RestartedSupervisorReadoptsLiveNodesAndReportsTheDeadOne)
       EXPECT_EQ(str_field(e, "desired"), "running");
       EXPECT_EQ(pid_of(e), 0);
       EXPECT_THAT(str_field(e, "reason"), HasSubstr("status unknown"));
-      EXPECT_TRUE(processes_with_env(host().spool_env(name)).empty());
+      EXPECT_TRUE(pids_with_env(host().spool_env(name)).empty());
       continue;
     }
     EXPECT_EQ(str_field(e, "state"), "running") << name;
     EXPECT_EQ(pid_of(e), pids[name]) << name;
-    EXPECT_EQ(processes_with_env(host().spool_env(name)), std::vector<pid_t>{pids[name]})
+    EXPECT_EQ(pids_with_env(host().spool_env(name)), std::vector<pid_t>{pids[name]})
         << "exactly one " << name;
   }
 
@@ -80,7 +80,7 @@ TEST_F(SupervisorTest, RestartedSupervisorReadoptsLiveNodesAndReportsTheDeadOne)
   const auto crash = tap().wait_for(crash_of(h(), victim), kWait);
   ASSERT_TRUE(crash) << tap().history();
   EXPECT_EQ(crash->crash->pid, pids[victim]);
-  EXPECT_THAT(read_text(crash->crash->record_dir + "/report.txt"), HasSubstr("status unknown"));
+  EXPECT_THAT(file_text(crash->crash->record_dir + "/report.txt"), HasSubstr("status unknown"));
   ASSERT_EQ(host().crash_records(victim).size(), 1u);
 
   // Adopted nodes are watched: another death is seen at once, and stop still works.
@@ -91,7 +91,7 @@ TEST_F(SupervisorTest, RestartedSupervisorReadoptsLiveNodesAndReportsTheDeadOne)
   const msg::Reply stopped = again.call("stop", msg::Value::empty_map(), Millis(30000));
   ASSERT_TRUE(stopped.ok) << describe(stopped);
   for (const auto& name : names) {
-    EXPECT_FALSE(process_alive(pids[name])) << name;
+    EXPECT_FALSE(pid_alive(pids[name])) << name;
     EXPECT_EQ(str_field(node_entry(stopped, name), "state"), "stopped") << name;
   }
 }
@@ -112,8 +112,8 @@ TEST_F(SupervisorTest, SupervisorTermLeavesNodesRunningAndASecondOneIsRefused) {
   EXPECT_EQ(int_field(*c.call("ping").result, "pid"), first);
 
   ASSERT_TRUE(cluster().kill_supervisor(host(), SIGTERM).is_ok());
-  EXPECT_TRUE(process_alive(worker));
-  EXPECT_EQ(processes_with_env(host().spool_env("worker-1")), std::vector<pid_t>{worker});
+  EXPECT_TRUE(pid_alive(worker));
+  EXPECT_EQ(pids_with_env(host().spool_env("worker-1")), std::vector<pid_t>{worker});
   EXPECT_TRUE(fs::exists(host().spool() + "/supervisor.state.a"));
 
   // A supervisor started afterwards takes the same nodes over.

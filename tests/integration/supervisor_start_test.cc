@@ -27,7 +27,7 @@ TEST_F(SupervisorTest, StartRunsEveryNodeInStartOrderAndStatusShowsThem) {
     EXPECT_EQ(str_field(e, "desired"), "running") << name;
     pids[name] = pid_of(e);
     EXPECT_GT(pids[name], 0) << name;
-    EXPECT_TRUE(process_alive(static_cast<pid_t>(pids[name]))) << name;
+    EXPECT_TRUE(pid_alive(static_cast<pid_t>(pids[name]))) << name;
     EXPECT_THAT(states_of(name, "running"), ElementsAre("initializing", "running")) << name;
   }
   // The initializing events come in start order: manager, proxy, workers.
@@ -62,7 +62,7 @@ TEST_F(SupervisorTest, StartRunsEveryNodeInStartOrderAndStatusShowsThem) {
   ASSERT_TRUE(again.ok) << describe(again);
   for (const auto& name : names) {
     EXPECT_EQ(pid_of(node_entry(again, name)), pids[name]) << name;
-    EXPECT_EQ(processes_with_env(host().spool_env(name)).size(), 1u) << name;
+    EXPECT_EQ(pids_with_env(host().spool_env(name)).size(), 1u) << name;
   }
   ASSERT_NO_FATAL_FAILURE(sync_bus());
   EXPECT_TRUE(tap().all(any_node_state(h(), "worker-1")).empty()) << tap().history();
@@ -83,16 +83,16 @@ TEST_F(SupervisorTest, TwoClientsStartingOneNodeTogetherStartItOnce) {
   EXPECT_GT(pid, 0);
   EXPECT_EQ(pid_of(node_entry(rb, "worker-1")), pid);
   EXPECT_EQ(str_field(node_entry(rb, "worker-1"), "state"), "running");
-  EXPECT_EQ(processes_with_env(host().spool_env("worker-1")),
+  EXPECT_EQ(pids_with_env(host().spool_env("worker-1")),
             std::vector<pid_t>{static_cast<pid_t>(pid)});
-  EXPECT_EQ(read_text(host().node_dir("worker-1") + "/.pid"), std::to_string(pid) + "\n");
+  EXPECT_EQ(file_text(host().node_dir("worker-1") + "/.pid"), std::to_string(pid) + "\n");
   ASSERT_NO_FATAL_FAILURE(sync_bus());
   EXPECT_THAT(states_of("worker-1", "running"), ElementsAre("initializing", "running"));
 }
 
 TEST_F(SupervisorTest, NodeGetsTheEnvironmentArgumentsFilesAndCpusOfTheContract) {
-  ClusterSettings settings;
-  settings.bro_args = "-C --site-arg";
+  SimOptions settings = supervisor_options();
+  settings.extra.push_back("BroArgs = -C --site-arg");
   ASSERT_NO_FATAL_FAILURE(
       start(1, settings,
             {"interface=lo", "pin_cpus=0", "env_vars=FAKE_PRINT_ENV=1, SITE_VAR=hello world"}));
@@ -101,10 +101,12 @@ TEST_F(SupervisorTest, NodeGetsTheEnvironmentArgumentsFilesAndCpusOfTheContract)
   const auto pid = static_cast<pid_t>(pid_of(node_entry(r, "worker-1")));
   const std::string dir = host().node_dir("worker-1");
   std::string out;
-  ASSERT_TRUE(wait_until([&] {
-    out = read_text(dir + "/stdout.log");
-    return out.find("fake node worker-1 ready") != std::string::npos;
-  }));
+  ASSERT_TRUE(poll_until(
+      [&] {
+        out = file_text(dir + "/stdout.log");
+        return out.find("fake node worker-1 ready") != std::string::npos;
+      },
+      Millis(5000)));
   EXPECT_THAT(out, HasSubstr("\nCLUSTER_NODE=worker-1\n"));
   EXPECT_THAT(out, HasSubstr("\nCLUSTER_NODE_TYPE=worker\n"));
   EXPECT_THAT(out, HasSubstr("\nCLUSTER_INTERFACE=lo\n"));
@@ -121,18 +123,18 @@ TEST_F(SupervisorTest, NodeGetsTheEnvironmentArgumentsFilesAndCpusOfTheContract)
   EXPECT_THAT(out, HasSubstr("\nargv[1]=-C\nargv[2]=--site-arg\n"));
 
   for (const char* file : {".cmdline", ".env_vars", ".pid", ".startup"}) {
-    EXPECT_FALSE(read_text(dir + "/" + file).empty()) << file;
+    EXPECT_FALSE(file_text(dir + "/" + file).empty()) << file;
   }
-  EXPECT_THAT(read_text(dir + "/.cmdline"), HasSubstr("brocluster-fake-node -C --site-arg"));
-  EXPECT_THAT(read_text(dir + "/.env_vars"), HasSubstr("SITE_VAR=hello world\n"));
-  EXPECT_EQ(read_text(dir + "/.pid"), std::to_string(pid) + "\n");
+  EXPECT_THAT(file_text(dir + "/.cmdline"), HasSubstr("brocluster-fake-node -C --site-arg"));
+  EXPECT_THAT(file_text(dir + "/.env_vars"), HasSubstr("SITE_VAR=hello world\n"));
+  EXPECT_EQ(file_text(dir + "/.pid"), std::to_string(pid) + "\n");
   std::error_code ec;
   EXPECT_EQ(std::filesystem::read_symlink("/proc/" + std::to_string(pid) + "/cwd", ec).string(),
             dir);
-  const std::string status = read_text("/proc/" + std::to_string(pid) + "/status");
+  const std::string status = file_text("/proc/" + std::to_string(pid) + "/status");
   EXPECT_THAT(status, HasSubstr("Cpus_allowed_list:\t0\n"));
   // Its own session and process group: a dying supervisor does not take it along.
-  const std::string stat = read_text("/proc/" + std::to_string(pid) + "/stat");
+  const std::string stat = file_text("/proc/" + std::to_string(pid) + "/stat");
   std::istringstream fields(stat.substr(stat.rfind(')') + 2));
   char state = 0;
   pid_t ppid = 0, pgrp = 0, session = 0;
@@ -142,7 +144,7 @@ TEST_F(SupervisorTest, NodeGetsTheEnvironmentArgumentsFilesAndCpusOfTheContract)
 }
 
 TEST_F(SupervisorTest, SlowStartStaysInitializingPastTheGraceTimeAndAnswersWhenReady) {
-  ClusterSettings settings;
+  SimOptions settings = supervisor_options();
   settings.ready_grace = 0.2;
   ASSERT_NO_FATAL_FAILURE(start(1, settings, {"env_vars=FAKE_SLOW_START_MS=1500"}));
   Client c = client();
@@ -161,9 +163,9 @@ TEST_F(SupervisorTest, SlowStartStaysInitializingPastTheGraceTimeAndAnswersWhenR
 }
 
 TEST_F(SupervisorTest, ProgramWithoutNotifyRunsAfterTheGraceTimeOneWithNotifyAtOnce) {
-  ClusterSettings settings;
+  SimOptions settings = supervisor_options();
   settings.ready_grace = 1.5;
-  ASSERT_NO_FATAL_FAILURE(start(0, settings, {}, [](TestCluster& c, TestHost& host) {
+  ASSERT_NO_FATAL_FAILURE(start(0, settings, {}, [](SimCluster& c, SimHost& host) {
     c.add_standard_nodes(host, 0);
     c.add_node(host, "worker-1", "worker", {"env_vars=FAKE_NO_NOTIFY=1"});
     c.add_node(host, "worker-2", "worker");

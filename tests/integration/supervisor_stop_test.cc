@@ -26,8 +26,8 @@ TEST_F(SupervisorTest, StopSendsTermAndTheNodeExits) {
   EXPECT_EQ(str_field(e, "state"), "stopped");
   EXPECT_EQ(str_field(e, "desired"), "stopped");
   EXPECT_FALSE(bool_field(e, "killed"));
-  EXPECT_FALSE(process_alive(pid));
-  EXPECT_THAT(read_text(host().node_dir("worker-1") + "/stdout.log"),
+  EXPECT_FALSE(pid_alive(pid));
+  EXPECT_THAT(file_text(host().node_dir("worker-1") + "/stdout.log"),
               HasSubstr("fake node terminating"));
   EXPECT_THAT(states_of("worker-1", "stopped"), ElementsAre("terminating", "stopped"));
   EXPECT_TRUE(host().crash_records("worker-1").empty());
@@ -38,7 +38,7 @@ TEST_F(SupervisorTest, StopSendsTermAndTheNodeExits) {
 }
 
 TEST_F(SupervisorTest, StopKillsANodeThatIgnoresTermAfterStopTimeout) {
-  ClusterSettings settings;
+  SimOptions settings = supervisor_options();
   settings.stop_timeout = 0.5;
   ASSERT_NO_FATAL_FAILURE(start(1, settings, {"env_vars=FAKE_IGNORE_TERM=1"}));
   Client c = client();
@@ -53,8 +53,8 @@ TEST_F(SupervisorTest, StopKillsANodeThatIgnoresTermAfterStopTimeout) {
   const msg::Value e = node_entry(r, "worker-1");
   EXPECT_TRUE(bool_field(e, "killed"));
   EXPECT_EQ(str_field(e, "state"), "stopped");
-  EXPECT_FALSE(process_alive(pid));
-  EXPECT_TRUE(processes_with_env(host().spool_env("worker-1")).empty());
+  EXPECT_FALSE(pid_alive(pid));
+  EXPECT_TRUE(pids_with_env(host().spool_env("worker-1")).empty());
   EXPECT_THAT(states_of("worker-1", "stopped"),
               ElementsAre("initializing", "running", "terminating", "stopped"));
   EXPECT_TRUE(host().crash_records("worker-1").empty()) << "a SIGKILL we sent is no crash";
@@ -88,7 +88,7 @@ TEST_F(SupervisorTest, CrashDuringShutdownIsRecordedButNotRestarted) {
 }
 
 TEST_F(SupervisorTest, SlowStopDoesNotHoldUpAnotherClientsStatus) {
-  ClusterSettings settings;
+  SimOptions settings = supervisor_options();
   settings.stop_timeout = 2.0;
   ASSERT_NO_FATAL_FAILURE(start(1, settings, {"env_vars=FAKE_IGNORE_TERM=1"}));
   Client a = client();

@@ -17,18 +17,6 @@ namespace {
 namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
 
-std::string make_root() {
-  std::string pattern =
-      (fs::temp_directory_path() / ("bcnetns-" + std::to_string(getpid()) + "-XXXXXX")).string();
-  if (mkdtemp(pattern.data()) == nullptr) return {};
-  return pattern;
-}
-
-void write_file(const std::string& path, const std::string& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
 bool disabled_by_env(const std::string& part) {
   const char* v = std::getenv("BROCLUSTER_NETNS_DISABLE");
   return v != nullptr && std::string(v).find(part) != std::string::npos;
@@ -49,9 +37,10 @@ NetnsCluster::NetnsCluster(NetnsOptions options)
     : options_(std::move(options)),
       hosts_(options_.workers_per_host > 0 ? std::max(2, options_.hosts) : kHosts),
       collector_(options_.collector && !disabled_by_env("collector")),
+      root_dir_("bcnetns-" + std::to_string(getpid()) + "-"),
+      root_(root_dir_.path()),
       supervisor_pids_(hosts_, 0) {
   sweep_stale_netns();
-  root_ = make_root();
   for (const Section& s : sections()) {
     if (s.lb_procs > 0) {
       for (int i = 1; i <= s.lb_procs; ++i) {
@@ -83,8 +72,7 @@ std::vector<NetnsCluster::Section> NetnsCluster::sections() const {
 NetnsCluster::~NetnsCluster() {
   kill_everything();
   net_.reset();  // deletes the namespaces, the bridge and the veths
-  std::error_code ec;
-  if (!root_.empty()) fs::remove_all(root_, ec);
+  // root_dir_ then removes the BroBases.
 }
 
 std::vector<std::string> NetnsCluster::workers() const {
@@ -97,7 +85,8 @@ std::vector<std::string> NetnsCluster::workers() const {
 
 void NetnsCluster::write_config() {
   const std::string sendmail = root_ + "/mail/sendmail";
-  write_file(sendmail, "#!/bin/sh\n{ cat; echo '.'; } >> " + root_ + "/mail/mails.txt\n");
+  root_dir_.write("mail/sendmail",
+                  "#!/bin/sh\n{ cat; echo '.'; } >> " + root_ + "/mail/mails.txt\n");
   fs::permissions(sendmail, fs::perms::owner_all);
   std::ostringstream cfg;
   cfg << "NodeProgram = " << build_path("tests/fake_node/brocluster-fake-node") << '\n'
@@ -125,8 +114,9 @@ void NetnsCluster::write_config() {
     node << '\n';
   }
   for (int h = 0; h < hosts_; ++h) {
-    write_file(base(h) + "/etc/cluster.cfg", cfg.str());
-    write_file(base(h) + "/etc/node.cfg", node.str());
+    const std::string host = "host" + std::to_string(h + 1);
+    root_dir_.write(host + "/etc/cluster.cfg", cfg.str());
+    root_dir_.write(host + "/etc/node.cfg", node.str());
   }
 }
 
@@ -145,7 +135,6 @@ Status NetnsCluster::make_keys() {
 }
 
 Status NetnsCluster::start() {
-  if (root_.empty()) return Status::io_error("no temp dir");
   net_ = std::make_unique<NetnsNetwork>(hosts_);
   if (!net_->error().empty()) return Status::io_error(net_->error());
   write_config();
@@ -191,27 +180,17 @@ Status NetnsCluster::start_supervisor(int host) {
                     supervisor_pids_.at(host), true);
 }
 
-Status NetnsCluster::kill_daemon(pid_t& pid, int sig, const std::string& what) {
-  if (pid <= 0 || kill(pid, sig) != 0) return Status::not_found("no " + what + " to signal");
-  const pid_t p = pid;
-  if (!poll_until([p] { return !pid_alive(p); }, Millis(10000), Millis(2))) {
-    return Status::timeout(what + " " + std::to_string(p) + " is still alive");
-  }
-  pid = 0;
-  return Status::ok();
-}
-
 Status NetnsCluster::kill_broker(int sig) {
-  return kill_daemon(broker_pid_, sig, "broker");
+  return kill_and_wait(broker_pid_, sig, "broker");
 }
 
 Status NetnsCluster::kill_collector(int sig) {
-  return kill_daemon(collector_pid_, sig, "collector");
+  return kill_and_wait(collector_pid_, sig, "collector");
 }
 
 Status NetnsCluster::kill_supervisor(int host, int sig) {
-  return kill_daemon(supervisor_pids_.at(host), sig,
-                     "supervisor of host" + std::to_string(host + 1));
+  return kill_and_wait(supervisor_pids_.at(host), sig,
+                       "supervisor of host" + std::to_string(host + 1));
 }
 
 std::vector<pid_t> NetnsCluster::node_pids(const std::string& node) const {
@@ -227,21 +206,12 @@ std::vector<pid_t> NetnsCluster::node_pids_anywhere(const std::string& node) con
 }
 
 std::vector<std::string> NetnsCluster::crash_records(const std::string& node) const {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(spool(host_of(node)) + "/tmp/crashes/" + node, ec)) {
-    if (e.is_directory()) out.push_back(e.path().string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+  return crash_records_in(spool(host_of(node)) + "/tmp/crashes/" + node);
 }
 
 void NetnsCluster::set_fake_env(const std::string& node,
                                 const std::vector<std::string>& lines) const {
-  std::string text;
-  for (const auto& l : lines)
-    text += l + "\n";
-  write_file(node_dir(node) + "/fake.env", text);
+  write_fake_env(node_dir(node), lines);
 }
 
 std::vector<std::string> NetnsCluster::shell_argv(const std::vector<std::string>& args) const {
@@ -281,7 +251,7 @@ void NetnsCluster::kill_everything() {
     pid = 0;
   }
   if (net_) net_->kill_all();
-  if (!root_.empty()) kill_all_under({root_});
+  kill_all_under({root_});
 }
 
 // ---------------------------------------------------------------- BusTap
@@ -428,20 +398,6 @@ void report_times(const std::string& scenario, const std::string& fault, double 
   std::cout << "RELIABILITY {\"scenario\":\"" << scenario << "\",\"fault\":\"" << fault
             << "\",\"detect_ms\":" << fmt_ms(detect_ms) << ",\"repair_ms\":" << fmt_ms(repair_ms)
             << "}" << std::endl;
-}
-
-std::map<std::string, std::vector<std::string>> status_rows(const std::string& out) {
-  std::map<std::string, std::vector<std::string>> rows;
-  const auto lines = split_lines(out);
-  for (std::size_t i = 1; i < lines.size(); ++i) {
-    std::istringstream in(lines[i]);
-    std::vector<std::string> cells;
-    std::string cell;
-    while (in >> cell)
-      cells.push_back(cell);
-    if (!cells.empty()) rows[cells[0]] = cells;
-  }
-  return rows;
 }
 
 }  // namespace bc::test

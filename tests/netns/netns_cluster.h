@@ -125,14 +125,14 @@ class NetnsCluster {
   Status make_keys();
   Status run_daemon(int host, const std::string& exe, const std::string& pid_file, pid_t& pid,
                     bool with_host);
-  Status kill_daemon(pid_t& pid, int sig, const std::string& what);
   void kill_everything();
 
   NetnsOptions options_;
   int hosts_;
   bool collector_ = true;
+  TempDir root_dir_;        // bcnetns-<pid>-*: sweep_stale_netns() finds a dead run's
+  const std::string root_;  // root_dir_.path()
   std::unique_ptr<NetnsNetwork> net_;
-  std::string root_;
   std::vector<std::string> nodes_;
   std::map<std::string, int> node_host_;
   pid_t broker_pid_ = 0;
@@ -196,8 +196,5 @@ double ms_between(std::chrono::steady_clock::time_point from,
 // (a negative time is printed as null: not applicable).
 void report_times(const std::string& scenario, const std::string& fault, double detect_ms,
                   double repair_ms);
-
-// `status` output as rows: cells by node name (first column).
-std::map<std::string, std::vector<std::string>> status_rows(const std::string& out);
 
 }  // namespace bc::test

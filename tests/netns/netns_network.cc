@@ -36,38 +36,19 @@ ProcessResult run_ip(const std::vector<std::string>& args) {
   return run_process(argv, o);
 }
 
-std::vector<pid_t> proc_pids() {
-  std::vector<pid_t> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/proc", ec)) {
-    const std::string n = e.path().filename().string();
-    if (!n.empty() && n.find_first_not_of("0123456789") == std::string::npos) {
-      out.push_back(static_cast<pid_t>(std::atol(n.c_str())));
-    }
-  }
-  return out;
-}
-
 // Processes in the namespace with inode `inode` (zombies only when asked).
 std::vector<pid_t> pids_in(unsigned long inode, bool with_zombies = false) {
   std::vector<pid_t> out;
   if (inode == 0) return out;
   for (pid_t pid : proc_pids()) {
-    if (pid == getpid() || netns_inode_of(pid) != inode) continue;
+    if (netns_inode_of(pid) != inode) continue;
     if (with_zombies || pid_alive(pid)) out.push_back(pid);
   }
   return out;
 }
 
 void kill_in(unsigned long inode) {
-  for (int round = 0; round < 50; ++round) {
-    const auto pids = pids_in(inode);
-    if (pids.empty()) return;
-    for (pid_t p : pids)
-      kill(p, SIGKILL);
-    poll_until([&] { return std::none_of(pids.begin(), pids.end(), pid_alive); }, Millis(2000),
-               Millis(5));
-  }
+  kill_until_gone([&] { return pids_in(inode); });
 }
 
 // "bcn<pid>x<k>-..." -> pid; 0 when the name is not ours.

@@ -48,23 +48,6 @@ std::size_t fd_count(pid_t pid) {
   return n;
 }
 
-// Children of `parent`, zombies included.
-std::vector<pid_t> children_of(pid_t parent) {
-  std::vector<pid_t> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/proc", ec)) {
-    const std::string name = e.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const std::string stat = file_text(e.path().string() + "/stat");
-    const auto close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    // ") S <ppid> ..."
-    const long ppid = std::atol(stat.c_str() + stat.find(' ', close + 2) + 1);
-    if (ppid == parent) out.push_back(static_cast<pid_t>(std::atol(name.c_str())));
-  }
-  return out;
-}
-
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return -1;
   std::sort(v.begin(), v.end());

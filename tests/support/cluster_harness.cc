@@ -13,10 +13,8 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -38,20 +36,8 @@ BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv,
   if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) return;
   pid_ = fork();
   if (pid_ == 0) {
-    setpgid(0, 0);
-    const int null = open("/dev/null", O_RDONLY);
-    dup2(null, 0);
-    dup2(out[1], 1);
-    dup2(err[1], 2);
     signal(SIGPIPE, SIG_DFL);  // as from a shell
-    for (const auto& [k, v] : env)
-      setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv)
-      args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
+    exec_child(argv, env, {}, open("/dev/null", O_RDONLY), out[1], err[1]);
   }
   setpgid(pid_, pid_);  // also here: no race with a kill(-pid) right after the fork
   close(out[1]);
@@ -165,124 +151,6 @@ std::string BackgroundProcess::stdout_text() const {
   return s + partial_;
 }
 
-// ---------------------------------------------------------------- /proc
-
-bool poll_until(const std::function<bool()>& pred, Millis timeout, Millis interval) {
-  const auto deadline = SteadyClock::now() + timeout;
-  for (;;) {
-    if (pred()) return true;
-    if (SteadyClock::now() >= deadline) return false;
-    std::this_thread::sleep_for(interval);  // the polling interval of a state with no event
-  }
-}
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  try {
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  } catch (const std::exception&) {
-    return {};  // a /proc file of a process that exited while we read it (ESRCH)
-  }
-}
-
-namespace {
-
-std::vector<std::string> nul_split(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\0', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-std::vector<pid_t> all_pids() {
-  std::vector<pid_t> out;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const pid_t pid = static_cast<pid_t>(std::stol(name));
-    if (pid != getpid()) out.push_back(pid);
-  }
-  return out;
-}
-
-bool path_under(const std::string& path, const std::string& dir) {
-  return path == dir || path.starts_with(dir + "/");
-}
-
-bool belongs_to(pid_t pid, const std::vector<std::string>& dirs) {
-  const std::string proc = "/proc/" + std::to_string(pid);
-  const auto env = nul_split(file_text(proc + "/environ"));
-  const auto cmdline = nul_split(file_text(proc + "/cmdline"));
-  std::error_code ec;
-  const std::string cwd = fs::read_symlink(proc + "/cwd", ec).string();
-  for (const auto& dir : dirs) {
-    for (const auto& kv : env) {
-      for (const char* key : {"CLUSTER_SPOOL=", "CLUSTER_BASE=", "HOME="}) {
-        if (kv.starts_with(key) && path_under(kv.substr(std::strlen(key)), dir)) return true;
-      }
-    }
-    for (const auto& arg : cmdline) {
-      if (arg.find(dir) != std::string::npos) return true;
-    }
-    if (!ec && path_under(cwd, dir)) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
-bool pid_alive(pid_t pid) {
-  if (pid <= 0) return false;
-  const std::string stat = file_text("/proc/" + std::to_string(pid) + "/stat");
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos || close + 2 >= stat.size()) return false;
-  return stat[close + 2] != 'Z' && stat[close + 2] != 'X';
-}
-
-std::vector<pid_t> pids_with_env(const std::string& entry) {
-  std::vector<pid_t> out;
-  for (pid_t pid : all_pids()) {
-    const auto env = nul_split(file_text("/proc/" + std::to_string(pid) + "/environ"));
-    if (std::find(env.begin(), env.end(), entry) != env.end() && pid_alive(pid)) out.push_back(pid);
-  }
-  return out;
-}
-
-std::vector<pid_t> pids_under(const std::vector<std::string>& dirs) {
-  std::vector<pid_t> out;
-  for (pid_t pid : all_pids()) {
-    if (pid_alive(pid) && belongs_to(pid, dirs)) out.push_back(pid);
-  }
-  return out;
-}
-
-bool pid_belongs_to(pid_t pid, const std::vector<std::string>& dirs) {
-  return pid_alive(pid) && belongs_to(pid, dirs);
-}
-
-void kill_all_under(const std::vector<std::string>& dirs) {
-  for (int round = 0; round < 100; ++round) {
-    const auto pids = pids_under(dirs);
-    if (pids.empty()) return;
-    for (pid_t pid : pids)
-      kill(pid, SIGKILL);
-    // SIGKILL is asynchronous; a supervisor may also spawn in between. Look again.
-    poll_until([&] { return std::none_of(pids.begin(), pids.end(), pid_alive); }, Millis(1000),
-               Millis(5));
-  }
-}
-
-pid_t read_pid_file(const std::string& path) {
-  const std::string text = file_text(path);
-  return text.empty() ? 0 : static_cast<pid_t>(std::atol(text.c_str()));
-}
-
 // ---------------------------------------------------------------- ports
 
 namespace {
@@ -320,6 +188,16 @@ int choose_port_block(int count) {
   return kPortFirst;
 }
 
+// ---------------------------------------------------------------- SimHost
+
+std::vector<std::string> SimHost::crash_records(const std::string& node) const {
+  return crash_records_in(crash_root(node));
+}
+
+void SimHost::set_fake_env(const std::string& node, const std::vector<std::string>& lines) const {
+  write_fake_env(node_dir(node), lines);
+}
+
 // ---------------------------------------------------------------- SimCluster
 
 SimCluster::SimCluster(SimOptions options)
@@ -353,6 +231,14 @@ void SimCluster::add_node(const SimHost& host, const std::string& name, const st
     node_names_.push_back(n);
     node_host_[n] = index;
   }
+}
+
+void SimCluster::add_standard_nodes(const SimHost& host, int workers,
+                                    const std::vector<std::string>& worker_lines) {
+  add_node(host, "manager", "manager");
+  add_node(host, "proxy-1", "proxy");
+  for (int i = 1; i <= workers; ++i)
+    add_node(host, "worker-" + std::to_string(i), "worker", worker_lines);
 }
 
 void SimCluster::write_config() const {
@@ -395,6 +281,7 @@ Status SimCluster::start() {
     if (attempt > 0) {
       kill_everything();  // a port was taken by a parallel test: try another block
       port_base_ = choose_port_block(4);
+      tap_.reset();
     }
     write_config();
     if (!security_) security_ = admin_security(hosts_.front()->base());
@@ -415,35 +302,37 @@ Status SimCluster::start_broker() {
   const auto r = run_process({build_path("broker/brocluster-broker"), "--base", host.base()}, run);
   if (r.exit_code != 0) return Status::io_error("broker did not start: " + r.err + r.out);
   broker_pid_ = read_pid_file(host.spool() + "/broker.pid");
-  return broker_pid_ > 0 ? Status::ok() : Status::io_error("no pid in broker.pid");
+  if (broker_pid_ <= 0) return Status::io_error("no pid in broker.pid");
+  if (!options_.event_tap) return Status::ok();
+  // The tap is subscribed once the broker's own heartbeat reaches it.
+  if (!tap_) tap_ = std::make_unique<EventTap>(ctx_, broker_sub_endpoint(), security_.get());
+  if (!tap_->wait_for(broker_heartbeat(), Millis(10000))) {
+    return Status::timeout("no broker heartbeat on " + broker_sub_endpoint());
+  }
+  return Status::ok();
+}
+
+ProcessResult SimCluster::run_supervisor(const SimHost& host) const {
+  RunOptions run;
+  run.timeout = Millis(20000);
+  return run_process({build_path("supervisor/brocluster-supervisor"), "--base", host.base(),
+                      "--host", host.name()},
+                     run);
 }
 
 Status SimCluster::start_supervisor(SimHost& host) {
-  RunOptions run;
-  run.timeout = Millis(20000);
-  const auto r = run_process({build_path("supervisor/brocluster-supervisor"), "--base", host.base(),
-                              "--host", host.name()},
-                             run);
+  const auto r = run_supervisor(host);
   if (r.exit_code != 0) {
     return Status::io_error("supervisor of " + host.name() + " did not start: " + r.err + r.out);
   }
   host.supervisor_pid_ = read_pid_file(host.spool() + "/supervisor.pid");
-  return host.supervisor_pid_ > 0 ? Status::ok() : Status::io_error("no pid in supervisor.pid");
-}
-
-namespace {
-
-Status kill_and_wait(pid_t& pid, int sig, const std::string& what) {
-  if (pid <= 0 || kill(pid, sig) != 0) return Status::not_found("no " + what + " to signal");
-  const pid_t p = pid;
-  if (!poll_until([p] { return !pid_alive(p); }, Millis(10000), Millis(5))) {
-    return Status::timeout(what + " " + std::to_string(p) + " is still alive");
+  if (host.supervisor_pid_ <= 0) return Status::io_error("no pid in supervisor.pid");
+  // With a tap, its first heartbeat there: the path supervisor -> broker -> tap is up.
+  if (tap_ && !tap_->wait_for(heartbeat_from(host.name(), host.supervisor_pid_), Millis(10000))) {
+    return Status::timeout("no heartbeat from the supervisor of " + host.name());
   }
-  pid = 0;
   return Status::ok();
 }
-
-}  // namespace
 
 Status SimCluster::kill_broker(int sig) {
   return kill_and_wait(broker_pid_, sig, "broker");
@@ -479,6 +368,10 @@ std::vector<pid_t> SimCluster::node_pids(const std::string& node) const {
   return pids_with_env("CLUSTER_SPOOL=" + host_of(node).node_dir(node));
 }
 
+Client SimCluster::client(const SimHost& host) {
+  return Client(ctx_, supervisor_endpoint(host), security_.get(), host.name());
+}
+
 std::string SimCluster::broker_sub_endpoint() const {
   return "tcp://" + hosts_.front()->name() + ":" + std::to_string(port_base_ + 1);
 }
@@ -503,12 +396,12 @@ void SimCluster::kill_everything() {
   // while the pid is still one of ours (a pid file outlives its process).
   const auto dirs = bases();
   for (pid_t* pid : {&broker_pid_}) {
-    if (*pid > 0 && pid_alive(*pid) && belongs_to(*pid, dirs)) kill(*pid, SIGKILL);
+    if (*pid > 0 && pid_belongs_to(*pid, dirs)) kill(*pid, SIGKILL);
     *pid = 0;
   }
   for (const auto& host : hosts_) {
     const pid_t pid = host->supervisor_pid_;
-    if (pid > 0 && pid_alive(pid) && belongs_to(pid, dirs)) kill(pid, SIGKILL);
+    if (pid > 0 && pid_belongs_to(pid, dirs)) kill(pid, SIGKILL);
     host->supervisor_pid_ = 0;
   }
   kill_all_under(dirs);
@@ -565,6 +458,24 @@ std::vector<std::string> await_states(BackgroundProcess& process,
   return missing;
 }
 
+std::vector<std::string> crash_records_in(const std::string& crash_root) {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(crash_root, ec)) {
+    if (entry.is_directory(ec)) out.push_back(entry.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void write_fake_env(const std::string& node_dir, const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines)
+    text += line + "\n";
+  fs::create_directories(node_dir);
+  std::ofstream(node_dir + "/fake.env", std::ios::binary) << text;
+}
+
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -572,6 +483,20 @@ std::vector<std::string> split_lines(const std::string& text) {
   while (std::getline(in, line))
     out.push_back(line);
   return out;
+}
+
+std::map<std::string, std::vector<std::string>> status_rows(const std::string& out) {
+  std::map<std::string, std::vector<std::string>> rows;
+  const auto lines = split_lines(out);
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    std::istringstream in(lines[i]);
+    std::vector<std::string> cells;
+    std::string cell;
+    while (in >> cell)
+      cells.push_back(cell);
+    if (!cells.empty()) rows[cells[0]] = cells;
+  }
+  return rows;
 }
 
 long line_index(const std::string& text, const std::string& needle) {

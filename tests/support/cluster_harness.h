@@ -15,8 +15,13 @@
 // also when the test failed. Background processes (a `tap`, a second shell) are
 // BackgroundProcess objects that kill their process group when destroyed.
 //
-// Nothing here sleeps to synchronise: waits are on process exit, output lines or polled
-// state, each with a deadline. Owned by one test thread.
+// A test talks to the daemons through the shell (shell()), through its own Client of a
+// supervisor (client()), and, with SimOptions::event_tap, through an in-process EventTap on
+// the bus (tap()) that start() has heard the broker and every supervisor on, so that no
+// event after start() is missed. The /proc and file helpers are in processes.h.
+//
+// Nothing here sleeps to synchronise: waits are on process exit, output lines, bus events
+// or polled state, each with a deadline. Owned by one test thread.
 
 #include <sys/types.h>
 
@@ -28,11 +33,14 @@
 #include <string>
 #include <variant>
 #include <vector>
+#include <zmq.hpp>
 
 #include "common/clock.h"
 #include "common/status.h"
 #include "security/bus_security.h"
+#include "tests/support/bus_client.h"
 #include "tests/support/json_reader.h"
+#include "tests/support/processes.h"
 #include "tests/support/run_process.h"
 
 namespace bc::test {
@@ -84,24 +92,6 @@ class BackgroundProcess {
   int signal_ = 0;
 };
 
-// Polls `pred` every `interval` until it holds or `timeout` passes (for state no event
-// announces: /proc, files). Returns the last value.
-bool poll_until(const std::function<bool()>& pred, Millis timeout, Millis interval = Millis(20));
-
-// /proc
-bool pid_alive(pid_t pid);
-// Processes (not zombies) whose environment contains exactly `entry`.
-std::vector<pid_t> pids_with_env(const std::string& entry);
-// Processes that belong to one of `dirs`: CLUSTER_SPOOL/CLUSTER_BASE/HOME under it, its
-// path in the command line, or the cwd under it. Never this process.
-std::vector<pid_t> pids_under(const std::vector<std::string>& dirs);
-// Whether `pid` is one of pids_under(dirs) (a pid file may outlive its process).
-bool pid_belongs_to(pid_t pid, const std::vector<std::string>& dirs);
-// SIGKILLs the processes of pids_under(dirs) until none is left (bounded).
-void kill_all_under(const std::vector<std::string>& dirs);
-pid_t read_pid_file(const std::string& path);
-std::string file_text(const std::string& path);
-
 // Test ports: `count` consecutive free ports in 21000-26999 (outside 27759-27770), from
 // the pid and a per-process counter.
 int choose_port_block(int count);
@@ -116,6 +106,9 @@ struct SimOptions {
   double start_timeout = 10;
   double stats = 1;
   std::vector<std::string> extra;  // more cluster.cfg lines ("Key = Value")
+  // start() opens tap() and waits until the broker's and every supervisor's heartbeat
+  // arrive on it.
+  bool event_tap = false;
 };
 
 class SimHost {
@@ -126,6 +119,15 @@ class SimHost {
   const std::string& base() const { return base_.path(); }
   std::string spool() const { return base() + "/spool"; }
   std::string node_dir(const std::string& node) const { return spool() + "/" + node; }
+  std::string tmp() const { return spool() + "/tmp"; }
+  std::string crash_root(const std::string& node) const { return tmp() + "/crashes/" + node; }
+  // The crash record directories of `node`, oldest first.
+  std::vector<std::string> crash_records(const std::string& node) const;
+  // Writes $CLUSTER_SPOOL/fake.env: fake-node behaviour for the next start of `node`,
+  // overriding node.cfg's env_vars ("FAKE_CRASH_AFTER_MS=200").
+  void set_fake_env(const std::string& node, const std::vector<std::string>& lines) const;
+  // "CLUSTER_SPOOL=<node dir>", for pids_with_env().
+  std::string spool_env(const std::string& node) const { return "CLUSTER_SPOOL=" + node_dir(node); }
   pid_t supervisor_pid() const { return supervisor_pid_; }
 
  private:
@@ -147,12 +149,19 @@ class SimCluster {
   // A node.cfg section; `lines` are more of its lines ("interface=lo", "lb_procs=5").
   void add_node(const SimHost& host, const std::string& name, const std::string& type,
                 const std::vector<std::string>& lines = {});
+  // A manager, proxy-1 and `workers` workers named worker-1.. on `host`, each worker with
+  // `worker_lines`.
+  void add_standard_nodes(const SimHost& host, int workers,
+                          const std::vector<std::string>& worker_lines = {});
 
   // Writes the configuration into every BroBase and starts the broker and every
   // supervisor (each returns once serving). Retries with other ports when one is taken.
   Status start();
   Status start_broker();
   Status start_supervisor(SimHost& host);
+  // Runs `brocluster-supervisor --base <base> --host <host>` and returns how it ended (for
+  // start-up failures); does not track the pid.
+  ProcessResult run_supervisor(const SimHost& host) const;
   // Sends `sig` to the broker / a supervisor and waits until it is gone.
   Status kill_broker(int sig);
   Status kill_supervisor(SimHost& host, int sig);
@@ -175,6 +184,11 @@ class SimCluster {
   std::string supervisor_endpoint(const SimHost& host) const;
   // The admin's CURVE setup, for a test's own clients (after start()).
   const security::BusSecurity* security() const { return security_.get(); }
+  // A client of the supervisor of `host`, as the admin (after start()).
+  Client client(const SimHost& host);
+  // The bus as seen since start() (with SimOptions::event_tap).
+  EventTap& tap() { return *tap_; }
+  bool has_tap() const { return tap_ != nullptr; }
 
   // Daemon logs of every host, for a failing test's output.
   std::string logs() const;
@@ -186,13 +200,15 @@ class SimCluster {
   std::vector<std::string> bases() const;
 
   SimOptions options_;
-  int port_base_ = 0;  // BrokerPubPort; +1 BrokerSubPort, +2 SupervisorPort, +3 CollectorPort
+  zmq::context_t ctx_{1};  // of client() and tap(); outlives them
+  int port_base_ = 0;      // BrokerPubPort; +1 BrokerSubPort, +2 SupervisorPort, +3 CollectorPort
   std::vector<std::unique_ptr<SimHost>> hosts_;
   std::string node_cfg_;
   std::vector<std::string> node_names_;
   std::map<std::string, std::size_t> node_host_;
   pid_t broker_pid_ = 0;
   std::shared_ptr<const security::BusSecurity> security_;
+  std::unique_ptr<EventTap> tap_;
 };
 
 // The next line of `process` (a `tap --json` or monitor) that is a JSON object for which
@@ -208,8 +224,16 @@ std::vector<std::string> await_states(BackgroundProcess& process,
                                       const std::vector<std::string>& nodes,
                                       const std::string& state, Millis timeout);
 
+// The crash record directories in `crash_root` (<spool>/tmp/crashes/<node>), oldest first.
+std::vector<std::string> crash_records_in(const std::string& crash_root);
+// Writes <node_dir>/fake.env ($CLUSTER_SPOOL/fake.env): fake-node behaviour for the node's
+// next start.
+void write_fake_env(const std::string& node_dir, const std::vector<std::string>& lines);
+
 // Lines of `text`.
 std::vector<std::string> split_lines(const std::string& text);
+// `status` output as rows: cells by node name (first column; the header line skipped).
+std::map<std::string, std::vector<std::string>> status_rows(const std::string& out);
 // The first line of `text` containing `needle`; npos-like -1 when none. For order checks.
 long line_index(const std::string& text, const std::string& needle);
 

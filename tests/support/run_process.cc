@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -23,23 +24,6 @@ namespace fs = std::filesystem;
 
 void must(bool ok, const char* what) {
   if (!ok) throw std::runtime_error(std::string(what) + ": " + std::strerror(errno));
-}
-
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const RunOptions& options,
-                             int in_fd, int out_fd, int err_fd) {
-  setpgid(0, 0);
-  dup2(in_fd, 0);
-  dup2(out_fd, 1);
-  dup2(err_fd, 2);
-  for (const auto& [key, value] : options.env)
-    setenv(key.c_str(), value.c_str(), 1);
-  if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0) _exit(126);
-  std::vector<char*> args;
-  for (const auto& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  execv(args[0], args.data());
-  _exit(127);
 }
 
 // Pumps stdin and both outputs until the child closes them or the deadline passes.
@@ -88,7 +72,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
        "pipe2");
   const pid_t pid = fork();
   must(pid >= 0, "fork");
-  if (pid == 0) exec_child(argv, options, in[0], out[1], err[1]);
+  if (pid == 0) exec_child(argv, options.env, options.cwd, in[0], out[1], err[1]);
   close(in[0]);
   close(out[1]);
   close(err[1]);
@@ -121,6 +105,24 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
   return result;
 }
 
+void exec_child(const std::vector<std::string>& argv,
+                const std::vector<std::pair<std::string, std::string>>& env, const std::string& cwd,
+                int in_fd, int out_fd, int err_fd) {
+  setpgid(0, 0);
+  dup2(in_fd, 0);
+  dup2(out_fd, 1);
+  dup2(err_fd, 2);
+  for (const auto& [key, value] : env)
+    setenv(key.c_str(), value.c_str(), 1);
+  if (!cwd.empty() && chdir(cwd.c_str()) != 0) _exit(126);
+  std::vector<char*> args;
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execv(args[0], args.data());
+  _exit(127);
+}
+
 std::string build_path(const std::string& relative) {
   const char* dir = std::getenv("BROCLUSTER_BUILD_DIR");
   return std::string(dir != nullptr ? dir : BC_BUILD_DIR) + "/" + relative;
@@ -131,14 +133,19 @@ std::string source_path(const std::string& relative) {
   return std::string(dir != nullptr ? dir : BC_SOURCE_DIR) + "/" + relative;
 }
 
-TempDir::TempDir() {
-  std::string pattern = (fs::temp_directory_path() / "brocluster-test.XXXXXX").string();
+TempDir::TempDir(const std::string& prefix) {
+  std::string pattern = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
   must(mkdtemp(pattern.data()) != nullptr, "mkdtemp");
   path_ = pattern;
 }
 
 TempDir::~TempDir() {
   std::error_code ec;
+  ::chmod(path_.c_str(), 0700);
+  for (auto it = fs::recursive_directory_iterator(path_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec) && !it->is_symlink(ec)) ::chmod(it->path().c_str(), 0700);
+  }
   fs::remove_all(path_, ec);
 }
 

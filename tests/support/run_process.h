@@ -28,19 +28,29 @@ struct RunOptions {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions& options = {});
 
+// In a forked child: a process group of its own, fds 0-2 from `in_fd`/`out_fd`/`err_fd`,
+// `env` added, `cwd` entered when not empty (exit 126 when it cannot be), then
+// execv(argv) (exit 127 when that fails).
+[[noreturn]] void exec_child(const std::vector<std::string>& argv,
+                             const std::vector<std::pair<std::string, std::string>>& env,
+                             const std::string& cwd, int in_fd, int out_fd, int err_fd);
+
 // $BROCLUSTER_BUILD_DIR/<relative>, e.g. "shell/brocluster".
 std::string build_path(const std::string& relative);
 // $BROCLUSTER_SOURCE_DIR/<relative>.
 std::string source_path(const std::string& relative);
 
-// A unique temporary directory removed (recursively) on destruction.
+// A unique temporary directory, $TMPDIR/<prefix>XXXXXX, removed with its contents on
+// destruction (permissions restored first, so read-only test directories go too). The one
+// temp-dir helper of the tests.
 class TempDir {
  public:
-  TempDir();
+  explicit TempDir(const std::string& prefix = "brocluster-test.");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
   const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
   // Writes `content` to path()/relative, creating parent directories.
   void write(const std::string& relative, const std::string& content) const;
 

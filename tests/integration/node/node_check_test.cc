@@ -4,7 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "tests/integration/node/node_harness.h"
-#include "tests/support/daemon_harness.h"
+#include "tests/support/bus_client.h"
+#include "tests/support/processes.h"
 
 namespace bc::test {
 namespace {

@@ -11,7 +11,7 @@
 #include "tests/integration/node/traffic.h"
 #include "tests/support/bus_client.h"
 #include "tests/support/bus_keys.h"
-#include "tests/support/daemon_harness.h"
+#include "tests/support/processes.h"
 
 namespace bc::test {
 namespace {
@@ -49,10 +49,10 @@ TEST_F(ClusterTest, ScanSpreadOverTwoWorkersGivesOneNoticeAtTheManager) {
 
   // 16 connections per worker (15 probes, one ordinary) reach the manager's conn.log.
   ASSERT_TRUE(
-      wait_until([&] { return data_lines(manager_log("conn.log")).size() == 32; }, Millis(20000)))
-      << read_text(manager_log("conn.log")) << w1->diagnostics() << manager->diagnostics();
+      poll_until([&] { return data_lines(manager_log("conn.log")).size() == 32; }, Millis(20000)))
+      << file_text(manager_log("conn.log")) << w1->diagnostics() << manager->diagnostics();
   ASSERT_TRUE(
-      wait_until([&] { return !data_lines(manager_log("notice.log")).empty(); }, Millis(20000)))
+      poll_until([&] { return !data_lines(manager_log("notice.log")).empty(); }, Millis(20000)))
       << proxy->diagnostics();
 
   ControlClient worker(w1->control());
@@ -81,7 +81,7 @@ TEST_F(ClusterTest, ScanSpreadOverTwoWorkersGivesOneNoticeAtTheManager) {
 
   const Rows notice = bro_cut(manager_log("notice.log"), {"note", "src"});
   EXPECT_EQ(notice, (Rows{{"Scan::Address_Scan", "10.9.9.9"}}))
-      << read_text(manager_log("notice.log"));
+      << file_text(manager_log("notice.log"));
   EXPECT_EQ(bro_cut(manager_log("conn.log"), {"id.orig_h"}).size(), 32u);
   const Rows normal = bro_cut(manager_log("conn.log"), {"id.orig_h", "id.resp_h", "conn_state"});
   EXPECT_NE(std::find(normal.begin(), normal.end(),
@@ -107,12 +107,15 @@ TEST_F(ClusterTest, WorkerBuffersWhileTheManagerIsAwayAndReportsIt) {
   // The records wait in the link's queue and arrive once the manager is there.
   auto manager = start("manager", "manager");
   ASSERT_TRUE(
-      wait_until([&] { return data_lines(manager_log("conn.log")).size() == 6; }, Millis(20000)))
-      << read_text(manager_log("conn.log")) << w1->diagnostics();
-  ASSERT_TRUE(wait_until([&] {
-    const msg::Reply r = worker.call("peerstatus");
-    return r.ok && str_field(r.result->find("peers")->as_array()->at(0), "state") == "connected";
-  }));
+      poll_until([&] { return data_lines(manager_log("conn.log")).size() == 6; }, Millis(20000)))
+      << file_text(manager_log("conn.log")) << w1->diagnostics();
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const msg::Reply r = worker.call("peerstatus");
+        return r.ok &&
+               str_field(r.result->find("peers")->as_array()->at(0), "state") == "connected";
+      },
+      Millis(5000)));
   const msg::Reply manager_peers = ControlClient(manager->control()).call("peerstatus");
   ASSERT_TRUE(manager_peers.ok);
   EXPECT_EQ(str_field(*manager_peers.result, "listening"),
@@ -137,10 +140,10 @@ TEST(ClusterWithLogger, TheLoggerWritesTheClusterLogs) {
   ASSERT_TRUE(worker.wait_ready()) << worker.diagnostics();
   const std::string logs = site.spool("logger");
   ASSERT_TRUE(
-      wait_until([&] { return data_lines(logs + "/conn.log").size() == 31; }, Millis(20000)))
-      << read_text(logs + "/conn.log") << worker.diagnostics();
+      poll_until([&] { return data_lines(logs + "/conn.log").size() == 31; }, Millis(20000)))
+      << file_text(logs + "/conn.log") << worker.diagnostics();
   ASSERT_TRUE(
-      wait_until([&] { return data_lines(logs + "/notice.log").size() == 1; }, Millis(20000)));
+      poll_until([&] { return data_lines(logs + "/notice.log").size() == 1; }, Millis(20000)));
   EXPECT_EQ(worker.terminate(), 0);
   for (auto it = nodes.rbegin(); it != nodes.rend(); ++it)
     EXPECT_EQ((*it)->terminate(), 0);
@@ -161,10 +164,12 @@ TEST_F(ClusterTest, ManagerCountsAndDropsMalformedClusterMessages) {
   push.connect("tcp://127.0.0.1:" + std::to_string(site_.port_base()));
   push.send(zmq::str_buffer("not msgpack at all"), zmq::send_flags::none);
   ControlClient control(manager->control());
-  ASSERT_TRUE(wait_until([&] {
-    const msg::Reply r = control.call("peerstatus");
-    return r.ok && int_field(*r.result, "malformed_messages") == 1;
-  }));
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const msg::Reply r = control.call("peerstatus");
+        return r.ok && int_field(*r.result, "malformed_messages") == 1;
+      },
+      Millis(5000)));
   EXPECT_EQ(control.call("status").ok, true);
 }
 

@@ -8,7 +8,7 @@
 #include "tests/integration/node/node_harness.h"
 #include "tests/integration/node/traffic.h"
 #include "tests/support/bus_client.h"
-#include "tests/support/daemon_harness.h"
+#include "tests/support/processes.h"
 
 namespace bc::test {
 namespace {
@@ -32,7 +32,7 @@ class ControlTest : public ::testing::Test {
     node_ = std::make_unique<NodeRun>(site_, NodeStart{"bro", "standalone", {"-r", pcap_}, {}, {}});
     ASSERT_TRUE(node_->wait_ready()) << node_->diagnostics();
     control_ = std::make_unique<ControlClient>(node_->control());
-    ASSERT_TRUE(wait_until(
+    ASSERT_TRUE(poll_until(
         [&] {
           const msg::Reply r = control_->call("status");
           return r.ok && bool_field(*r.result, "input_done");

@@ -14,15 +14,12 @@
 #include <thread>
 
 #include "common/strings.h"
+#include "tests/support/bus_client.h"
 #include "tests/support/bus_keys.h"
-#include "tests/support/daemon_harness.h"
+#include "tests/support/processes.h"
 
 namespace bc::test {
 namespace {
-
-std::string read_all(const std::string& path) {
-  return read_text(path);
-}
 
 [[noreturn]] void exec_node(const NodeSite& site, const NodeStart& start, const std::string& spool,
                             int notify) {
@@ -84,7 +81,7 @@ NodeSite::NodeSite(const std::string& node_cfg, const std::vector<std::string>& 
   dir_.write("etc/cluster.cfg", cfg);
   dir_.write("etc/node.cfg", node_cfg);
   dir_.write("etc/networks.cfg", "10.0.0.0/8 test clients\n");
-  dir_.write("etc/analysis.dat", read_text(source_path("etc/analysis.dat")));
+  dir_.write("etc/analysis.dat", file_text(source_path("etc/analysis.dat")));
   dir_.write("site/.keep", "");
   // Cluster links run over CURVE as the bus does: the hosts' keys, as keygen makes them.
   std::vector<std::string> hosts;
@@ -147,7 +144,7 @@ int NodeRun::wait_exit(Millis timeout) {
   if (pid_ <= 0) return -1;
   int status = 0;
   const bool exited =
-      wait_until([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, timeout, Millis(5));
+      poll_until([&] { return waitpid(pid_, &status, WNOHANG) == pid_; }, timeout, Millis(5));
   if (!exited) {
     kill(-pid_, SIGKILL);
     waitpid(pid_, &status, 0);
@@ -165,13 +162,13 @@ int NodeRun::terminate(Millis timeout) {
 }
 
 std::string NodeRun::out() const {
-  return read_all(spool_ + "/stdout.log");
+  return file_text(spool_ + "/stdout.log");
 }
 std::string NodeRun::err() const {
-  return read_all(spool_ + "/stderr.log");
+  return file_text(spool_ + "/stderr.log");
 }
 std::string NodeRun::status_file() const {
-  return read_all(spool_ + "/.status");
+  return file_text(spool_ + "/.status");
 }
 std::string NodeRun::diagnostics() const {
   return "--- stdout of " + spool_ + "\n" + out() + "--- stderr\n" + err();
@@ -207,7 +204,7 @@ std::vector<std::vector<std::string>> bro_cut(const std::string& log,
   std::vector<std::string> argv = {"/usr/bin/bro-cut"};
   argv.insert(argv.end(), columns.begin(), columns.end());
   RunOptions options;
-  options.stdin_data = read_text(log);
+  options.stdin_data = file_text(log);
   options.timeout = Millis(10000);
   const ProcessResult r = run_process(argv, options);
   std::vector<std::vector<std::string>> rows;
@@ -226,7 +223,7 @@ std::vector<std::vector<std::string>> bro_cut(const std::string& log,
 
 std::vector<std::string> data_lines(const std::string& log) {
   std::vector<std::string> out;
-  std::istringstream in(read_text(log));
+  std::istringstream in(file_text(log));
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line[0] != '#') out.push_back(line);
   }

@@ -8,7 +8,7 @@
 #include "tests/integration/node/node_harness.h"
 #include "tests/integration/node/traffic.h"
 #include "tests/support/bus_client.h"
-#include "tests/support/daemon_harness.h"
+#include "tests/support/processes.h"
 
 namespace bc::test {
 namespace {
@@ -84,7 +84,7 @@ TEST(NodeLive, NetstatsCountsTrafficReplayedOnAVeth) {
   const ProcessResult replay = sh({"/usr/sbin/ip", "netns", "exec", veth.ns_b(),
                                    "/usr/bin/tcpreplay", "-q", "-i", veth.if_b(), pcap});
   ASSERT_EQ(replay.exit_code, 0) << replay.out << replay.err;
-  ASSERT_TRUE(wait_until([&] { return received(control) >= before + 12; }, Millis(10000)))
+  ASSERT_TRUE(poll_until([&] { return received(control) >= before + 12; }, Millis(10000)))
       << "before " << before << ", now " << received(control) << "\n"
       << node.diagnostics();
   const msg::Reply stats = control.call("netstats");
@@ -97,7 +97,7 @@ TEST(NodeLive, NetstatsCountsTrafficReplayedOnAVeth) {
   EXPECT_NE(std::find(conn.begin(), conn.end(),
                       std::vector<std::string>{"10.0.0.1", "192.0.2.10", "tcp"}),
             conn.end())
-      << read_text(node.spool() + "/conn.log");
+      << file_text(node.spool() + "/conn.log");
 }
 
 }  // namespace

@@ -9,8 +9,9 @@
 
 #include "tests/integration/node/node_harness.h"
 #include "tests/integration/node/traffic.h"
-#include "tests/support/daemon_harness.h"
+#include "tests/support/bus_client.h"
 #include "tests/support/pcap_builder.h"
+#include "tests/support/processes.h"
 
 namespace bc::test {
 namespace {
@@ -47,7 +48,7 @@ TEST_F(StandaloneNode, OfflineRunWritesExactConnDnsAndHttpRecords) {
   start();
   ControlClient control(node_->control());
   // The file is read and flushed before the node says so in its status.
-  ASSERT_TRUE(wait_until(
+  ASSERT_TRUE(poll_until(
       [&] {
         const msg::Reply r = control.call("status");
         return r.ok && bool_field(*r.result, "input_done");
@@ -64,20 +65,20 @@ TEST_F(StandaloneNode, OfflineRunWritesExactConnDnsAndHttpRecords) {
             (Rows{{"10.0.0.1", "40000", "192.0.2.10", "80", "tcp", "http", "SF", "T", "5", "3"},
                   {"10.0.0.1", "5353", "192.0.2.53", "53", "udp", "dns", "SF", "T", "1", "1"},
                   {"10.0.0.2", "8", "192.0.2.20", "0", "icmp", "-", "SF", "T", "1", "1"}}))
-      << read_text(log("conn.log"));
+      << file_text(log("conn.log"));
 
   const Rows dns = bro_cut(log("dns.log"), {"id.orig_h", "id.resp_p", "trans_id", "query",
                                             "qtype_name", "rcode_name", "answers"});
   EXPECT_EQ(dns, (Rows{{"10.0.0.1", "53", "4711", "example.com", "A", "NOERROR", "93.184.216.34"}}))
-      << read_text(log("dns.log"));
+      << file_text(log("dns.log"));
 
   const Rows http = bro_cut(log("http.log"), {"id.orig_h", "id.resp_h", "method", "host", "uri",
                                               "user_agent", "status_code", "response_body_len"});
   EXPECT_EQ(http, (Rows{{"10.0.0.1", "192.0.2.10", "GET", "example.com", "/index.html",
                          "test-agent", "200", "12"}}))
-      << read_text(log("http.log"));
+      << file_text(log("http.log"));
   // The header and the #close line bro-cut and the collector rely on.
-  const std::string text = read_text(log("conn.log"));
+  const std::string text = file_text(log("conn.log"));
   EXPECT_EQ(text.rfind("#separator \\x09\n", 0), 0u) << text;
   EXPECT_NE(text.find("\n#close\t"), std::string::npos) << text;
 }
@@ -101,24 +102,28 @@ TEST_F(StandaloneNode, SigtermFlushesOpenConnectionsAndLogs) {
   NodeRun node(*site_, NodeStart{"bro", "standalone", {"-r", pcap_}, {}, {}});
   ASSERT_TRUE(node.wait_ready()) << node.diagnostics();
   ControlClient control(node.control());
-  ASSERT_TRUE(wait_until([&] {
-    const msg::Reply r = control.call("status");
-    return r.ok && int_field(*r.result, "packets") == 3;
-  }));
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const msg::Reply r = control.call("status");
+        return r.ok && int_field(*r.result, "packets") == 3;
+      },
+      Millis(5000)));
   EXPECT_EQ(node.terminate(), 0);
   EXPECT_EQ(node.status_file(), "TERMINATED\n");
   const Rows conn = bro_cut(node.spool() + "/conn.log", {"id.orig_h", "id.resp_p", "orig_pkts"});
-  EXPECT_EQ(conn, (Rows{{"10.0.0.7", "8080", "2"}})) << read_text(node.spool() + "/conn.log");
+  EXPECT_EQ(conn, (Rows{{"10.0.0.7", "8080", "2"}})) << file_text(node.spool() + "/conn.log");
   EXPECT_NE(node.err().find("SIGTERM"), std::string::npos) << node.diagnostics();
 }
 
 TEST_F(StandaloneNode, SaveTracesWritesWhatItSawAndRotatesIt) {
   start({"SaveTraces = 1"});
   ControlClient control(node_->control());
-  ASSERT_TRUE(wait_until([&] {
-    const msg::Reply r = control.call("status");
-    return r.ok && bool_field(*r.result, "input_done");
-  }));
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const msg::Reply r = control.call("status");
+        return r.ok && bool_field(*r.result, "input_done");
+      },
+      Millis(5000)));
   const std::string trace = node_->spool() + "/trace.pcap";
   // Same packets as the input: the pcap headers are alike, the records identical.
   EXPECT_EQ(std::filesystem::file_size(trace), std::filesystem::file_size(pcap_));
@@ -133,17 +138,17 @@ TEST_F(StandaloneNode, SaveTracesWritesWhatItSawAndRotatesIt) {
 TEST_F(StandaloneNode, LogRotationIntervalStartsLogsAndTraceAnew) {
   start({"SaveTraces = 1", "LogRotationInterval = 1"});
   const std::string trace = node_->spool() + "/trace.pcap";
-  ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(trace + ".1"); }, Millis(10000)))
+  ASSERT_TRUE(poll_until([&] { return std::filesystem::exists(trace + ".1"); }, Millis(10000)))
       << node_->diagnostics();
   // Each rotation closes the log and starts it again with a fresh header.
-  ASSERT_TRUE(wait_until(
+  ASSERT_TRUE(poll_until(
       [&] {
-        const std::string text = read_text(log("conn.log"));
+        const std::string text = file_text(log("conn.log"));
         return text.find("#close") != std::string::npos &&
                text.find("#open", text.find("#close")) != std::string::npos;
       },
       Millis(10000)))
-      << read_text(log("conn.log"));
+      << file_text(log("conn.log"));
   EXPECT_NE(node_->err().find("logs reopened"), std::string::npos);
   EXPECT_EQ(node_->terminate(), 0);
 }

@@ -15,30 +15,27 @@
 
 #include <spdlog/spdlog.h>
 
+#include "tests/support/processes.h"
+#include "tests/support/run_process.h"
+
 namespace bc::collector::testing {
 
 using std::chrono::milliseconds;
 inline constexpr milliseconds kDeadline{10000};
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+// The tests' one temp-dir helper (tests/support/run_process.h).
+using TempDir = bc::test::TempDir;
 
- private:
-  std::string path_;
-};
-
-// Polls `pred` (every millisecond) until it holds or the deadline passes.
-bool wait_for(const std::function<bool()>& pred, milliseconds timeout = kDeadline);
+// Polls `pred` (every millisecond) until it holds or the deadline passes: the tests' one
+// polled wait (tests/support/processes.h).
+inline bool wait_for(const std::function<bool()>& pred, milliseconds timeout = kDeadline) {
+  return bc::test::poll_until(pred, timeout, milliseconds(1));
+}
 
 // Whole file, or "<unreadable>".
-std::string slurp(const std::string& path);
+inline std::string slurp(const std::string& path) {
+  return bc::test::file_text(path, "<unreadable>");
+}
 // Number of lines of a file; 0 when it does not exist.
 std::size_t lines_of_file(const std::string& path);
 // Creates or replaces `path` (parents created) with `content` and `mode`.

@@ -12,40 +12,11 @@
 namespace bc::install::testing {
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl =
-      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/bc-install-test.XXXXXX";
-  // Without a directory every path below would land in "/": stop right here instead.
-  if (::mkdtemp(tmpl.data()) == nullptr) {
-    std::perror("mkdtemp");
-    std::abort();
-  }
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(path_, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec) && !it->is_symlink(ec)) ::chmod(it->path().c_str(), 0700);
-  }
-  fs::remove_all(path_, ec);
-}
-
 void write_file(const std::string& path, const std::string& content, int mode) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
   std::ofstream(path, std::ios::binary | std::ios::trunc) << content;
   ::chmod(path.c_str(), static_cast<mode_t>(mode));
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "<unreadable>";
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 int mode_of(const std::string& path) {

@@ -1,29 +1,23 @@
 #pragma once
-// Test helpers for the install tests: a self-removing temporary directory and small file
+// Test helpers for the install tests: the temporary directory and small file
 // helpers (plain writes; the code under test does the careful ones).
 
 #include <string>
 
+#include "tests/support/processes.h"
+#include "tests/support/run_process.h"
+
 namespace bc::install::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+// The tests' one temp-dir helper (tests/support/run_process.h).
+using TempDir = bc::test::TempDir;
 
 // Creates `path` (and its parent directories) with `content` and `mode`.
 void write_file(const std::string& path, const std::string& content, int mode = 0644);
 // Whole file, or "<unreadable>".
-std::string slurp(const std::string& path);
+inline std::string slurp(const std::string& path) {
+  return bc::test::file_text(path, "<unreadable>");
+}
 // Permission bits of `path` (lstat), or -1.
 int mode_of(const std::string& path);
 // Number of entries in a directory (0 when absent).

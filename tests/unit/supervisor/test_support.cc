@@ -20,29 +20,6 @@
 namespace bc::sup::testing {
 namespace fs = std::filesystem;
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl =
-      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/bc-sup-test.XXXXXX";
-  // Without a directory every path below would land in "/": stop right here instead.
-  if (::mkdtemp(tmpl.data()) == nullptr) {
-    std::perror("mkdtemp");
-    std::abort();
-  }
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  if (path_.empty()) return;
-  std::error_code ec;
-  ::chmod(path_.c_str(), 0700);
-  for (auto it = fs::recursive_directory_iterator(path_, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec) && !it->is_symlink(ec)) ::chmod(it->path().c_str(), 0700);
-  }
-  fs::remove_all(path_, ec);
-}
-
 ChildGuard::~ChildGuard() {
   if (pidfd_ >= 0) ::close(pidfd_);
   if (pid_ <= 0) return;
@@ -91,15 +68,6 @@ std::optional<ExitInfo> wait_exit(pid_t pid, milliseconds timeout) {
   return reap_child(pid, /*block=*/false);
 }
 
-bool wait_for(const std::function<bool()>& pred, milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(milliseconds(2));  // polling interval, bounded by deadline
-  }
-  return true;
-}
-
 std::string run_in_child(const std::function<std::string()>& fn, bool drop_privileges) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return "<pipe failed>";
@@ -132,14 +100,6 @@ std::string run_in_child(const std::function<std::string()>& fn, bool drop_privi
   ::close(fds[0]);
   if (pid > 0) ::waitpid(pid, nullptr, 0);
   return pid > 0 ? result : "<fork failed>";
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "<unreadable>";
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 void write_plain(const std::string& path, const std::string& content, int mode) {

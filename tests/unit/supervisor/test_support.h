@@ -11,26 +11,16 @@
 #include <string>
 
 #include "supervisor/reaper.h"
+#include "tests/support/processes.h"
+#include "tests/support/run_process.h"
 
 namespace bc::sup::testing {
 
 using std::chrono::milliseconds;
 inline constexpr milliseconds kDeadline{10000};
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents on destruction
-// (permissions restored first, so read-only test directories go too).
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
+// The tests' one temp-dir helper (tests/support/run_process.h).
+using TempDir = bc::test::TempDir;
 
 // Owns a child pid: on destruction SIGKILLs its process group and the pid and reaps it,
 // unless release()d after the test reaped it itself.
@@ -55,8 +45,11 @@ bool wait_exited_unreaped(pid_t pid, milliseconds timeout = kDeadline);
 // Waits for `pid` to exit and reaps it. nullopt on timeout.
 std::optional<ExitInfo> wait_exit(pid_t pid, milliseconds timeout = kDeadline);
 
-// Polls `pred` until it holds or the deadline passes.
-bool wait_for(const std::function<bool()>& pred, milliseconds timeout = kDeadline);
+// Polls `pred` until it holds or the deadline passes: the tests' one polled wait
+// (tests/support/processes.h).
+inline bool wait_for(const std::function<bool()>& pred, milliseconds timeout = kDeadline) {
+  return bc::test::poll_until(pred, timeout, milliseconds(2));
+}
 
 // Runs `fn` in a forked child and returns what it returned. With `drop_privileges` and
 // when running as root, the child first becomes nobody (65534): root ignores file
@@ -64,7 +57,9 @@ bool wait_for(const std::function<bool()>& pred, milliseconds timeout = kDeadlin
 std::string run_in_child(const std::function<std::string()>& fn, bool drop_privileges);
 
 // Whole file, or "<unreadable>".
-std::string slurp(const std::string& path);
+inline std::string slurp(const std::string& path) {
+  return bc::test::file_text(path, "<unreadable>");
+}
 
 // Creates `path` with `content` (plain write, not atomic) and `mode`.
 void write_plain(const std::string& path, const std::string& content, int mode = 0644);
