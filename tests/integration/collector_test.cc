@@ -219,7 +219,7 @@ TEST_F(CollectorTest, CrashLoopBacksOffThenFailsWithAStormAlert) {
   EXPECT_EQ(str_field(client().status_of("manager"), "state"), "stopped");  // untouched
   ASSERT_TRUE(poll_until(
       [&] { return mails().find("restart storm: worker-1") != std::string::npos; }, kWait));
-  ASSERT_TRUE(wait_until([&] { return count_of(mails(), "crash report: worker-1") == 3; }, kWait))
+  ASSERT_TRUE(poll_until([&] { return count_of(mails(), "crash report: worker-1") == 3; }, kWait))
       << mails();
   // The mail of the crash that tripped the guard says so; the two before were restarted.
   const std::string all = mails();
