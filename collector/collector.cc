@@ -64,6 +64,8 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const 
       query_(net::make_socket(ctx, zmq::socket_type::router)),
       events_(ctx, options_.host, options_.bus_in, clock, security),
       requests_(ctx, options_.supervisors, security),
+      crash_watch_(requests_, clock, options_.comm_timeout,
+                   [this](const msg::NodeStateChange& e) { on_crash_notice(e); }),
       request_gate_(security, security::Service::kCollector),
       view_(cluster),
       mailer_(mail_settings(cluster), clock),
@@ -184,7 +186,7 @@ void Collector::on_event(std::string_view topic, std::string_view body) {
   } else if (*type == msg::NodeStateChange::kType) {
     if (auto e = msg::decode<msg::NodeStateChange>(body); e.is_ok()) {
       note_sequence(e->env, *type, body);
-      on_node_state(*e);
+      if (notice_order_.accept_bus(e->node, e->env)) on_node_state(*e);
     }
   } else if (*type == msg::CrashReport::kType) {
     if (auto r = msg::decode<msg::CrashReport>(body); r.is_ok()) {
@@ -304,6 +306,7 @@ void Collector::publish_heartbeat() {
   }
   hb.counters = {{"requests_in_flight", requests_.in_flight()},
                  {"mail_queued", mailer_.queued()},
+                 {"crash_watches", crash_watch_.open()},
                  {"events_dropped", events_.dropped()}};
   hb.software = kVersion;
   events_.publish(hb);

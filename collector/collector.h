@@ -22,9 +22,11 @@
 #include "collector/cluster_view.h"
 #include "collector/collector_options.h"
 #include "collector/crash_mail_ledger.h"
+#include "collector/crash_watch.h"
 #include "collector/disk_watch.h"
 #include "collector/log_archiver.h"
 #include "collector/mailer.h"
+#include "collector/notice_order.h"
 #include "collector/notice_watcher.h"
 #include "collector/program_job.h"
 #include "collector/restart_policy.h"
@@ -70,6 +72,8 @@ class Collector {
   void on_heartbeat(const msg::Heartbeat& hb);
   void note_sequence(const msg::Envelope& env, std::string_view type, std::string_view body);
   void on_node_state(const msg::NodeStateChange& e);
+  // A crash told by its supervisor's answer to our watch, before the bus has it.
+  void on_crash_notice(const msg::NodeStateChange& e);
   void on_crash_report(const msg::CrashReport& r);
   // Alerts and mails a crash once, whichever way it reached us (`late`: by asking).
   void report_crash(const msg::CrashReport& r, bool late);
@@ -117,6 +121,8 @@ class Collector {
   zmq::socket_t query_;
   net::EventPublisher events_;
   AsyncRequests requests_;
+  CrashWatch crash_watch_;
+  NoticeOrder notice_order_;
   security::RequestGate request_gate_;
   TimerQueue timers_;
   ClusterView view_;

@@ -47,6 +47,12 @@ void Collector::on_node_state(const msg::NodeStateChange& e) {
   }
 }
 
+void Collector::on_crash_notice(const msg::NodeStateChange& e) {
+  const NodeView* node = view_.node(e.node);
+  if (node == nullptr || node->spec.host != e.env.host) return;
+  if (notice_order_.accept_notice(e.node, e.env)) on_node_state(e);
+}
+
 void Collector::handle_crash(NodeView& node, const std::string& why) {
   if (!cron_enabled_) {
     // `cron disable` stops all automatic care, restarts included, as zeekctl's does.
@@ -166,6 +172,7 @@ void Collector::reconcile(const std::string& host, const std::string& why) {
                          }
                        });
   fetch_crashes(host, crash_mail_.since(host));
+  crash_watch_.arm(host);
 }
 
 void Collector::apply_status(const std::string& host, const msg::Value& result,

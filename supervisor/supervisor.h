@@ -27,6 +27,7 @@
 #include "security/request_gate.h"
 #include "supervisor/bus_gate.h"
 #include "supervisor/crash_record_writer.h"
+#include "supervisor/crash_watchers.h"
 #include "supervisor/job_runner.h"
 #include "supervisor/node.h"
 #include "supervisor/node_control.h"
@@ -77,6 +78,7 @@ class Supervisor {
   // removed ones go once they are not running.
   Status reload_installed();
   TimerQueue& timers() { return timers_; }
+  CrashWatchers& crash_watchers() { return watchers_; }
   const Clock& clock() const { return clock_; }
   const ProcReader& proc() const { return proc_; }
   msg::Value node_status(const Node& node) const;
@@ -132,6 +134,7 @@ class Supervisor {
   JobRunner jobs_;
   NodeControlProxy control_;
   CrashRecordWriter records_;
+  CrashWatchers watchers_;
   std::map<std::string, Node> nodes_;
   std::map<pid_t, std::string> by_pid_;
   StateFile state_file_;
