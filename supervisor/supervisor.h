@@ -113,6 +113,9 @@ class Supervisor {
   void restore();
 
   void publish_heartbeat();  // and the next one, every HeartbeatInterval
+  // A heartbeat if one is due: also called between spawns, so that a start of many nodes
+  // in one loop turn does not leave the collector without heartbeats (HostTimeout).
+  void heartbeat_if_due();
   void send_heartbeat();
   void publish_stats();
   // Publishes a state change or crash report, held back by gate_ until the bus is up.
@@ -144,6 +147,7 @@ class Supervisor {
   bool state_dirty_ = false;
   SupervisorCounters counters_;
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point next_heartbeat_{};
   std::atomic<bool> stop_requested_{false};
 };
 

@@ -152,8 +152,15 @@ void Supervisor::restore() {
 }
 
 void Supervisor::publish_heartbeat() {
+  heartbeat_if_due();
+  timers_.schedule(next_heartbeat_, [this] { publish_heartbeat(); });
+}
+
+void Supervisor::heartbeat_if_due() {
+  const auto now = clock_.now();
+  if (now < next_heartbeat_) return;
   send_heartbeat();
-  timers_.schedule(clock_.now() + options_.heartbeat_interval, [this] { publish_heartbeat(); });
+  next_heartbeat_ = now + options_.heartbeat_interval;
 }
 
 void Supervisor::send_heartbeat() {
