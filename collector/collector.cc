@@ -68,6 +68,13 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const 
                    [this](const msg::NodeStateChange& e) { on_crash_notice(e); }),
       request_gate_(security, security::Service::kCollector),
       view_(cluster),
+      liveness_(clock, {options_.host_timeout, options_.heartbeat_interval, kHostCheck},
+                [this] {
+                  std::vector<std::string> hosts;
+                  for (const auto& [name, host] : view_.hosts())
+                    hosts.push_back(name);
+                  return hosts;
+                }()),
       mailer_(mail_settings(cluster), clock),
       stats_log_(options_.stats_log),
       archiver_(archive_settings(cluster, options_.host)),
@@ -109,7 +116,7 @@ Status Collector::start() {
   for (auto& [name, host] : view_.hosts())
     host.last_heartbeat = now;  // grace from our start
   timers_.schedule(now, [this] { publish_heartbeat(); });
-  timers_.schedule(now + Duration(100), [this] { check_hosts(); });
+  timers_.schedule(now + kHostCheck, [this] { check_hosts(); });
   timers_.schedule(now + options_.stats_log_interval, [this] { write_stats(); });
   timers_.schedule(now + options_.cron_interval, [this] { run_cron(false); });
   // Only the manager's (or standalone node's) host has a notice.log to follow.
@@ -149,7 +156,7 @@ void Collector::poll_once() {
   // event waiting beside that answer is a later crash, of the new process. Taken first, it
   // would count as a crash while our start was in flight, held until the answer came.
   for (std::size_t i = 0; i < supervisors.size(); ++i) {
-    if (items[i + 2].revents & ZMQ_POLLIN) requests_.on_readable(supervisors[i].first);
+    if (items[i + 2].revents & ZMQ_POLLIN) heard_from_supervisor(supervisors[i].first);
   }
   if (items[0].revents & ZMQ_POLLIN) on_bus();
   if (items[1].revents & ZMQ_POLLIN) on_query();
@@ -160,10 +167,11 @@ void Collector::poll_once() {
   programs_.poll();
 }
 
-void Collector::on_bus() {
-  for (int batch = 0; batch < 256; ++batch) {
+int Collector::on_bus(int max) {
+  for (int batch = 0; batch < max; ++batch) {
     zmq::message_t topic, body;
-    if (!sub_.recv(topic, zmq::recv_flags::dontwait)) return;
+    if (!sub_.recv(topic, zmq::recv_flags::dontwait)) return batch;
+    if (batch == 0 && liveness_.heard_bus()) bus_up();
     if (!topic.more()) continue;
     (void)sub_.recv(body, zmq::recv_flags::none);
     while (body.more()) {  // not ours: skip the rest of the message
@@ -173,6 +181,7 @@ void Collector::on_bus() {
     }
     on_event(topic.to_string_view(), body.to_string_view());
   }
+  return max;
 }
 
 void Collector::on_event(std::string_view topic, std::string_view body) {
@@ -221,6 +230,7 @@ void Collector::on_heartbeat(const msg::Heartbeat& hb) {
   if (host == nullptr) return;
   const bool gap = view_.note_sequence(hb.env.host, hb.role, hb.env.seq);
   host->last_heartbeat = clock_.now();
+  (void)liveness_.heard_heartbeat(host->name);  // host->up says whether it was down
   const bool changed = host->seen && hb.state_version != host->state_version;
   // The first heartbeat since our start proves the subscription to this host live: what it
   // published before (a node_state of a restart our start-up reconciliation ordered, over a

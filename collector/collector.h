@@ -24,6 +24,7 @@
 #include "collector/crash_mail_ledger.h"
 #include "collector/crash_watch.h"
 #include "collector/disk_watch.h"
+#include "collector/host_liveness.h"
 #include "collector/log_archiver.h"
 #include "collector/mailer.h"
 #include "collector/notice_order.h"
@@ -67,7 +68,8 @@ class Collector {
   };
 
   void poll_once();
-  void on_bus();
+  // Reads up to `max` bus messages; how many it read (fewer: the socket is empty).
+  int on_bus(int max = 256);
   void on_event(std::string_view topic, std::string_view body);
   void on_heartbeat(const msg::Heartbeat& hb);
   void note_sequence(const msg::Envelope& env, std::string_view type, std::string_view body);
@@ -93,7 +95,14 @@ class Collector {
 
   void reconcile(const std::string& host, const std::string& why);
   void apply_status(const std::string& host, const msg::Value& result, std::uint64_t asked_at);
+  // Host and bus liveness (collector_liveness.cc, verdicts by host_liveness.h).
+  static constexpr Duration kHostCheck{100};
   void check_hosts();
+  void drain_sockets();
+  void ping_host(const std::string& host);
+  void heard_from_supervisor(const std::string& host);
+  void bus_down();
+  void bus_up();
   // Every kNoticeCheck: notices of the manager's notice.log mailed (ACTION_EMAIL) or
   // raised as alert.notice (ACTION_ALARM).
   static constexpr Duration kNoticeCheck{1000};
@@ -126,6 +135,7 @@ class Collector {
   security::RequestGate request_gate_;
   TimerQueue timers_;
   ClusterView view_;
+  HostLiveness liveness_;
   std::map<std::string, NodeCare> care_;
   Mailer mailer_;
   StatsLog stats_log_;

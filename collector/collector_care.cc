@@ -1,5 +1,5 @@
 // The collector's repairs: restarting crashed nodes (backoff, manager first, storm
-// guard), reconciling with the supervisors, and host liveness.
+// guard) and reconciling with the supervisors. Host liveness: collector_liveness.cc.
 
 #include <spdlog/spdlog.h>
 
@@ -194,35 +194,6 @@ void Collector::apply_status(const std::string& host, const msg::Value& result,
       handle_crash(*node, "found crashed by reconciliation");
     }
   }
-}
-
-void Collector::check_hosts() {
-  const auto now = clock_.now();
-  for (auto& [name, host] : view_.hosts()) {
-    if (host.up && now - host.last_heartbeat > options_.host_timeout) host_down(host);
-  }
-  timers_.schedule(now + Duration(100), [this] { check_hosts(); });
-}
-
-void Collector::host_down(HostView& host) {
-  host.up = false;
-  const auto silent = std::chrono::duration_cast<Duration>(clock_.now() - host.last_heartbeat);
-  const std::string message = "host " + host.name + " sent no heartbeat for " +
-                              std::to_string(silent.count()) + " ms; its nodes are unreachable";
-  spdlog::warn("{}", message);
-  alert(msg::kAlertHostDown, "error", message, host.name);
-  action(host.name, "-", "host-down");
-  if (options_.mail_host_up_down) (void)mailer_.send("host down: " + host.name, message + "\n");
-}
-
-void Collector::host_up(HostView& host) {
-  host.up = true;
-  const std::string message = "host " + host.name + " is back";
-  spdlog::info("{}", message);
-  alert(msg::kAlertHostUp, "info", message, host.name);
-  action(host.name, "-", "host-up");
-  if (options_.mail_host_up_down) (void)mailer_.send("host up: " + host.name, message + "\n");
-  reconcile(host.name, "host up");
 }
 
 }  // namespace bc::collector

@@ -11,7 +11,8 @@
 //       vsize=<bytes>[ packets=<n>][ dropped=<n>]
 //   <unix time, 6 decimals> <host> <node> action=<action>[ <detail>]
 // where <action> is one of started, stopped, crashed, restarted, failed, host-down,
-// host-up and <detail> is free text on the rest of the line (newlines become spaces).
+// host-up, bus-down, bus-up (node "-" for the last four) and <detail> is free text on the rest of
+// the line (newlines become spaces).
 //
 // Every line is appended with a single write() to a file opened O_APPEND (opened per
 // line, so that a rotation or expiry of the file is picked up at once). A write that
