@@ -4,7 +4,7 @@
   repair     N=10 running nodes; kill(2) SIGKILL one (round robin) and time until the
              node_state `running` event of its NEW pid reaches a SUB socket on the broker:
              supervisor reap -> event -> collector (its crash watch, or the bus, whichever
-             is first: docs/PROTOCOL.md 3.6) -> start request -> spawn -> ready on fd 3 ->
+             is first: docs/PROTOCOL.md 3.7) -> start request -> spawn -> ready on fd 3 ->
              event. Nothing but the collector
              restarts it. >= 200 kills (RestartStableTime 0 and a wide storm guard, so
              every kill is a "first" crash restarted at once, as in production).

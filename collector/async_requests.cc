@@ -3,11 +3,17 @@
 namespace bc::collector {
 
 AsyncRequests::AsyncRequests(zmq::context_t& ctx, std::map<std::string, std::string> endpoints,
-                             const security::BusSecurity* security)
-    : ctx_(ctx), endpoints_(std::move(endpoints)) {
+                             const Clock& clock, const security::BusSecurity* security)
+    : ctx_(ctx), clock_(clock), security_(security), endpoints_(std::move(endpoints)) {
   for (const auto& [host, endpoint] : endpoints_) {
     clients_.emplace(host, std::make_unique<net::RequestClient>(ctx_, endpoint, security, host));
   }
+}
+
+void AsyncRequests::add_host(const std::string& host, const std::string& endpoint) {
+  if (clients_.count(host) != 0) return;
+  endpoints_[host] = endpoint;
+  clients_.emplace(host, std::make_unique<net::RequestClient>(ctx_, endpoint, security_, host));
 }
 
 Status AsyncRequests::send(const std::string& host, std::string_view cmd, msg::Value args,
@@ -15,7 +21,8 @@ Status AsyncRequests::send(const std::string& host, std::string_view cmd, msg::V
   auto it = clients_.find(host);
   if (it == clients_.end()) return Status::not_found("no supervisor endpoint for host " + host);
   const std::uint64_t id = it->second->send(cmd, std::move(args));
-  pending_[{host, id}] = {host, std::chrono::steady_clock::now() + timeout, std::move(callback)};
+  // The loop's clock, which expire() is given too (it used to be the real one here).
+  pending_[{host, id}] = {host, clock_.now() + timeout, std::move(callback)};
   return Status::ok();
 }
 

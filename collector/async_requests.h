@@ -11,6 +11,7 @@
 #include <vector>
 #include <zmq.hpp>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "messages/request.h"
 #include "net/request_client.h"
@@ -20,10 +21,12 @@ namespace bc::collector {
 class AsyncRequests {
  public:
   using Callback = std::function<void(const Result<msg::Reply>&)>;
-  // host -> supervisor endpoint.
+  // host -> supervisor endpoint. Deadlines are read from `clock` (the loop's own).
   // `security` (may be nullptr: plain) secures every connection with the host's key.
   AsyncRequests(zmq::context_t& ctx, std::map<std::string, std::string> endpoints,
-                const security::BusSecurity* security = nullptr);
+                const Clock& clock, const security::BusSecurity* security = nullptr);
+  // A host added by an install; one already known keeps its connection.
+  void add_host(const std::string& host, const std::string& endpoint);
 
   // kNotFound (callback not called) for a host without an endpoint.
   Status send(const std::string& host, std::string_view cmd, msg::Value args,
@@ -43,6 +46,8 @@ class AsyncRequests {
   };
 
   zmq::context_t& ctx_;
+  const Clock& clock_;
+  const security::BusSecurity* security_;
   std::map<std::string, std::string> endpoints_;
   std::map<std::string, std::unique_ptr<net::RequestClient>> clients_;
   std::map<std::pair<std::string, std::uint64_t>, Pending> pending_;

@@ -9,6 +9,36 @@ ClusterView::ClusterView(const config::Cluster& cluster) {
   }
 }
 
+ClusterView::Changes ClusterView::apply(const config::Cluster& cluster) {
+  Changes changes;
+  std::map<std::string, NodeView> nodes;
+  std::map<std::string, HostView> hosts;
+  for (const auto& spec : cluster.nodes) {
+    auto it = nodes_.find(spec.name);
+    if (it == nodes_.end()) {
+      changes.added.push_back(spec.name);
+      nodes[spec.name].spec = spec;
+    } else {
+      nodes[spec.name] = std::move(it->second);
+      nodes[spec.name].spec = spec;
+    }
+    if (hosts.count(spec.host) != 0) continue;
+    auto h = hosts_.find(spec.host);
+    if (h == hosts_.end()) {
+      changes.new_hosts.push_back(spec.host);
+      hosts[spec.host].name = spec.host;
+    } else {
+      hosts[spec.host] = std::move(h->second);
+    }
+  }
+  for (const auto& [name, node] : nodes_) {
+    if (nodes.count(name) == 0) changes.removed.push_back(name);
+  }
+  nodes_ = std::move(nodes);
+  hosts_ = std::move(hosts);
+  return changes;
+}
+
 HostView* ClusterView::host(const std::string& name) {
   auto it = hosts_.find(name);
   return it == hosts_.end() ? nullptr : &it->second;

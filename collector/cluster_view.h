@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "common/node_state.h"
 #include "config/cluster.h"
 #include "messages/node_events.h"
 
@@ -30,8 +31,9 @@ struct HostView {
 
 struct NodeView {
   config::NodeSpec spec;
-  std::string state = "unknown";
-  std::string desired = "stopped";
+  NodeState state = NodeState::kUnknown;  // decoded once, where events and replies come in
+  DesiredState desired = DesiredState::kStopped;
+  bool clean_exit = false;  // the latest end was an exit with code 0 (restart_policy on-failure)
   std::int64_t pid = 0;
   std::int64_t started_at = 0;
   std::optional<msg::NodeStats> stats;
@@ -47,6 +49,14 @@ class ClusterView {
   std::map<std::string, NodeView>& nodes() { return nodes_; }
   HostView* host(const std::string& name);
   NodeView* node(const std::string& name);
+
+  // Takes a new configuration's nodes and hosts: specs of kept nodes are replaced (their
+  // state stays), new ones are added, those no longer configured are dropped. Hosts left
+  // without nodes are dropped; new hosts start as up, never seen.
+  struct Changes {
+    std::vector<std::string> added, removed, new_hosts;
+  };
+  Changes apply(const config::Cluster& cluster);
 
   // Records `seq` for the publisher; true when it does not follow the previous one (a
   // gap: events were missed). A restarted publisher (seq 1) is a gap too, unless first.

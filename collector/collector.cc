@@ -56,14 +56,18 @@ ArchiveSettings archive_settings(const config::Cluster& cluster, const std::stri
 
 Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const Clock& clock,
                      const security::BusSecurity* security)
+    : Collector(ctx, cluster, collector_options(cluster), clock, security) {}
+
+Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, CollectorOptions options,
+                     const Clock& clock, const security::BusSecurity* security)
     : cluster_(cluster),
       security_(security),
-      options_(collector_options(cluster)),
+      options_(std::move(options)),
       clock_(clock),
       sub_(net::make_socket(ctx, zmq::socket_type::sub)),
       query_(net::make_socket(ctx, zmq::socket_type::router)),
       events_(ctx, options_.host, options_.bus_in, clock, security),
-      requests_(ctx, options_.supervisors, security),
+      requests_(ctx, options_.supervisors, clock, security),
       crash_watch_(requests_, clock, options_.comm_timeout,
                    [this](const msg::NodeStateChange& e) { on_crash_notice(e); }),
       request_gate_(security, security::Service::kCollector),
@@ -88,11 +92,8 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, const 
       rng_(std::random_device{}()),
       cron_enabled_(options_.cron_enabled),
       started_(clock.now()) {
-  for (auto& [name, node] : view_.nodes()) {
-    care_[name].policy = std::make_unique<RestartPolicy>(
-        restart_settings(cluster, node.spec),
-        [this] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); });
-  }
+  for (auto& [name, node] : view_.nodes())
+    care_of(node);
 }
 
 Status Collector::start() {
@@ -112,11 +113,13 @@ Status Collector::start() {
   sub_.connect(options_.bus_out);
   load_state();
   save_state();  // the crash-mail floor of a first start, before anything can crash
+  (void)reload_installed("collector start");  // the edited files only until one is installed
   const auto now = clock_.now();
   for (auto& [name, host] : view_.hosts())
     host.last_heartbeat = now;  // grace from our start
   timers_.schedule(now, [this] { publish_heartbeat(); });
   timers_.schedule(now + kHostCheck, [this] { check_hosts(); });
+  timers_.schedule(now + kInstallCheck, [this] { check_installed(); });
   timers_.schedule(now + options_.stats_log_interval, [this] { write_stats(); });
   timers_.schedule(now + options_.cron_interval, [this] { run_cron(false); });
   // Only the manager's (or standalone node's) host has a notice.log to follow.
@@ -125,7 +128,7 @@ Status Collector::start() {
   }
   // Events we missed while down: ask every supervisor (subscribed first: Clone pattern).
   for (const auto& [host, endpoint] : options_.supervisors)
-    reconcile(host, "collector start");
+    reconcile(host, std::string(kWhyStart));
   spdlog::info("collecting from {}, queries on {}, {} hosts", options_.bus_out,
                options_.query_endpoint, options_.supervisors.size());
   return Status::ok();
@@ -224,6 +227,14 @@ void Collector::note_sequence(const msg::Envelope& env, std::string_view type,
   }
 }
 
+void Collector::on_crash_notice(const msg::NodeStateChange& e) {
+  // A crash told by its supervisor's answer to our watch (crash_watch.h): applied once, in
+  // order with the bus's copy, through the same entry point as a bus event.
+  const NodeView* node = view_.node(e.node);
+  if (node == nullptr || node->spec.host != e.env.host) return;
+  if (notice_order_.accept_notice(e.node, e.env)) on_node_state(e);
+}
+
 void Collector::on_heartbeat(const msg::Heartbeat& hb) {
   if (hb.role != "supervisor") return;  // broker and collector heartbeats are not host liveness
   HostView* host = view_.host(hb.env.host);
@@ -287,6 +298,13 @@ msg::Reply Collector::answer_query(const msg::Request& r) {
       lines.push_back(std::move(line));
     return msg::make_ok(r.id, msg::Value::empty_map().set("actions", std::move(lines)));
   }
+  if (r.cmd == "reload") {  // the shell, after an install (docs/PROTOCOL.md)
+    auto version = reload_installed("install");
+    if (!version.is_ok()) return msg::make_error(r.id, version.status());
+    return msg::make_ok(r.id, msg::Value::empty_map()
+                                  .set("version", *version)
+                                  .set("nodes", static_cast<std::int64_t>(view_.nodes().size())));
+  }
   if (r.cmd == "cron_enable" || r.cmd == "cron_disable") {
     cron_enabled_ = r.cmd == "cron_enable";
     save_state();
@@ -311,8 +329,8 @@ void Collector::publish_heartbeat() {
   hb.interval_ms = static_cast<std::uint32_t>(options_.heartbeat_interval.count());
   for (const auto& [name, node] : view_.nodes()) {
     ++hb.nodes_total;
-    if (node.state == "running") ++hb.nodes_running;
-    if (node.state == "crashed") ++hb.nodes_crashed;
+    if (node.state == NodeState::kRunning) ++hb.nodes_running;
+    if (node.state == NodeState::kCrashed) ++hb.nodes_crashed;
   }
   hb.counters = {{"requests_in_flight", requests_.in_flight()},
                  {"mail_queued", mailer_.queued()},

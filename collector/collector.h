@@ -30,7 +30,7 @@
 #include "collector/notice_order.h"
 #include "collector/notice_watcher.h"
 #include "collector/program_job.h"
-#include "collector/restart_policy.h"
+#include "collector/restart_care.h"
 #include "collector/stats_log.h"
 #include "common/clock.h"
 #include "common/slot_file.h"
@@ -46,9 +46,13 @@ namespace bc::collector {
 
 class Collector {
  public:
-  // `security` (may be nullptr: plain) must outlive the collector.
+  // `security` (may be nullptr: plain) must outlive the collector. The configuration is
+  // copied: an install replaces it (reload_installed).
   Collector(zmq::context_t& ctx, const config::Cluster& cluster, const Clock& clock,
             const security::BusSecurity* security = nullptr);
+  // With endpoints and settings given (in-process tests: inproc:// endpoints).
+  Collector(zmq::context_t& ctx, const config::Cluster& cluster, CollectorOptions options,
+            const Clock& clock, const security::BusSecurity* security = nullptr);
 
   // Binds the query socket, subscribes, and reconciles with every supervisor.
   Status start();
@@ -57,17 +61,29 @@ class Collector {
 
   // One maintenance pass; returns what it did, one line per action (the shell's `cron`).
   std::vector<std::string> run_cron(bool forced);
+  // One turn of the event loop (run() repeats it; in-process tests call it themselves).
+  void poll_once();
+
+  // Takes the configuration of the installed snapshot (SpoolDir/installed/current) when
+  // its version is not the one in use: nodes added are cared for, nodes removed are let go,
+  // restart settings apply from the next crash (docs/DECISIONS.md, "The collector follows
+  // install"). A snapshot that does not load is logged (file:line) and the configuration
+  // in use stays. Returns the version in use afterwards ("" for the edited files).
+  Result<std::string> reload_installed(const std::string& why);
 
  private:
-  struct NodeCare {  // restart bookkeeping per node
-    std::unique_ptr<RestartPolicy> policy;
-    TimerQueue::TimerId pending = 0;  // a scheduled restart
-    bool in_flight = false;           // a start request not yet answered
-    bool deferred = false;            // waiting for the manager to run
-    bool crashed_in_flight = false;   // a crash seen while our start was unanswered
+  struct NodeCare {  // restart care per node: the table's position, and its timer
+    RestartCare care;
+    TimerQueue::TimerId timer = 0;
+    // What became of each crash heard of, oldest first, for its crash mail (the report
+    // follows the node_state event: docs/PROTOCOL.md). Bounded.
+    std::deque<std::string> fates;
   };
-
-  void poll_once();
+  // Routine reconciliations (logged at debug); any other reason means events were lost.
+  static constexpr std::string_view kWhyStart = "collector start";
+  static constexpr std::string_view kWhyCron = "cron";
+  // How often the installed snapshot's version is compared with the one in use.
+  static constexpr Duration kInstallCheck{1000};
   // Reads up to `max` bus messages; how many it read (fewer: the socket is empty).
   int on_bus(int max = 256);
   void on_event(std::string_view topic, std::string_view body);
@@ -86,13 +102,23 @@ class Collector {
   void on_query();
   msg::Reply answer_query(const msg::Request& request);
 
-  void handle_crash(NodeView& node, const std::string& why);
-  void schedule_restart(NodeView& node, Duration delay);
-  void try_restart(const std::string& name);
+  // Restart care (collector_restart.cc): feeds the node's RestartCare table and performs
+  // the actions it returns.
+  void care_event(NodeView& node, CareEvent event, const std::string& why);
+  CareFacts care_facts(const NodeView& node) const;
+  void send_start(const std::string& name);
   bool manager_down() const;
-  void release_deferred();
+  // Every node waiting for the manager re-derives its position (after any news of it).
+  void manager_news();
   void give_up(NodeView& node, int crashes);
-
+  // "is restarted by the collector", or why not: for the crash mail of the oldest crash of
+  // the node not mailed yet.
+  std::string crash_fate(const std::string& node_name);
+  std::string fate_text(const NodeCare& care, const CareStep& step) const;
+  void mark_failed(const NodeView& node);
+  NodeCare& care_of(const NodeView& node);
+  void check_installed();
+  void apply_configuration(config::Cluster cluster, const std::string& version);
   void reconcile(const std::string& host, const std::string& why);
   void apply_status(const std::string& host, const msg::Value& result, std::uint64_t asked_at);
   // Host and bus liveness (collector_liveness.cc, verdicts by host_liveness.h).
@@ -122,7 +148,9 @@ class Collector {
   void load_state();
   double unix_now() const;
 
-  const config::Cluster& cluster_;
+  config::Cluster cluster_;        // the installed snapshot's (or the edited files' until one is)
+  std::string installed_version_;  // of cluster_; "" for the edited files
+  std::string failed_version_;     // an installed version that did not load (logged once)
   const security::BusSecurity* security_;
   CollectorOptions options_;
   const Clock& clock_;

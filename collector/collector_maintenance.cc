@@ -61,7 +61,7 @@ void Collector::action(const std::string& host, const std::string& node, const s
 void Collector::write_stats() {
   const double now = unix_now();
   for (const auto& [name, node] : view_.nodes()) {
-    if (!node.stats || node.state != "running") continue;
+    if (!node.stats || node.state != NodeState::kRunning) continue;
     const msg::NodeStats& s = *node.stats;
     Status st = stats_log_.sample(
         now, node.spec.host, name, std::string(config::node_type_name(node.spec.type)), s.cpu_pct,
@@ -91,9 +91,10 @@ void Collector::report_crash(const msg::CrashReport& r, bool late) {
         r.node + " on " + r.env.host + " crashed (" + how + ")" +
             (late ? ", found in its crash records" : ""),
         r.env.host, r.node);
-  // The manual's crash notification: the node was restarted (or will be); here is why.
-  std::string body = "Node " + r.node + " on " + r.env.host +
-                     " terminated unexpectedly and is restarted by the collector.\n\n";
+  // The manual's crash notification: what happened to the node, and why it crashed. The
+  // node_state event came first (docs/PROTOCOL.md), so its care has decided already.
+  std::string body = "Node " + r.node + " on " + r.env.host + " terminated unexpectedly" +
+                     (late ? "" : " and " + crash_fate(r.node)) + ".\n\n";
   if (late) {
     body +=
         "The collector did not hear of it when it happened (it was down, or the bus was "
@@ -241,8 +242,9 @@ msg::Value Collector::snapshot() const {
     v.set("name", name)
         .set("type", std::string(config::node_type_name(n.spec.type)))
         .set("host", n.spec.host)
-        .set("state", h != nullptr && !h->up ? std::string("unreachable") : n.state)
-        .set("desired", n.desired)
+        .set("state", h != nullptr && !h->up ? std::string("unreachable")
+                                             : std::string(node_state_name(n.state)))
+        .set("desired", std::string(desired_state_name(n.desired)))
         .set("pid", n.pid)
         .set("started_at", n.started_at)
         .set("restarts", n.restarts);

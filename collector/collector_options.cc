@@ -15,18 +15,6 @@ Duration option_duration(const config::ClusterConfig& o, std::string_view name) 
   return seconds(o.get_double(name));
 }
 
-// The per-type override of a Restart* option, else the option itself.
-double restart_option(const config::Cluster& cluster, const config::NodeSpec& node,
-                      const std::string& name) {
-  std::string type(config::node_type_name(node.type));
-  type[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(type[0])));
-  double value = cluster.options.get_double(name);
-  if (const std::string typed = cluster.options.get(name + "-" + type); !typed.empty()) {
-    config::parse_double(typed, &value);
-  }
-  return value;
-}
-
 }  // namespace
 
 CollectorOptions collector_options(const config::Cluster& cluster) {
@@ -56,30 +44,6 @@ CollectorOptions collector_options(const config::Cluster& cluster) {
   out.min_disk_pct = static_cast<double>(o.get_int("MinDiskSpace"));
   out.trace_summary = o.get("TraceSummary");
   return out;
-}
-
-RestartSettings restart_settings(const config::Cluster& cluster, const config::NodeSpec& node) {
-  const auto opt = [&](const std::string& name) { return restart_option(cluster, node, name); };
-  RestartSettings s;
-  s.initial = seconds(opt("RestartBackoffInitial"));
-  s.factor = opt("RestartBackoffFactor");
-  s.max = seconds(opt("RestartBackoffMax"));
-  s.jitter = opt("RestartBackoffJitter");
-  s.stable = seconds(opt("RestartStableTime"));
-  s.storm_count = static_cast<int>(opt("RestartStormCount"));
-  s.storm_window = seconds(opt("RestartStormWindow"));
-  for (const auto& [key, value] : node.restart) {
-    double v = 0;
-    if (!config::parse_double(value, &v)) continue;  // validated by the node.cfg parser
-    if (key == "restart_backoff_initial") s.initial = seconds(v);
-    if (key == "restart_backoff_factor") s.factor = v;
-    if (key == "restart_backoff_max") s.max = seconds(v);
-    if (key == "restart_backoff_jitter") s.jitter = v;
-    if (key == "restart_stable_time") s.stable = seconds(v);
-    if (key == "restart_storm_count") s.storm_count = static_cast<int>(v);
-    if (key == "restart_storm_window") s.storm_window = seconds(v);
-  }
-  return s;
 }
 
 }  // namespace bc::collector

@@ -37,9 +37,4 @@ struct CollectorOptions {
 
 CollectorOptions collector_options(const config::Cluster& cluster);
 
-// Restart settings for one node: cluster.cfg's Restart* options, overridden per type by
-// `<Option>-<Type>` (e.g. RestartStormCount-Worker) and per node by node.cfg's
-// restart_* keys.
-RestartSettings restart_settings(const config::Cluster& cluster, const config::NodeSpec& node);
-
 }  // namespace bc::collector

@@ -14,6 +14,19 @@ HostLiveness::HostLiveness(const Clock& clock, Settings settings,
   last_check_ = now;
 }
 
+void HostLiveness::set_hosts(const std::vector<std::string>& hosts) {
+  std::map<std::string, Host> next;
+  for (const std::string& name : hosts) {
+    auto it = hosts_.find(name);
+    if (it != hosts_.end()) {
+      next.emplace(name, it->second);
+    } else {
+      next[name].last_heard = clock_.now();
+    }
+  }
+  hosts_ = std::move(next);
+}
+
 bool HostLiveness::heard_heartbeat(const std::string& host) {
   auto it = hosts_.find(host);
   if (it == hosts_.end()) return false;

@@ -44,6 +44,10 @@ class HostLiveness {
   // Every host starts up, with a grace of HostTimeout from now.
   HostLiveness(const Clock& clock, Settings settings, const std::vector<std::string>& hosts);
 
+  // The hosts of a new configuration: new ones start up with a fresh grace, the others
+  // keep their state.
+  void set_hosts(const std::vector<std::string>& hosts);
+
   // What was heard. Each returns true when it brings back what was down (a host, the bus):
   // the caller announces it.
   bool heard_heartbeat(const std::string& host);

@@ -16,7 +16,7 @@ RestartDecision RestartPolicy::on_crash(SteadyClock::time_point now) {
     crashes_.pop_front();
   RestartDecision d;
   d.crashes_in_window = static_cast<int>(crashes_.size());
-  if (d.crashes_in_window > settings_.storm_count) {
+  if (d.crashes_in_window >= settings_.storm_count) {
     d.give_up = true;
     return d;
   }
@@ -31,6 +31,13 @@ RestartDecision RestartPolicy::on_crash(SteadyClock::time_point now) {
   d.delay = Duration(static_cast<long>(std::llround(std::max(ms, 0.0))));
   ++streak_;
   return d;
+}
+
+bool RestartPolicy::would_give_up(SteadyClock::time_point now) const {
+  const auto in_window =
+      std::count_if(crashes_.begin(), crashes_.end(),
+                    [&](SteadyClock::time_point t) { return now - t <= settings_.storm_window; });
+  return in_window + 1 >= settings_.storm_count;
 }
 
 void RestartPolicy::on_running(SteadyClock::time_point now) {

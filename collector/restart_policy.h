@@ -2,30 +2,24 @@
 // When to restart a crashed node, and when to give up. Pure logic over an injected time:
 // the first restart after a crash waits `initial`, each further one `factor` times longer
 // (capped at `max`, with +-`jitter` so that a host's nodes do not restart in lockstep);
-// a node that stays up for `stable` has its streak forgotten; more than `storm_count`
-// crashes within `storm_window` means a restart storm: give up (the node goes to
-// `failed` until someone starts it). One RestartPolicy per node, owned by the collector's
-// event loop.
+// a node that stays up for `stable` has its streak forgotten; the crash that makes
+// `storm_count` within `storm_window` is a restart storm: give up (the node goes to
+// `failed` until someone starts it). RestartStormCount = 3 gives up at the third crash, as
+// docs/CONFIG.md says. One RestartPolicy per node, owned by the collector's event loop.
 
 #include <chrono>
 #include <deque>
 #include <functional>
 #include <optional>
 
+#include "config/restart_settings.h"
+
 namespace bc::collector {
 
 using SteadyClock = std::chrono::steady_clock;
 using Duration = std::chrono::milliseconds;
 
-struct RestartSettings {
-  Duration initial{0};
-  double factor = 2.0;
-  Duration max{60000};
-  double jitter = 0.1;  // fraction, 0..1
-  Duration stable{60000};
-  int storm_count = 5;
-  Duration storm_window{60000};
-};
+using RestartSettings = config::RestartSettings;
 
 struct RestartDecision {
   bool give_up = false;       // restart storm: mark the node failed, alert, mail
@@ -40,6 +34,11 @@ class RestartPolicy {
 
   // A crash at `now` of a node that should run.
   RestartDecision on_crash(SteadyClock::time_point now);
+  // Whether a crash at `now` would give up (on_crash without counting it).
+  bool would_give_up(SteadyClock::time_point now) const;
+  // New settings (an install): the crash history stays, the next crash uses them.
+  void set_settings(const RestartSettings& settings) { settings_ = settings; }
+  const RestartSettings& settings() const { return settings_; }
   // The node reached running at `now` (its streak is forgotten once it stays up).
   void on_running(SteadyClock::time_point now);
   // An operator's start/stop: forget everything, the node starts afresh.

@@ -14,6 +14,7 @@
 #include "config/node_config.h"
 #include "config/option_checks.h"
 #include "config/option_table.h"
+#include "config/restart_settings.h"
 #include "config/text_util.h"
 
 namespace bc::config {
@@ -101,7 +102,13 @@ class FileReader {
     const std::string lower = to_lower(key);
     if (spec == nullptr && typed_restart_option(key, &name)) {
       double number_value = 0;
-      if (!parse_double(value, &number_value) || number_value < 0) {
+      if (name.starts_with("RestartPolicy-")) {
+        if (!restart_mode_from_name(value)) {
+          diags_.error(file_, number,
+                       "option '" + name + "': invalid value '" + std::string(value) +
+                           "' (expected " + std::string(kRestartModeNames) + ")");
+        }
+      } else if (!parse_double(value, &number_value) || number_value < 0) {
         diags_.error(
             file_, number,
             "option '" + name + "': expected a number >= 0, got '" + std::string(value) + "'");

@@ -11,12 +11,13 @@
 #include "common/strings.h"
 #include "config/cluster_config.h"
 #include "config/node_detail.h"
+#include "config/restart_settings.h"
 #include "config/text_util.h"
 
 namespace bc::config {
 namespace {
 
-constexpr std::array<std::string_view, 15> kKeys = {"type",
+constexpr std::array<std::string_view, 16> kKeys = {"type",
                                                     "host",
                                                     "interface",
                                                     "aux_scripts",
@@ -30,7 +31,8 @@ constexpr std::array<std::string_view, 15> kKeys = {"type",
                                                     "restart_backoff_jitter",
                                                     "restart_stable_time",
                                                     "restart_storm_count",
-                                                    "restart_storm_window"};
+                                                    "restart_storm_window",
+                                                    "restart_policy"};
 
 constexpr std::string_view kValidTypes = "standalone, logger, manager, proxy, worker";
 
@@ -211,9 +213,23 @@ class SectionBuilder {
   void read_restart(NodeSpec& spec) {
     for (const auto& [key, entry] : s_.keys) {
       if (!is_restart_key(key)) continue;
+      if (key == "restart_policy") {
+        if (!restart_mode_from_name(entry.value)) {
+          error(entry.line, "invalid restart_policy '" + entry.value + "' (expected " +
+                                std::string(kRestartModeNames) + ")");
+          continue;
+        }
+        spec.restart.emplace_back(key, entry.value);
+        continue;
+      }
       double value = 0;
       if (!parse_double(entry.value, &value) || value < 0) {
         error(entry.line, "invalid " + key + " '" + entry.value + "' (expected a number >= 0)");
+        continue;
+      }
+      if (key == "restart_storm_count" && value < 1) {
+        error(entry.line,
+              "invalid restart_storm_count '" + entry.value + "' (expected a number >= 1)");
         continue;
       }
       spec.restart.emplace_back(key, entry.value);

@@ -1,7 +1,7 @@
 #pragma once
 // etc/node.cfg: INI sections, one per node (or per lb_procs group, expanded into
 // <name>-1 .. <name>-N). Keys: type, host, interface, aux_scripts, lb_procs, pin_cpus,
-// env_vars, program.
+// env_vars, program, and the restart_* keys of the restart policy (docs/CONFIG.md).
 
 #include <functional>
 #include <optional>
@@ -35,7 +35,7 @@ struct NodeSpec {
   std::string lb_group;       // section name when expanded from lb_procs, else empty
   int lb_index = 0;           // 1-based index within lb_group, 0 when not expanded
   int lb_procs = 0;           // lb_procs of the section (0 when unset)
-  EnvVars restart;            // restart_* keys of the section (validated numbers), see CONFIG.md
+  EnvVars restart;            // restart_* keys of the section (validated), see CONFIG.md
   int line = 0;               // line of the [section] header in node.cfg
 };
 

@@ -6,6 +6,7 @@
 
 #include "common/strings.h"
 #include "config/node_config.h"
+#include "config/restart_settings.h"
 
 namespace bc::config::detail {
 namespace {
@@ -101,6 +102,10 @@ std::optional<std::string> check_option_value(const OptionSpec& spec, const std:
   }
   if (spec.name == "BusSecurity" && value != "curve" && value != "plain") {
     return prefix(spec) + "invalid value '" + value + "' (expected curve or plain)";
+  }
+  if (spec.name == "RestartPolicy" && !restart_mode_from_name(value)) {
+    return prefix(spec) + "invalid value '" + value + "' (expected " +
+           std::string(kRestartModeNames) + ")";
   }
   if (spec.type != OptionType::kInt && spec.type != OptionType::kDouble) return std::nullopt;
   const Range r = range_of(spec);

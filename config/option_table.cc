@@ -179,6 +179,9 @@ constexpr std::array kOptions = {
     OptionSpec{"StatsLogInterval", kDouble, "300", kDesign,
                "Seconds between lines written to stats.log per node."},
     // --- Restart policy of the collector.
+    OptionSpec{"RestartPolicy", kString, "always", kDesign,
+               "When a crashed node is restarted: always, on-failure (not after exit code 0) "
+               "or never."},
     OptionSpec{"RestartBackoffInitial", kDouble, "0", kDesign,
                "Delay in seconds before the first restart of a crashed node (0 = "
                "immediately)."},
@@ -191,8 +194,8 @@ constexpr std::array kOptions = {
     OptionSpec{"RestartStableTime", kDouble, "60", kDesign,
                "Seconds a node must run to reset its backoff."},
     OptionSpec{"RestartStormCount", kInt, "5", kDesign,
-               "Crashes within RestartStormWindow that mark a node failed (no more "
-               "restarts)."},
+               "The crash that makes this many within RestartStormWindow marks the node "
+               "failed (no more restarts)."},
     OptionSpec{"RestartStormWindow", kDouble, "60", kDesign,
                "Window in seconds for RestartStormCount."},
     // --- Resources and maintenance.

@@ -71,7 +71,8 @@ constexpr std::array kCommands = {
     CommandSpec{"install", "install [<nodes>]", "Installs the configuration on all hosts.",
                 "Checks, then installs the configuration, policy scripts and settings on all\n"
                 "hosts over the bus. Must follow every configuration change; nothing changes\n"
-                "on a running node until restart or update.",
+                "on a running node until restart or update. A running node that the install\n"
+                "removes keeps running, unconfigured, and is named: stop it to end it.",
                 &cmd_install, true},
     CommandSpec{"keygen", "keygen [supervisor|admin|monitor <name>]",
                 "Creates the key pairs of the authenticated bus.",
@@ -122,11 +123,13 @@ constexpr std::array kCommands = {
                 &cmd_start, true},
     CommandSpec{"status", "status [<nodes>]", "Prints the status of the nodes.",
                 "Prints the current status of the given nodes: name, type, host, status, pid,\n"
-                "peers and start time.",
+                "peers and start time. Nodes that still run though an install removed them\n"
+                "follow, as 'running (not configured)'.",
                 &cmd_status, true},
     CommandSpec{"stop", "stop [<nodes>]", "Stops the nodes.",
                 "Stops the given nodes, or the whole cluster: workers, then proxies, then the\n"
-                "manager. Nodes not running are left untouched.",
+                "manager. Nodes not running are left untouched. Nodes that still run though\n"
+                "an install removed them are stopped too (by name, group, or all).",
                 &cmd_stop, true},
     CommandSpec{"tap", "tap [--json] [<topic-prefix> ...]", "Follows the event bus live.",
                 "Prints every event on the bus (or those whose topic starts with one of the\n"

@@ -17,11 +17,17 @@ milliseconds option_ms(const config::Cluster& cluster, const char* name) {
   return milliseconds(static_cast<long>(cluster.options.get_double(name) * 1000));
 }
 
+// A node's tag in its call: one name may be on two hosts at once (moved by an install
+// while it ran: the old host keeps it, unconfigured, until it is stopped).
+std::string node_key(const config::NodeSpec& node) {
+  return node.name + '@' + node.host;
+}
+
 // The per-node entry of a supervisor's start/stop reply.
-const msg::Value* node_entry(const Outcome& o) {
+const msg::Value* node_entry(const Outcome& o, const std::string& name) {
   if (!o.reply.is_ok() || !o.reply->result) return nullptr;
   const msg::Value* nodes = o.reply->result->find("nodes");
-  return nodes != nullptr ? nodes->find(o.call.tag) : nullptr;
+  return nodes != nullptr ? nodes->find(name) : nullptr;
 }
 
 std::string outcome_error(const Outcome& o) {
@@ -52,7 +58,7 @@ msg::Value node_json(const config::NodeSpec& node, const std::string& stage, boo
   msg::Value v = msg::Value::empty_map();
   v.set("name", node.name).set("host", node.host).set("stage", stage).set("ok", ok);
   if (entry != nullptr) {
-    for (const char* key : {"state", "pid", "killed", "crashed_during_shutdown"}) {
+    for (const char* key : {"state", "pid", "killed", "crashed_during_shutdown", "configured"}) {
       if (const msg::Value* field = entry->find(key)) v.set(key, *field);
     }
   }
@@ -67,35 +73,35 @@ OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage
   OpSummary summary;
   const auto down = unreachable_hosts(ctx, client, stage.nodes);
   std::vector<Call> calls;
-  std::map<std::string, msg::Value> results;  // by node name, printed in stage order
+  std::map<std::string, msg::Value> results;  // by node_key(), printed in stage order
+  std::map<std::string, const config::NodeSpec*> by_key;
   for (const auto& node : stage.nodes) {
+    by_key[node_key(node)] = &node;
     if (std::find(down.begin(), down.end(), node.host) != down.end()) {
       const std::string error = "host " + node.host + " unreachable";
       if (!ctx.json()) ctx.out() << "  " << node.name << " failed: " << error << '\n';
-      results[node.name] = node_json(node, stage.label, false, nullptr, error);
+      results[node_key(node)] = node_json(node, stage.label, false, nullptr, error);
       ++summary.failed;
       continue;
     }
-    calls.push_back({node.host, cmd, nodes_arg({node}), node.name});
+    calls.push_back({node.host, cmd, nodes_arg({node}), node_key(node)});
   }
   client.run(calls, timeout, [&](const Outcome& o) {
-    const msg::Value* entry = node_entry(o);
+    const config::NodeSpec& node = *by_key.at(o.call.tag);
+    const msg::Value* entry = node_entry(o, node.name);
     const bool ok = o.reply.is_ok() && o.reply->ok;
     ok ? ++summary.ok : ++summary.failed;
     const std::string error = ok ? std::string() : outcome_error(o);
-    for (const auto& node : stage.nodes) {
-      if (node.name == o.call.tag)
-        results[node.name] = node_json(node, stage.label, ok, entry, error);
-    }
+    results[o.call.tag] = node_json(node, stage.label, ok, entry, error);
     if (ctx.json()) return;
     if (ok && entry != nullptr) {
-      ctx.out() << "  " << o.call.tag << ' ' << describe(*entry) << '\n' << std::flush;
+      ctx.out() << "  " << node.name << ' ' << describe(*entry) << '\n' << std::flush;
     } else {
-      ctx.out() << "  " << o.call.tag << " failed: " << error << '\n' << std::flush;
+      ctx.out() << "  " << node.name << " failed: " << error << '\n' << std::flush;
     }
   });
   for (const auto& node : stage.nodes)
-    summary.nodes.push_back(std::move(results[node.name]));
+    summary.nodes.push_back(std::move(results[node_key(node)]));
   return summary;
 }
 
@@ -108,8 +114,10 @@ std::string describe_stop(const msg::Value& entry) {
   if (entry.get_bool("crashed_during_shutdown").value_or(false)) {
     return "stopped, but crashed during shutdown; see diag";
   }
-  return entry.get_bool("killed").value_or(false) ? "stopped (killed after StopTimeout)"
-                                                  : "stopped";
+  const std::string how =
+      entry.get_bool("killed").value_or(false) ? "stopped (killed after StopTimeout)" : "stopped";
+  // It leaves its supervisor's table with its process: status no longer lists it.
+  return entry.get_bool("configured").value_or(true) ? how : how + "; it was no longer configured";
 }
 
 void add(OpSummary& total, const OpSummary& part) {

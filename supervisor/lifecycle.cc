@@ -114,9 +114,6 @@ constexpr TransitionRow kTable[] = {
     {S::kFailed, E::kMarkFailed, S::kFailed, D::kKeep, A::kReplyOk, "already failed"},
 };
 
-constexpr std::array<std::string_view, kNodeStateCount> kStateNames = {
-    "stopped", "initializing", "running", "terminating", "crashed", "failed"};
-
 constexpr std::array<std::string_view, kNodeEventCount> kEventNames = {
     "start",      "stop",          "cleanup",      "mark_failed",  "spawn_failed", "ready",
     "exit_clean", "exit_abnormal", "stop_timeout", "kill_timeout", "adopt_alive",  "adopt_dead"};
@@ -176,25 +173,21 @@ bool has_process(NodeState s) {
 }
 
 std::string_view state_name(NodeState s) {
-  const auto i = static_cast<std::size_t>(s);
-  return i < kStateNames.size() ? kStateNames[i] : "unknown";
+  return node_state_name(s);
 }
 
 std::optional<NodeState> state_from_name(std::string_view name) {
-  for (std::size_t i = 0; i < kStateNames.size(); ++i) {
-    if (kStateNames[i] == name) return static_cast<NodeState>(i);
-  }
-  return std::nullopt;
+  auto s = node_state_from_name(name);
+  if (s == NodeState::kUnknown) return std::nullopt;  // not a lifecycle state
+  return s;
 }
 
 std::string_view desired_name(DesiredState d) {
-  return d == DesiredState::kRunning ? "running" : "stopped";
+  return desired_state_name(d);
 }
 
 std::optional<DesiredState> desired_from_name(std::string_view name) {
-  if (name == "running") return DesiredState::kRunning;
-  if (name == "stopped") return DesiredState::kStopped;
-  return std::nullopt;
+  return desired_state_from_name(name);
 }
 
 std::string_view event_name(NodeEvent e) {

@@ -22,25 +22,16 @@
 #include <string>
 #include <string_view>
 
+#include "common/node_state.h"
 #include "supervisor/reaper.h"
 
 namespace bc::sup {
 
-// Wire and file names: "stopped", "initializing", "running", "terminating", "crashed",
-// "failed". The numbers are persisted, so append only.
-enum class NodeState : std::uint8_t {
-  kStopped = 0,
-  kInitializing = 1,
-  kRunning = 2,
-  kTerminating = 3,
-  kCrashed = 4,
-  kFailed = 5,
-};
-inline constexpr std::size_t kNodeStateCount = 6;
-
-// What the user last asked for; the collector restarts a crashed node only while its
-// desired state is running.
-enum class DesiredState : std::uint8_t { kStopped = 0, kRunning = 1 };
+// The states and desired states (common/node_state.h, shared with the collector). The
+// lifecycle uses kStopped .. kFailed; kUnknown is only an observer's.
+using NodeState = bc::NodeState;
+inline constexpr std::size_t kNodeStateCount = bc::kLifecycleStateCount;
+using DesiredState = bc::DesiredState;
 
 enum class NodeEvent : std::uint8_t {
   // Commands: always answered.

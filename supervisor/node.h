@@ -30,6 +30,13 @@ struct NodeTimers {
 struct Node {
   config::NodeSpec spec;
   NodeLifecycle lifecycle;
+  // False once an install has removed the node while its process ran: it can still be seen
+  // and stopped, never started, and leaves the table once its process is gone (DECISIONS.md).
+  bool configured = true;
+  // The installed version the current process was started from ("" when unknown).
+  std::string started_version;
+  // A crash record is being written; an unconfigured node stays until it is announced.
+  bool record_pending = false;
 
   pid_t pid = 0;
   int pidfd = -1;             // watched for adopted processes (not our children)

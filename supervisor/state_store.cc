@@ -15,7 +15,11 @@ msg::Value node_value(const PersistedNode& n) {
       .set("desired", std::string(desired_name(n.desired)))
       .set("pid", n.pid)
       .set("start_ticks", n.start_ticks)
-      .set("started_at", n.started_at_us);
+      .set("started_at", n.started_at_us)
+      .set("configured", n.configured)
+      .set("type", n.type)
+      .set("program", n.program)
+      .set("started_version", n.started_version);
   return v;
 }
 
@@ -37,6 +41,11 @@ Result<PersistedNode> node_from(const msg::Value& v) {
   n.pid = *pid;
   n.start_ticks = *ticks;
   n.started_at_us = *started;
+  // Added after format 1 was first written: optional.
+  n.configured = v.get_bool("configured").value_or(true);
+  n.type = v.get_string("type").value_or("");
+  n.program = v.get_string("program").value_or("");
+  n.started_version = v.get_string("started_version").value_or("");
   return n;
 }
 

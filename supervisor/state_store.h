@@ -25,6 +25,12 @@ struct PersistedNode {
   std::int64_t pid = 0;
   std::uint64_t start_ticks = 0;
   std::int64_t started_at_us = 0;
+  // What a restarted supervisor needs of a node that an install removed while it ran
+  // (node_registry.h); files of earlier versions lack them: configured, the rest empty.
+  bool configured = true;
+  std::string type;             // node.cfg type name ("worker")
+  std::string program;          // the node's own program; empty = NodeProgram
+  std::string started_version;  // installed version the process was started from
   bool operator==(const PersistedNode&) const = default;
 };
 

@@ -12,6 +12,7 @@
 #include "common/file_util.h"
 #include "messages/codec.h"
 #include "net/socket_factory.h"
+#include "supervisor/node_registry.h"
 #include "supervisor/state_store.h"
 #include "supervisor/supervisor_commands.h"
 
@@ -254,35 +255,31 @@ void Supervisor::send_reply(const std::string& identity, const msg::Reply& reply
 }
 
 Result<std::vector<Node*>> Supervisor::select(const msg::Value& args) {
-  std::vector<Node*> out;
   const msg::Value* names = args.find("nodes");
-  const bool all = names == nullptr || names->is_nil() ||
-                   (names->as_array() != nullptr && names->as_array()->empty());
-  if (!all && names->as_array() == nullptr) {
-    return Status::invalid_argument("'nodes' must be a list of node names");
-  }
-  for (const auto& spec : options_.nodes) {  // start order
-    Node& node = nodes_.at(spec.name);
-    if (all) {
-      out.push_back(&node);
-      continue;
+  std::vector<std::string> requested;
+  if (names != nullptr && !names->is_nil()) {
+    if (names->as_array() == nullptr) {
+      return Status::invalid_argument("'nodes' must be a list of node names");
     }
-    for (const auto& name : *names->as_array()) {
-      if (name.as_string() != nullptr && *name.as_string() == spec.name) {
-        out.push_back(&node);
-        break;
-      }
-    }
-  }
-  if (!all) {
     for (const auto& name : *names->as_array()) {
       const std::string* s = name.as_string();
       if (s == nullptr) return Status::invalid_argument("node names must be strings");
-      const bool known = std::any_of(options_.nodes.begin(), options_.nodes.end(),
-                                     [&](const config::NodeSpec& n) { return n.name == *s; });
-      if (!known) return Status::not_found("unknown node '" + *s + "' on host " + options_.host);
+      requested.push_back(*s);
     }
   }
+  std::vector<std::string> configured;
+  std::vector<std::string> unconfigured;
+  for (const auto& spec : options_.nodes)  // start order
+    configured.push_back(spec.name);
+  for (const auto& [name, node] : nodes_) {
+    if (!node.configured) unconfigured.push_back(name);
+  }
+  auto selected = select_names(configured, unconfigured, requested,
+                               args.get_bool("unconfigured").value_or(false), options_.host);
+  if (!selected.is_ok()) return selected.status();
+  std::vector<Node*> out;
+  for (const std::string& name : *selected)
+    out.push_back(&nodes_.at(name));
   return out;
 }
 

@@ -65,8 +65,9 @@ class Supervisor {
   using Responder = std::function<void(const msg::Reply&)>;
   const SupervisorOptions& options() const { return options_; }
   std::map<std::string, Node>& nodes() { return nodes_; }
-  // The nodes named in args["nodes"] (all of ours when absent or empty), in start order;
-  // kNotFound naming the first unknown one.
+  // The nodes named in args["nodes"] (all of ours when absent or empty), in start order,
+  // those no longer configured last; args["unconfigured"] = true adds every node that is no
+  // longer configured. kNotFound naming the first unknown one.
   Result<std::vector<Node*>> select(const msg::Value& args);
   // Feeds a command event to a node; `request` collects the node's outcome.
   void apply(Node& node, NodeEvent event, const std::shared_ptr<PendingReply>& request);
@@ -75,7 +76,7 @@ class Supervisor {
   install::InstallReceiver& installer() { return installer_; }
   // Takes the node definitions of the current installed snapshot (after an install):
   // changed nodes start with the new definition next time, new ones are added stopped,
-  // removed ones go once they are not running.
+  // removed ones go at once, or, when they run, stay "not configured" until they end.
   Status reload_installed();
   TimerQueue& timers() { return timers_; }
   CrashWatchers& crash_watchers() { return watchers_; }
@@ -105,6 +106,11 @@ class Supervisor {
   void on_record_written(WrittenRecord written);
   void publish_state(Node& node, NodeState from);
   void release_process(Node& node);
+  // Takes a node that is no longer configured out of the table once nothing refers to it
+  // any more (at the next timer turn), if node_registry.h's should_retire() still holds.
+  void retire_later(const std::string& name);
+  // restore(): finds a persisted node's process again, or reports it dead.
+  void readopt(Node& node, const PersistedNode* saved, bool same_boot);
   // A state change bumps state_version_ at once; the file is written once per loop turn
   // (a start of 100 nodes is 100 changes but one write). A supervisor killed within that
   // turn loses nothing: its nodes are found again by orphan_scan.

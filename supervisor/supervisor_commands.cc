@@ -67,6 +67,17 @@ void lifecycle_command(Supervisor& sup, const msg::Request& r, const Responder& 
   for (Node* node : *nodes)
     pending->expect(node->spec.name);
   for (Node* node : *nodes) {
+    if (event == NodeEvent::kStart && !node->configured) {
+      // Its definition is gone from the installed snapshot: whoever asks (an operator, the
+      // collector's restart) learns why, and the process, if any, is left as it is.
+      pending->report(
+          node->spec.name,
+          Status(ErrorCode::kConflict,
+                 node->spec.name + " is no longer configured on host " + sup.options().host +
+                     " (an install removed it); it can be " + "stopped, not started"),
+          sup.node_status(*node));
+      continue;
+    }
     node->last_reason = r.cmd + " requested";
     sup.apply(*node, event, pending);
   }

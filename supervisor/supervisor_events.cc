@@ -13,6 +13,7 @@
 #include "messages/codec.h"
 #include "supervisor/crash_recorder.h"
 #include "supervisor/node_launcher.h"
+#include "supervisor/node_registry.h"
 #include "supervisor/orphan_scan.h"
 #include "supervisor/state_store.h"
 #include "supervisor/supervisor.h"
@@ -68,6 +69,10 @@ void Supervisor::record_crash(Node& node, pid_t pid) {
 }
 
 void Supervisor::on_record_written(WrittenRecord written) {
+  if (auto it = nodes_.find(written.node); it != nodes_.end() && it->second.record_pending) {
+    it->second.record_pending = false;
+    if (!it->second.configured) retire_later(written.node);  // after this turn's use below
+  }
   if (!written.report.is_ok()) {
     spdlog::error("host {}: node {}: crash record not written: {}", options_.host, written.node,
                   written.report.status().message());
@@ -113,42 +118,60 @@ void Supervisor::restore() {
       auto it = loaded->nodes.find(name);
       if (it != loaded->nodes.end()) saved = &it->second;
     }
-    if (saved == nullptr) {
-      // Unknown to the state file: adopt a copy that runs anyway rather than start another.
-      const pid_t orphan = find_node_process("/proc", node_dir(options_, node.spec));
-      if (orphan == 0) continue;
-      spdlog::warn("host {}: node {} runs as pid {} without a state record; adopting it",
-                   options_.host, name, orphan);
-      auto stat = proc_.read_proc_stat(orphan);
-      node.lifecycle = NodeLifecycle(NodeState::kRunning, DesiredState::kRunning);
-      node.pid = orphan;
-      node.start_ticks = stat.is_ok() ? stat->start_ticks : 0;
-    } else {
-      node.lifecycle = NodeLifecycle(saved->state, saved->desired);
-      node.pid = static_cast<pid_t>(saved->pid);
-      node.start_ticks = saved->start_ticks;
-      node.started_at_us = saved->started_at_us;
-      if (!has_process(saved->state)) {
-        node.pid = 0;
-        continue;
-      }
-    }
-    const bool alive = (same_boot || saved == nullptr) && node.pid > 0 &&
-                       proc_.process_alive_with_start(node.pid, node.start_ticks);
-    if (alive) {
-      node.adopted = true;
-      node.pidfd = open_pidfd(node.pid);
-      by_pid_[node.pid] = name;
-      node.last_reason = "re-adopted pid " + std::to_string(node.pid);
-      apply(node, NodeEvent::kAdoptAlive, nullptr);
-    } else {
-      node.last_reason = same_boot
-                             ? "died while the supervisor was not running (exit status unknown)"
-                             : "host rebooted";
-      apply(node, NodeEvent::kAdoptDead, nullptr);
+    readopt(node, saved, same_boot);
+  }
+  // Nodes an install removed while they ran (or that the snapshot lost while we were
+  // down): watched and stoppable until they end, never started again.
+  if (loaded.is_ok()) {
+    for (const auto& [name, saved] : loaded->nodes) {
+      if (nodes_.count(name) != 0 || !has_process(saved.state)) continue;
+      Node& node = nodes_[name];
+      node.spec = unconfigured_spec(name, options_.host, saved);
+      node.configured = false;
+      spdlog::warn("host {}: node {} (pid {}) is no longer configured; it runs until stopped",
+                   options_.host, name, saved.pid);
+      readopt(node, &saved, same_boot);
     }
   }
   persist();
+}
+
+void Supervisor::readopt(Node& node, const PersistedNode* saved, bool same_boot) {
+  const std::string& name = node.spec.name;
+  if (saved == nullptr) {
+    // Unknown to the state file: adopt a copy that runs anyway rather than start another.
+    const pid_t orphan = find_node_process("/proc", node_dir(options_, node.spec));
+    if (orphan == 0) return;
+    spdlog::warn("host {}: node {} runs as pid {} without a state record; adopting it",
+                 options_.host, name, orphan);
+    auto stat = proc_.read_proc_stat(orphan);
+    node.lifecycle = NodeLifecycle(NodeState::kRunning, DesiredState::kRunning);
+    node.pid = orphan;
+    node.start_ticks = stat.is_ok() ? stat->start_ticks : 0;
+  } else {
+    node.lifecycle = NodeLifecycle(saved->state, saved->desired);
+    node.pid = static_cast<pid_t>(saved->pid);
+    node.start_ticks = saved->start_ticks;
+    node.started_at_us = saved->started_at_us;
+    node.started_version = saved->started_version;
+    if (!has_process(saved->state)) {
+      node.pid = 0;
+      return;
+    }
+  }
+  const bool alive = (same_boot || saved == nullptr) && node.pid > 0 &&
+                     proc_.process_alive_with_start(node.pid, node.start_ticks);
+  if (alive) {
+    node.adopted = true;
+    node.pidfd = open_pidfd(node.pid);
+    by_pid_[node.pid] = name;
+    node.last_reason = "re-adopted pid " + std::to_string(node.pid);
+    apply(node, NodeEvent::kAdoptAlive, nullptr);
+  } else {
+    node.last_reason = same_boot ? "died while the supervisor was not running (exit status unknown)"
+                                 : "host rebooted";
+    apply(node, NodeEvent::kAdoptDead, nullptr);
+  }
 }
 
 void Supervisor::publish_heartbeat() {
@@ -196,7 +219,9 @@ msg::Value Supervisor::node_status(const Node& node) const {
       .set("state", std::string(state_name(node.lifecycle.state())))
       .set("desired", std::string(desired_name(node.lifecycle.desired())))
       .set("pid", static_cast<std::int64_t>(node.pid))
-      .set("started_at", node.pid > 0 ? node.started_at_us : 0);
+      .set("started_at", node.pid > 0 ? node.started_at_us : 0)
+      .set("configured", node.configured)
+      .set("version", node.pid > 0 ? node.started_version : std::string());
   if (!node.last_reason.empty()) v.set("reason", node.last_reason);
   return v;
 }

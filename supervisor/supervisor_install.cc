@@ -2,9 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
 #include "supervisor/installed_config.h"
+#include "supervisor/node_registry.h"
 #include "supervisor/supervisor.h"
 
 namespace bc::sup {
@@ -20,28 +19,36 @@ Status Supervisor::reload_installed() {
   options_.bro_args = fresh->bro_args;
   options_.mem_limit_bytes = fresh->mem_limit_bytes;
   options_.cluster_options = fresh->cluster_options;
-  std::vector<config::NodeSpec> nodes = fresh->nodes;
-  for (const auto& spec : fresh->nodes) {
-    auto [it, added] = nodes_.try_emplace(spec.name);
-    it->second.spec = spec;
-    if (added) spdlog::info("host {}: node {} added by install", options_.host, spec.name);
-  }
-  for (auto it = nodes_.begin(); it != nodes_.end();) {
-    const bool kept = std::any_of(nodes.begin(), nodes.end(),
-                                  [&](const config::NodeSpec& s) { return s.name == it->first; });
-    if (kept) {
-      ++it;
-    } else if (has_process(it->second.lifecycle.state())) {
-      spdlog::warn("host {}: node {} is no longer configured; it runs until stopped", options_.host,
-                   it->first);
-      nodes.push_back(it->second.spec);
-      ++it;
+  // How nodes are started and stopped is node care too: the next start or stop uses them.
+  options_.stop_timeout = fresh->stop_timeout;
+  options_.ready_grace = fresh->ready_grace;
+  options_.start_timeout = fresh->start_timeout;
+  std::vector<KnownNode> known;
+  for (const auto& [name, node] : nodes_)
+    known.push_back({name, has_process(node.lifecycle.state())});
+  for (const auto& [name, fate] : plan_install(known, fresh->nodes)) {
+    if (fate == InstallFate::kRemoved) {
+      spdlog::info("host {}: node {} removed by install", options_.host, name);
+      nodes_.erase(name);
+    } else if (fate == InstallFate::kUnconfigured) {
+      Node& node = nodes_.at(name);
+      if (node.configured) {
+        spdlog::warn("host {}: node {} (pid {}) is no longer configured; it runs until stopped",
+                     options_.host, name, node.pid);
+      }
+      node.configured = false;
     } else {
-      spdlog::info("host {}: node {} removed by install", options_.host, it->first);
-      it = nodes_.erase(it);
+      if (fate == InstallFate::kAdded) {
+        spdlog::info("host {}: node {} added by install", options_.host, name);
+      } else if (!nodes_.at(name).configured) {
+        spdlog::info("host {}: node {} is configured again by install", options_.host, name);
+      }
+      nodes_[name].configured = true;
     }
   }
-  options_.nodes = std::move(nodes);
+  for (const auto& spec : fresh->nodes)
+    nodes_.at(spec.name).spec = spec;
+  options_.nodes = fresh->nodes;
   mark_changed();
   return Status::ok();
 }

@@ -9,6 +9,7 @@
 
 #include "supervisor/crash_recorder.h"
 #include "supervisor/node_launcher.h"
+#include "supervisor/node_registry.h"
 #include "supervisor/state_store.h"
 #include "supervisor/supervisor.h"
 
@@ -63,6 +64,7 @@ void Supervisor::perform(Node& node, const Transition& t,
   const bool record = a.has(Action::kWriteCrashRecord);
   const pid_t crashed_pid = node.pid;
   if (!has_process(t.to)) release_process(node);
+  if (!node.configured && !has_process(t.to)) retire_later(node.spec.name);
   if (a.has(Action::kPersist)) mark_changed();
   for (Action reply : {Action::kReplyStartOk, Action::kReplyStartFailed, Action::kReplyStopOk,
                        Action::kReplyStopCrashed, Action::kReplyStopFailed, Action::kReplyOk,
@@ -70,7 +72,10 @@ void Supervisor::perform(Node& node, const Transition& t,
     if (a.has(reply)) answer(node, reply, t.note, request, parked);
   }
   if (a.has(Action::kPublish)) publish_state(node, t.from);
-  if (record) record_crash(node, crashed_pid);
+  if (record) {
+    node.record_pending = true;
+    record_crash(node, crashed_pid);
+  }
 }
 
 void Supervisor::answer(Node& node, Action action, std::string_view note,
@@ -142,6 +147,7 @@ bool Supervisor::spawn(Node& node) {
   node.notify_fd = pipe_fds[0];
   node.notify_buffer.clear();
   node.last_exit.reset();
+  node.started_version = installer_.current_version().value_or("");
   node.cpu = CpuMeter();
   node.last_cpu_pct.reset();
   by_pid_[node.pid] = node.spec.name;
@@ -198,6 +204,22 @@ void Supervisor::release_process(Node& node) {
   node.adopted = false;
 }
 
+void Supervisor::retire_later(const std::string& name) {
+  timers_.schedule(clock_.now(), [this, name] {
+    auto it = nodes_.find(name);
+    if (it == nodes_.end()) return;
+    Node& node = it->second;
+    if (!should_retire(node.configured, node.lifecycle.state(), node.record_pending)) return;
+    for (auto* id : {&node.timers.ready, &node.timers.stop, &node.timers.kill})
+      timers_.cancel(*id);
+    release_process(node);
+    spdlog::info("host {}: node {} leaves the node table: it is {} and no longer configured",
+                 options_.host, name, state_name(node.lifecycle.state()));
+    nodes_.erase(it);
+    mark_changed();
+  });
+}
+
 void Supervisor::mark_changed() {
   ++state_version_;
   state_dirty_ = true;
@@ -210,8 +232,15 @@ void Supervisor::persist() {
   state.boot_id = boot_id_;
   state.version = state_version_;
   for (const auto& [name, node] : nodes_) {
-    state.nodes[name] = PersistedNode{node.lifecycle.state(), node.lifecycle.desired(), node.pid,
-                                      node.start_ticks, node.started_at_us};
+    state.nodes[name] = PersistedNode{node.lifecycle.state(),
+                                      node.lifecycle.desired(),
+                                      node.pid,
+                                      node.start_ticks,
+                                      node.started_at_us,
+                                      node.configured,
+                                      std::string(node.type_name()),
+                                      node.spec.program,
+                                      node.started_version};
   }
   if (Status s = state_file_.save(state); !s.is_ok()) {
     spdlog::error("host {}: cannot save state: {}", options_.host, s.message());

@@ -6,15 +6,36 @@
 #include <set>
 
 #include "common/strings.h"
+#include "config/endpoints.h"
 #include "messages/codec.h"
+#include "net/request_client.h"
 #include "security/bus_security.h"
 #include "security/keygen.h"
 #include "shell/commands/handlers.h"
 #include "shell/install_ops.h"
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
+#include "shell/unconfigured_nodes.h"
 
 namespace bc::shell {
+namespace {
+
+// The collector takes the installed configuration at once when told (nodes added are cared
+// for, restart settings apply to the next crash). It also notices a new version by itself
+// within a second, so a collector that does not answer costs nothing but this short wait.
+void tell_collector(ShellContext& ctx) {
+  const config::Cluster* cluster = ctx.cluster();
+  if (cluster == nullptr) return;
+  net::RequestClient client(ctx.zmq(), config::collector_endpoint(*cluster), ctx.security(),
+                            std::string(security::kBrokerKeyName));
+  auto reply = client.call("reload", msg::Value::empty_map(), std::chrono::milliseconds(1000));
+  if (reply.is_ok() && !reply->ok && !ctx.json()) {
+    ctx.err() << "Warning: the collector keeps its configuration: "
+              << msg::reply_status(*reply).message() << '\n';
+  }
+}
+
+}  // namespace
 
 int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
   msg::Value json = msg::Value::empty_map();
@@ -74,7 +95,9 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
   }
   msg::Value list = msg::Value::empty_array();
   std::vector<std::string> failed;
+  std::vector<std::string> installed;
   for (const HostInstall& h : install_on_hosts(ctx, *bundle, hosts)) {
+    if (h.status.is_ok()) installed.push_back(h.host);
     msg::Value entry = msg::Value::empty_map();
     entry.set("host", h.host).set("ok", h.status.is_ok()).set("bytes_sent", h.bytes_sent);
     if (!h.status.is_ok()) {
@@ -86,6 +109,12 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
     list.push_back(std::move(entry));
   }
   json.set("version", version).set("hosts", std::move(list));
+  // Nodes this install removed while they ran keep running until stopped: name them.
+  const auto unconfigured = find_unconfigured(ctx, installed);
+  for (const UnconfiguredNode& u : unconfigured) {
+    if (!ctx.json()) ctx.out() << unconfigured_line(u) << '\n';
+  }
+  json.set("unconfigured", unconfigured_json(unconfigured));
   if (!failed.empty()) {
     std::string names;
     for (const auto& h : failed)
@@ -94,6 +123,7 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
              "; run install again once they are reachable");
     return finish(false);
   }
+  tell_collector(ctx);
   if (!ctx.json()) {
     ctx.out() << "install: done; restart or update the nodes to use version "
               << version.substr(0, 12) << '\n';

@@ -1,8 +1,12 @@
-// `nodes`: every configured node with all its attributes, lb_procs groups expanded.
+// `nodes`: every configured node with all its attributes, lb_procs groups expanded, and
+// the restart policy in effect for it (docs/CONFIG.md, "Restart policy").
 
+#include <chrono>
+#include <cstdio>
 #include <ostream>
 
 #include "common/strings.h"
+#include "config/restart_settings.h"
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
 #include "shell/shell_context.h"
@@ -26,8 +30,37 @@ std::string join_env(const config::EnvVars& env) {
   return join(parts, ", ");
 }
 
+std::string seconds_text(std::chrono::milliseconds d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", static_cast<double>(d.count()) / 1000.0);
+  return buf;
+}
+
+// "always, backoff 0-60 s, storm 5 in 60 s"
+std::string restart_text(const config::RestartSettings& r) {
+  std::string text(config::restart_mode_name(r.mode));
+  if (r.mode == config::RestartMode::kNever) return text;
+  return text + ", backoff " + seconds_text(r.initial) + "-" + seconds_text(r.max) + " s, storm " +
+         std::to_string(r.storm_count) + " in " + seconds_text(r.storm_window) + " s";
+}
+
+msg::Value restart_json(const config::RestartSettings& r) {
+  const auto secs = [](std::chrono::milliseconds d) {
+    return static_cast<double>(d.count()) / 1000.0;
+  };
+  return msg::Value::empty_map()
+      .set("policy", std::string(config::restart_mode_name(r.mode)))
+      .set("backoff_initial", secs(r.initial))
+      .set("backoff_factor", r.factor)
+      .set("backoff_max", secs(r.max))
+      .set("backoff_jitter", r.jitter)
+      .set("stable_time", secs(r.stable))
+      .set("storm_count", r.storm_count)
+      .set("storm_window", secs(r.storm_window));
+}
+
 // Attributes in the order zeekctl users know from its `nodes` output; empty ones omitted.
-Attributes attributes_of(const config::NodeSpec& node) {
+Attributes attributes_of(const config::Cluster& cluster, const config::NodeSpec& node) {
   Attributes attrs = {{"type", std::string(config::node_type_name(node.type))},
                       {"host", node.host},
                       {"address", node.address},
@@ -38,13 +71,14 @@ Attributes attributes_of(const config::NodeSpec& node) {
                       {"lb_procs", node.lb_procs > 0 ? std::to_string(node.lb_procs) : ""},
                       {"pin_cpus", join_ints(node.pin_cpus)},
                       {"env_vars", join_env(node.env_vars)},
-                      {"program", node.program}};
+                      {"program", node.program},
+                      {"restart", restart_text(config::restart_settings(cluster, node))}};
   std::erase_if(attrs, [](const auto& kv) { return kv.second.empty(); });
   return attrs;
 }
 
 // JSON keeps the types: lists stay arrays, numbers stay numbers, every key present.
-msg::Value node_json(const config::NodeSpec& node) {
+msg::Value node_json(const config::Cluster& cluster, const config::NodeSpec& node) {
   msg::Value scripts = msg::Value::empty_array();
   for (const auto& s : node.aux_scripts)
     scripts.push_back(s);
@@ -66,7 +100,8 @@ msg::Value node_json(const config::NodeSpec& node) {
       .set("lb_procs", node.lb_procs)
       .set("pin_cpus", std::move(cpus))
       .set("env_vars", std::move(env))
-      .set("program", node.program);
+      .set("program", node.program)
+      .set("restart", restart_json(config::restart_settings(cluster, node)));
   return object;
 }
 
@@ -79,13 +114,13 @@ int cmd_nodes(ShellContext& ctx, const std::vector<std::string>& args) {
   if (ctx.json()) {
     msg::Value list = msg::Value::empty_array();
     for (const auto& node : cluster->nodes)
-      list.push_back(node_json(node));
+      list.push_back(node_json(*cluster, node));
     ctx.out() << msg::to_json(list) << '\n';
     return 0;
   }
   for (const auto& node : cluster->nodes) {
     ctx.out() << node.name << " -";
-    for (const auto& [key, value] : attributes_of(node)) {
+    for (const auto& [key, value] : attributes_of(*cluster, node)) {
       ctx.out() << ' ' << key << '='
                 << (value.find(' ') == std::string::npos ? value : '"' + value + '"');
     }

@@ -8,15 +8,19 @@
 #include "shell/lifecycle_ops.h"
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
+#include "shell/unconfigured_nodes.h"
 
 namespace bc::shell {
 
 int cmd_restart(ShellContext& ctx, const std::vector<std::string>& args) {
   std::vector<std::string> names = args;
   const bool clean = std::erase(names, std::string("--clean")) > 0;
-  auto nodes = selected_nodes(ctx, names);
-  if (!nodes) return 1;
+  if (ctx.cluster() == nullptr) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
+  // A node that runs unconfigured can be stopped, not started again: refused by name.
+  auto selection = select_with_unconfigured(ctx, names, false);
+  if (!selection || !refuse_unconfigured(ctx, *selection, "restart")) return 1;
+  const auto* nodes = &selection->configured;
   // --json: one object {ok, stop, cleanup?, start}.
   msg::Value json = msg::Value::empty_map();
   const auto finish = [&](bool ok) {

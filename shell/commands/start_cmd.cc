@@ -8,6 +8,7 @@
 #include "shell/lifecycle_ops.h"
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
+#include "shell/unconfigured_nodes.h"
 
 namespace bc::shell {
 
@@ -35,9 +36,12 @@ int print_summary(ShellContext& ctx, const char* verb, const OpSummary& s) {
 }
 
 int cmd_start(ShellContext& ctx, const std::vector<std::string>& args) {
-  auto nodes = selected_nodes(ctx, args);
-  if (!nodes) return 1;
+  if (ctx.cluster() == nullptr) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
+  // A name node.cfg lacks may be a node that runs unconfigured: say so, not "unknown".
+  auto selection = select_with_unconfigured(ctx, args, false);
+  if (!selection || !refuse_unconfigured(ctx, *selection, "start")) return 1;
+  const auto* nodes = &selection->configured;
   auto edited = edited_bundle_async(*ctx.cluster());
   const OpSummary summary = start_nodes(ctx, *nodes);
   // Nodes start from what is installed; say so when that is not what is being edited.

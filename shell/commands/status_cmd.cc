@@ -1,8 +1,10 @@
 // `status [<nodes>]`: one row per node — Name Type Host Status Pid Peers Started — from
 // each host's supervisor, asked in parallel. A host that does not answer within
-// CommTimeout shows its nodes as "unreachable". Exit code 0 only if every listed node
-// is running.
+// CommTimeout shows its nodes as "unreachable". Nodes that run but are no longer
+// configured (shell/unconfigured_nodes.h) follow, as "running (not configured)". Exit code
+// 0 only if every listed node of node.cfg is running.
 
+#include <algorithm>
 #include <ctime>
 #include <map>
 #include <ostream>
@@ -14,6 +16,7 @@
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
 #include "shell/table.h"
+#include "shell/unconfigured_nodes.h"
 
 namespace bc::shell {
 namespace {
@@ -21,6 +24,7 @@ namespace {
 struct Row {
   std::string name, type, host, status = "unknown", pid, peers = "-", started;
   std::int64_t pid_value = 0, started_us = 0;
+  bool configured = true;
 };
 
 std::string format_time(std::int64_t us, const std::string& fmt) {
@@ -45,6 +49,8 @@ void fill_from_reply(std::vector<Row>& rows, const Outcome& outcome, const std::
     for (const msg::Value& n : *nodes->as_array()) {
       if (n.get_string("name").is_ok() && *n.get_string("name") == row.name) {
         row.status = n.get_string("state").is_ok() ? *n.get_string("state") : "unknown";
+        row.configured = n.get_bool("configured").value_or(true);
+        if (!row.configured) row.status += " (not configured)";
         row.pid_value = n.get_int("pid").is_ok() ? *n.get_int("pid") : 0;
         row.started_us = n.get_int("started_at").is_ok() ? *n.get_int("started_at") : 0;
         row.pid = row.pid_value > 0 ? std::to_string(row.pid_value) : "";
@@ -63,30 +69,53 @@ msg::Value rows_json(const std::vector<Row>& rows) {
         .set("host", r.host)
         .set("status", r.status)
         .set("pid", r.pid_value)
-        .set("started", r.started_us);
+        .set("started", r.started_us)
+        .set("configured", r.configured);
     list.push_back(std::move(v));
   }
   return list;
 }
 
+Row row_of(const config::NodeSpec& n) {
+  Row row;
+  row.name = n.name;
+  row.type = std::string(config::node_type_name(n.type));
+  row.host = n.host;
+  return row;
+}
+
+// The rows of the not-configured nodes a host reported that `rows` lacks (the whole
+// cluster's status asks every host for them).
+void add_unconfigured_rows(std::vector<Row>& rows, const Outcome& outcome) {
+  if (!outcome.reply.is_ok() || !outcome.reply->ok || !outcome.reply->result) return;
+  for (const UnconfiguredNode& u : unconfigured_in(outcome.call.host, *outcome.reply->result)) {
+    const bool listed = std::any_of(rows.begin(), rows.end(), [&](const Row& r) {
+      return r.name == u.spec.name && r.host == u.spec.host;
+    });
+    if (!listed) rows.push_back(row_of(u.spec));
+  }
+}
+
 }  // namespace
 
 int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
-  auto nodes = selected_nodes(ctx, args);
-  if (!nodes) return 1;
+  // Names node.cfg does not know may be nodes that run unconfigured; the whole cluster's
+  // status finds those in its own round (args "unconfigured" below).
+  if (ctx.cluster() == nullptr) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
+  auto selection = select_with_unconfigured(ctx, args, false);
+  if (!selection) return 1;
   const config::Cluster& cluster = *ctx.cluster();
+  const std::vector<config::NodeSpec> nodes = selection->all();
   std::vector<Row> rows;
-  for (const auto& n : *nodes) {
-    Row row;
-    row.name = n.name;
-    row.type = std::string(config::node_type_name(n.type));
-    row.host = n.host;
-    rows.push_back(std::move(row));
-  }
+  for (const auto& n : nodes)
+    rows.push_back(row_of(n));
   std::vector<Call> calls;
-  for (const auto& [host, host_nodes] : by_host(*nodes))
-    calls.push_back({host, "status", nodes_arg(host_nodes), host});
+  for (const auto& [host, host_nodes] : by_host(nodes)) {
+    msg::Value call_args = nodes_arg(host_nodes);
+    if (args.empty()) call_args.set("unconfigured", true);
+    calls.push_back({host, "status", std::move(call_args), host});
+  }
   ClusterClient client(ctx.zmq(), cluster, ctx.security());
   auto edited = edited_bundle_async(cluster);
   const std::string time_fmt = cluster.options.get("TimeFmt");
@@ -102,12 +131,13 @@ int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
       // "unknown", and the reason is shown.
       ctx.warn(o.call.host + ": " + msg::reply_status(*o.reply).message());
     }
+    if (args.empty()) add_unconfigured_rows(rows, o);
     fill_from_reply(rows, o, time_fmt);
   }
   warn_if_not_installed(ctx, installed, edited);
   bool all_running = true;
   for (const Row& r : rows)
-    all_running = all_running && r.status == "running";
+    all_running = all_running && (r.status == "running" || !r.configured);
   if (ctx.json()) {
     ctx.out() << msg::to_json(rows_json(rows)) << '\n';
     return all_running ? 0 : 1;

@@ -75,6 +75,35 @@ TEST_F(ShellCli, NodesListsEveryNodeExpandedInTypeOrder) {
   EXPECT_LT(w1, w2);
   EXPECT_THAT(r.out, HasSubstr("interface=lo"));
   EXPECT_THAT(r.out, HasSubstr("lb_group=worker"));
+  EXPECT_THAT(r.out, HasSubstr("restart=\"always, backoff 0-60 s, storm 5 in 60 s\""));
+}
+
+// The effective restart policy: per node over per type over the global option.
+TEST_F(ShellCli, NodesShowEachNodesEffectiveRestartPolicy) {
+  base_.write("etc/cluster.cfg",
+              "RestartPolicy = on-failure\nRestartPolicy-Proxy = never\nRestartStormCount = 3\n");
+  base_.write("etc/node.cfg",
+              "[manager]\ntype=manager\nhost=localhost\n"
+              "[proxy-1]\ntype=proxy\nhost=localhost\n"
+              "[worker-1]\ntype=worker\nhost=localhost\n"
+              "[worker-2]\ntype=worker\nhost=localhost\nrestart_policy=always\n"
+              "restart_backoff_max=5\n");
+  auto r = run({"nodes"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("restart=\"on-failure, backoff 0-60 s, storm 3 in 60 s\""));
+  EXPECT_THAT(r.out, HasSubstr("proxy-1 - type=proxy host=localhost address=127.0.0.1 "
+                               "restart=never"));
+  EXPECT_THAT(r.out, HasSubstr("restart=\"always, backoff 0-5 s, storm 3 in 60 s\""));
+  auto json = run({"nodes", "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"name\":\"proxy-1\""));
+  EXPECT_THAT(json.out, HasSubstr("\"policy\":\"never\""));
+  EXPECT_THAT(json.out, HasSubstr("\"policy\":\"on-failure\""));
+  base_.write("etc/node.cfg", "[bro]\ntype=standalone\nhost=localhost\nrestart_policy=sometimes\n");
+  auto bad = run({"nodes"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("invalid restart_policy 'sometimes' (expected always, on-failure "
+                                 "or never)"));
 }
 
 TEST_F(ShellCli, NodesJsonIsAnArray) {

@@ -47,27 +47,37 @@ std::string fmt_ms(double ms) {
 
 NetnsCluster::NetnsCluster(NetnsOptions options)
     : options_(std::move(options)),
-      collector_(options_.collector && !disabled_by_env("collector")) {
+      hosts_(options_.workers_per_host > 0 ? std::max(2, options_.hosts) : kHosts),
+      collector_(options_.collector && !disabled_by_env("collector")),
+      supervisor_pids_(hosts_, 0) {
   sweep_stale_netns();
   root_ = make_root();
-  const std::vector<std::pair<std::string, std::string>> sections = {{"manager", "manager"},
-                                                                     {"proxy-1", "proxy"},
-                                                                     {"worker-1", "worker"},
-                                                                     {"worker-2", "worker"},
-                                                                     {"worker-3", "worker"}};
-  for (std::size_t s = 0; s < sections.size(); ++s) {
-    const std::string& name = sections[s].first;
-    const int host = s < 2 ? 0 : static_cast<int>(s) - 1;
-    if (sections[s].second == "worker" && options_.lb_procs > 0) {
-      for (int i = 1; i <= options_.lb_procs; ++i) {
-        nodes_.push_back(name + "-" + std::to_string(i));
-        node_host_[nodes_.back()] = host;
+  for (const Section& s : sections()) {
+    if (s.lb_procs > 0) {
+      for (int i = 1; i <= s.lb_procs; ++i) {
+        nodes_.push_back(s.name + "-" + std::to_string(i));
+        node_host_[nodes_.back()] = s.host;
       }
     } else {
-      nodes_.push_back(name);
-      node_host_[name] = host;
+      nodes_.push_back(s.name);
+      node_host_[s.name] = s.host;
     }
   }
+}
+
+std::vector<NetnsCluster::Section> NetnsCluster::sections() const {
+  std::vector<Section> out = {{"manager", "manager", 0, 0}};
+  if (options_.workers_per_host > 0) {
+    for (int p = 1; p <= options_.proxies; ++p)
+      out.push_back({"proxy-" + std::to_string(p), "proxy", 0, 0});
+    for (int h = 1; h < hosts_; ++h)
+      out.push_back({"worker-" + std::to_string(h), "worker", h, options_.workers_per_host});
+    return out;
+  }
+  out.push_back({"proxy-1", "proxy", 0, 0});
+  for (int h = 1; h < kHosts; ++h)
+    out.push_back({"worker-" + std::to_string(h), "worker", h, options_.lb_procs});
+  return out;
 }
 
 NetnsCluster::~NetnsCluster() {
@@ -104,26 +114,17 @@ void NetnsCluster::write_config() {
   for (const auto& line : options_.extra)
     cfg << line << '\n';
   std::ostringstream node;
-  const std::vector<std::pair<std::string, std::string>> sections = {{"manager", "manager"},
-                                                                     {"proxy-1", "proxy"},
-                                                                     {"worker-1", "worker"},
-                                                                     {"worker-2", "worker"},
-                                                                     {"worker-3", "worker"}};
-  for (std::size_t s = 0; s < sections.size(); ++s) {
-    const auto& [name, type] = sections[s];
-    const int host = s < 2 ? 0 : static_cast<int>(s) - 1;
-    node << "[" << name << "]\ntype=" << type << "\nhost=" << address(host) << '\n';
-    if (type == "worker") {
-      node << "interface=eth0\n";
-      if (options_.lb_procs > 0) node << "lb_procs=" << options_.lb_procs << '\n';
-    }
-    if (auto it = options_.node_lines.find(name); it != options_.node_lines.end()) {
+  for (const Section& s : sections()) {
+    node << "[" << s.name << "]\ntype=" << s.type << "\nhost=" << address(s.host) << '\n';
+    if (s.type == "worker") node << "interface=eth0\n";
+    if (s.lb_procs > 0) node << "lb_procs=" << s.lb_procs << '\n';
+    if (auto it = options_.node_lines.find(s.name); it != options_.node_lines.end()) {
       for (const auto& line : it->second)
         node << line << '\n';
     }
     node << '\n';
   }
-  for (int h = 0; h < kHosts; ++h) {
+  for (int h = 0; h < hosts_; ++h) {
     write_file(base(h) + "/etc/cluster.cfg", cfg.str());
     write_file(base(h) + "/etc/node.cfg", node.str());
   }
@@ -136,7 +137,7 @@ Status NetnsCluster::make_keys() {
   (void)shell({"keygen"}, Millis(30000));
   const std::string keys = base(0) + "/etc/keys";
   if (!fs::exists(keys)) return Status::ok();
-  for (int h = 1; h < kHosts; ++h) {
+  for (int h = 1; h < hosts_; ++h) {
     const auto r = run_process({"/bin/cp", "-a", keys, base(h) + "/etc/"});
     if (r.exit_code != 0) return Status::io_error("copying the keys: " + r.err);
   }
@@ -145,12 +146,12 @@ Status NetnsCluster::make_keys() {
 
 Status NetnsCluster::start() {
   if (root_.empty()) return Status::io_error("no temp dir");
-  net_ = std::make_unique<NetnsNetwork>(kHosts);
+  net_ = std::make_unique<NetnsNetwork>(hosts_);
   if (!net_->error().empty()) return Status::io_error(net_->error());
   write_config();
   Status s = make_keys();
   if (s.is_ok()) s = start_broker();
-  for (int h = 0; h < kHosts && s.is_ok(); ++h)
+  for (int h = 0; h < hosts_ && s.is_ok(); ++h)
     s = start_supervisor(h);
   if (s.is_ok() && collector_) s = start_collector();
   return s;
@@ -261,7 +262,7 @@ std::string NetnsCluster::mails() const {
 
 std::string NetnsCluster::logs() const {
   std::string out;
-  for (int h = 0; h < kHosts; ++h) {
+  for (int h = 0; h < hosts_; ++h) {
     for (const char* log : {"supervisor.log", "broker.log", "collector.log"}) {
       const std::string text = file_text(spool(h) + "/" + log);
       if (!text.empty()) out += "==== host" + std::to_string(h + 1) + " " + log + "\n" + text;
@@ -288,7 +289,7 @@ void NetnsCluster::kill_everything() {
 BusTap::BusTap(const NetnsCluster& cluster)
     : hosts_([&] {
         std::vector<std::string> out;
-        for (int h = 0; h < NetnsCluster::kHosts; ++h)
+        for (int h = 0; h < cluster.hosts(); ++h)
           out.push_back(cluster.address(h));
         return out;
       }()),
@@ -362,13 +363,21 @@ void BusTap::mark() {
 }
 
 std::vector<BusTap::Event> BusTap::all(const Pred& pred) {
+  return matching(pred, mark_);
+}
+
+std::vector<BusTap::Event> BusTap::ever(const Pred& pred) {
+  return matching(pred, 0);
+}
+
+std::vector<BusTap::Event> BusTap::matching(const Pred& pred, std::size_t from) {
   for (int i = 0; i < 10000; ++i) {
     const std::size_t before = events_.size();
     pump(Millis(1));
     if (events_.size() == before) break;
   }
   std::vector<Event> out;
-  for (std::size_t i = mark_; i < events_.size(); ++i) {
+  for (std::size_t i = from; i < events_.size(); ++i) {
     if (pred(events_[i].json)) out.push_back(events_[i]);
   }
   return out;

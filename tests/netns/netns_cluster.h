@@ -39,7 +39,13 @@
 namespace bc::test {
 
 struct NetnsOptions {
-  int lb_procs = 0;       // > 0: each worker section has lb_procs=<n>
+  int lb_procs = 0;  // > 0: each worker section has lb_procs=<n>
+  // The scale layout (bench/scale_bench.cc): > 0 gives host1 the manager and `proxies`
+  // proxies, and each of the other `hosts` - 1 hosts one worker section worker-<k> with
+  // lb_procs=<workers_per_host> (nodes worker-<k>-1 ...). 0: the manual's example cluster.
+  int hosts = 4;
+  int workers_per_host = 0;
+  int proxies = 1;
   bool collector = true;  // also off when $BROCLUSTER_NETNS_DISABLE contains "collector"
   double comm_timeout = 2;
   double heartbeat = 0.2;
@@ -50,6 +56,7 @@ struct NetnsOptions {
 
 class NetnsCluster {
  public:
+  // Hosts of the manual's example layout (the default).
   static constexpr int kHosts = 4;
 
   explicit NetnsCluster(NetnsOptions options = {});
@@ -76,6 +83,7 @@ class NetnsCluster {
   Status link_down(int host) { return net_->link_down(host); }
   Status link_up(int host) { return net_->link_up(host); }
 
+  int hosts() const { return hosts_; }
   std::string address(int host) const { return net_->address(host); }
   std::string ns(int host) const { return net_->ns(host); }
   std::string base(int host) const { return root_ + "/host" + std::to_string(host + 1); }
@@ -105,6 +113,14 @@ class NetnsCluster {
   std::string logs() const;
 
  private:
+  struct Section {
+    std::string name;
+    std::string type;
+    int host;
+    int lb_procs;  // 0: a single node
+  };
+  // node.cfg's sections, in order, for options_.
+  std::vector<Section> sections() const;
   void write_config();
   Status make_keys();
   Status run_daemon(int host, const std::string& exe, const std::string& pid_file, pid_t& pid,
@@ -113,6 +129,7 @@ class NetnsCluster {
   void kill_everything();
 
   NetnsOptions options_;
+  int hosts_;
   bool collector_ = true;
   std::unique_ptr<NetnsNetwork> net_;
   std::string root_;
@@ -120,7 +137,7 @@ class NetnsCluster {
   std::map<std::string, int> node_host_;
   pid_t broker_pid_ = 0;
   pid_t collector_pid_ = 0;
-  std::vector<pid_t> supervisor_pids_ = std::vector<pid_t>(kHosts, 0);
+  std::vector<pid_t> supervisor_pids_;
 };
 
 // The bus as `brocluster tap --json node. crash. alert. hb.` prints it, run inside host1's
@@ -145,6 +162,10 @@ class BusTap {
   void mark();
   // The events since the mark for which `pred` holds (reads what has arrived first).
   std::vector<Event> all(const Pred& pred);
+  // Every event since the tap started for which `pred` holds (reads what has arrived first).
+  std::vector<Event> ever(const Pred& pred);
+  // Later waits start again at the mark (to wait for several events in any order).
+  void rewind() { cursor_ = mark_; }
   // Readable history since the mark, for a failing test's output.
   std::string history() const;
   // The tap's own process (it runs inside host1's namespace).
@@ -152,6 +173,7 @@ class BusTap {
 
  private:
   void pump(Millis timeout);
+  std::vector<Event> matching(const Pred& pred, std::size_t from);
   std::vector<std::string> hosts_;
   std::unique_ptr<BackgroundProcess> process_;
   std::vector<Event> events_;

@@ -19,7 +19,8 @@ TEST(AsyncRequests, RepliesAreHandedOverInTheOrderTheyCameAndLateOnesAreDropped)
   zmq::context_t ctx;
   zmq::socket_t server(ctx, zmq::socket_type::router);
   server.bind("inproc://async-requests-test");
-  AsyncRequests requests(ctx, {{"h1", "inproc://async-requests-test"}});
+  FakeClock clock;
+  AsyncRequests requests(ctx, {{"h1", "inproc://async-requests-test"}}, clock);
   std::vector<std::string> done;
   auto callback = [&done](const std::string& name) {
     return [&done, name](const Result<msg::Reply>& r) {
@@ -29,7 +30,7 @@ TEST(AsyncRequests, RepliesAreHandedOverInTheOrderTheyCameAndLateOnesAreDropped)
   for (const char* cmd : {"a", "b"})
     ASSERT_TRUE(requests.send("h1", cmd, msg::Value::empty_map(), 10s, callback(cmd)).is_ok());
   ASSERT_TRUE(requests.send("h1", "late", msg::Value::empty_map(), 0ms, callback("late")).is_ok());
-  requests.expire(std::chrono::steady_clock::now() + 1ms);
+  requests.expire(clock.now() + 1ms);
   ASSERT_EQ(done, std::vector<std::string>{"late:unreachable"});
 
   // The server takes all three, then answers them the other way round.
@@ -56,6 +57,28 @@ TEST(AsyncRequests, RepliesAreHandedOverInTheOrderTheyCameAndLateOnesAreDropped)
     if (zmq::poll(&item, 1, 100ms) > 0) requests.on_readable("h1");
   }
   EXPECT_EQ(done, (std::vector<std::string>{"late:unreachable", "b:ok", "a:ok"}));
+  EXPECT_EQ(requests.in_flight(), 0u);
+}
+
+// A deadline is set and expired on the same, injected clock (it was set with the real one
+// and expired against the loop's, so with a fake clock nothing ever expired, or at once).
+TEST(AsyncRequests, DeadlinesFollowTheInjectedClock) {
+  zmq::context_t ctx;
+  zmq::socket_t server(ctx, zmq::socket_type::router);
+  server.bind("inproc://async-requests-clock");
+  FakeClock clock;
+  AsyncRequests requests(ctx, {{"h1", "inproc://async-requests-clock"}}, clock);
+  int unreachable = 0;
+  ASSERT_TRUE(requests
+                  .send("h1", "status", msg::Value::empty_map(), 10s,
+                        [&](const Result<msg::Reply>& r) { unreachable += r.is_ok() ? 0 : 1; })
+                  .is_ok());
+  clock.advance(9999ms);
+  requests.expire(clock.now());
+  EXPECT_EQ(unreachable, 0);
+  clock.advance(1ms);
+  requests.expire(clock.now());
+  EXPECT_EQ(unreachable, 1);
   EXPECT_EQ(requests.in_flight(), 0u);
 }
 

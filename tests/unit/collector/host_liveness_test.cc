@@ -184,5 +184,14 @@ TEST_F(HostLivenessTest, AHostAndTheBusSilentTogetherGiveOnlyTheBusVerdictFirst)
   EXPECT_EQ(down, Strings{"b"});
 }
 
+TEST_F(HostLivenessTest, ANewConfigurationAddsHostsWithAGraceAndForgetsRemovedOnes) {
+  HostLiveness l(clock, settings(), {"a", "b"});
+  run_for(l, milliseconds(2000), {"a"});
+  l.set_hosts({"a", "c"});  // b removed by an install, c added
+  EXPECT_FALSE(l.heard_heartbeat("b"));
+  EXPECT_TRUE(run_for(l, milliseconds(2900), {"a"}).empty());
+  EXPECT_EQ(run_for(l, milliseconds(300), {"a"}).hosts_down, Strings{"c"});
+}
+
 }  // namespace
 }  // namespace bc::collector

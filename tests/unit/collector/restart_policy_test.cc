@@ -70,13 +70,36 @@ TEST(RestartPolicy, AShortRunKeepsTheStreak) {
   EXPECT_EQ(p.on_crash(t0 + seconds(5)).delay.count(), 100);
 }
 
-TEST(RestartPolicy, MoreThanStormCountCrashesInTheWindowGivesUp) {
+// RestartStormCount = 5: the fifth crash within the window gives up (docs/CONFIG.md), not
+// the sixth as before.
+TEST(RestartPolicy, TheStormCountthCrashInTheWindowGivesUp) {
   RestartPolicy p(settings(), [] { return 0.5; });
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_FALSE(p.would_give_up(t0 + seconds(i))) << i;
     EXPECT_FALSE(p.on_crash(t0 + seconds(i)).give_up) << i;
-  const RestartDecision d = p.on_crash(t0 + seconds(5));
+  }
+  EXPECT_TRUE(p.would_give_up(t0 + seconds(4)));
+  const RestartDecision d = p.on_crash(t0 + seconds(4));
   EXPECT_TRUE(d.give_up);
-  EXPECT_EQ(d.crashes_in_window, 6);
+  EXPECT_EQ(d.crashes_in_window, 5);
+}
+
+TEST(RestartPolicy, StormCountOneGivesUpAtTheFirstCrash) {
+  RestartSettings s = settings();
+  s.storm_count = 1;
+  RestartPolicy p(s, [] { return 0.5; });
+  EXPECT_TRUE(p.would_give_up(t0));
+  EXPECT_TRUE(p.on_crash(t0).give_up);
+}
+
+TEST(RestartPolicy, NewSettingsApplyToTheNextCrashAndKeepTheHistory) {
+  RestartPolicy p(settings(), [] { return 0.5; });
+  p.on_crash(t0);
+  p.on_crash(t0 + seconds(1));
+  RestartSettings s = settings();
+  s.storm_count = 3;
+  p.set_settings(s);
+  EXPECT_TRUE(p.on_crash(t0 + seconds(2)).give_up);
 }
 
 TEST(RestartPolicy, CrashesOutsideTheWindowDoNotCount) {

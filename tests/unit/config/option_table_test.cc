@@ -110,6 +110,7 @@ const Expected kExpected[] = {
     {"HostTimeout", D, "3", X},
     {"StatsInterval", D, "10", X},
     {"StatsLogInterval", D, "300", X},
+    {"RestartPolicy", S, "always", X},
     {"RestartBackoffInitial", D, "0", X},
     {"RestartBackoffFactor", D, "2", X},
     {"RestartBackoffMax", D, "60", X},

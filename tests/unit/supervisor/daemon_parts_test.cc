@@ -160,8 +160,10 @@ PersistedState sample_state() {
   state.host = "host2";
   state.boot_id = "b0";
   state.version = 42;
-  state.nodes["worker-1"] = {NodeState::kRunning, DesiredState::kRunning, 1234, 99887766, 17};
-  state.nodes["proxy"] = {NodeState::kCrashed, DesiredState::kRunning, 0, 0, 0};
+  state.nodes["worker-1"] = {
+      NodeState::kRunning, DesiredState::kRunning, 1234, 99887766, 17, true, "worker", "", "3f2a"};
+  state.nodes["proxy"] = {
+      NodeState::kCrashed, DesiredState::kRunning, 0, 0, 0, true, "proxy", "", ""};
   return state;
 }
 
