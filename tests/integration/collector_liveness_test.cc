@@ -79,7 +79,15 @@ class CollectorLiveness : public ::testing::Test {
     for (int i = 1; i < hosts; ++i)
       cluster_.add_node(cluster_.add_host(), "worker-" + std::to_string(i), "worker");
     ASSERT_TRUE(cluster_.start().is_ok()) << cluster_.logs();
-    start_collector();
+    ASSERT_NO_FATAL_FAILURE(start_collector());
+    // Its subscription carries every host's events (a first heartbeat from each), so the
+    // nodes' `running` events below reach it.
+    for (std::size_t i = 0; i < cluster_.host_count(); ++i) {
+      const std::string line = "reconciling " + cluster_.host(i).name() + " (subscribed)";
+      ASSERT_TRUE(
+          poll_until([&] { return collector_log().find(line) != std::string::npos; }, kWait))
+          << line;
+    }
     const ProcessResult r = cluster_.shell({"start"});
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     for (const std::string& node : cluster_.node_names()) {
