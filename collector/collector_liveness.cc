@@ -106,6 +106,11 @@ void Collector::host_down(HostView& host) {
   alert(msg::kAlertHostDown, "error", message, host.name);
   action(host.name, "-", "host-down");
   if (options_.mail_host_up_down) (void)mailer_.send("host down: " + host.name, message + "\n");
+  // A restart waiting for the manager now waits for the host; the host-up reconciliation
+  // re-derives it.
+  for (auto& [name, node] : view_.nodes()) {
+    if (node.spec.host == host.name) care_event(node, CareEvent::kHostDown, "host down");
+  }
 }
 
 void Collector::host_up(HostView& host) {
