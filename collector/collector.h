@@ -121,6 +121,9 @@ class Collector {
   void apply_configuration(config::Cluster cluster, const std::string& version);
   void reconcile(const std::string& host, const std::string& why);
   void apply_status(const std::string& host, const msg::Value& result, std::uint64_t asked_at);
+  // Takes a supervisor's status of `node` into the view, unless an event newer than
+  // `asked_at` (events_applied_ when we asked) came meanwhile; whether it was taken.
+  bool take_node_status(NodeView& node, const msg::Value& status, std::uint64_t asked_at);
   // Host and bus liveness (collector_liveness.cc, verdicts by host_liveness.h).
   static constexpr Duration kHostCheck{100};
   void check_hosts();

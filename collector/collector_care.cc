@@ -35,23 +35,27 @@ void Collector::apply_status(const std::string& host, const msg::Value& result,
   for (const msg::Value& n : *nodes->as_array()) {
     NodeView* node = view_.node(n.get_string("name").value_or(""));
     if (node == nullptr || node->spec.host != host) continue;
-    // The snapshot may be older than what the bus has told us since we asked (the reply and
-    // the events take different paths), and a node we are restarting is settled by our
-    // start's answer: applying it would see a crash that is already being repaired.
+    // A node we are restarting is settled by our start's answer: applying its status here
+    // would see a crash that is already being repaired.
     const CareState care = care_of(*node).care.state();
-    if (node->last_event > asked_at || care == CareState::kInFlight ||
-        care == CareState::kInFlightCrashed) {
-      continue;
-    }
-    node->state = node_state_or_unknown(n.get_string("state").value_or(""));
-    node->desired =
-        desired_state_from_name(n.get_string("desired").value_or("")).value_or(node->desired);
-    node->pid = n.get_int("pid").value_or(0);
-    node->started_at = n.get_int("started_at").value_or(0);
+    if (care == CareState::kInFlight || care == CareState::kInFlightCrashed) continue;
+    if (!take_node_status(*node, n, asked_at)) continue;
     care_event(*node, CareEvent::kReconciliation, "found crashed by reconciliation");
   }
   // The manager may be among what this status told: whoever waits for it re-derives.
   manager_news();
+}
+
+bool Collector::take_node_status(NodeView& node, const msg::Value& status, std::uint64_t asked_at) {
+  // The status may be older than what the bus has told us since we asked (the reply and
+  // the events take different paths).
+  if (node.last_event > asked_at) return false;
+  node.state = node_state_or_unknown(status.get_string("state").value_or(""));
+  node.desired =
+      desired_state_from_name(status.get_string("desired").value_or("")).value_or(node.desired);
+  node.pid = status.get_int("pid").value_or(0);
+  node.started_at = status.get_int("started_at").value_or(0);
+  return true;
 }
 
 }  // namespace bc::collector

@@ -149,16 +149,24 @@ void Collector::send_start(const std::string& name) {
   NodeView* node = view_.node(name);
   if (node == nullptr) return;
   const auto timeout = options_.start_timeout + options_.comm_timeout;
+  const std::uint64_t asked_at = events_applied_;
   Status sent = requests_.send(
       node->spec.host, "start", one_node(name), timeout,
-      [this, name](const Result<msg::Reply>& reply) {
+      [this, name, asked_at](const Result<msg::Reply>& reply) {
         NodeView* n = view_.node(name);
         if (n == nullptr) return;  // removed by an install meanwhile
         ++n->restarts;
         const Status s = reply.is_ok() ? msg::reply_status(*reply) : reply.status();
         action(n->spec.host, name, "restarted", s.is_ok() ? "" : s.message());
         if (!s.is_ok()) spdlog::warn("restart of {} failed: {}", name, s.message());
+        // The answer tells the node's state as well: its `running` event may never come
+        // (the bus is down), and a manager known to run again releases whoever waits for it.
+        const msg::Value* nodes =
+            reply.is_ok() && reply->result ? reply->result->find("nodes") : nullptr;
+        const msg::Value* status = nodes != nullptr ? nodes->find(name) : nullptr;
+        const bool taken = status != nullptr && take_node_status(*n, *status, asked_at);
         care_event(*n, CareEvent::kStartReply, "crashed again while being restarted");
+        if (taken && n->state == NodeState::kRunning) manager_news();
       });
   if (!sent.is_ok()) {
     spdlog::warn("restart of {} not sent: {}", name, sent.message());
