@@ -513,5 +513,51 @@ TEST_F(NetnsTest, CollectorStalledForTwiceHostTimeoutReportsItselfLateNotEveryHo
   ASSERT_NO_FATAL_FAILURE(expect_running_once(c().nodes()));
 }
 
+// 11. Events lost: the broker killed, the manager killed meanwhile (restarted through the
+// supervisors' answers; its `running` event never reaches a bus), then proxy-1 killed: it is
+// restarted at once, not held "waiting for the manager" that nobody told the collector
+// about; once the broker is back, every crash is mailed once and everything runs once.
+TEST_F(NetnsTest, ManagerRunningEventLostWithTheBrokerAndALaterCrashIsRepairedAtOnce) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_NO_FATAL_FAILURE(start_nodes());
+  const auto before = pids();
+  ASSERT_TRUE(c().kill_broker(SIGKILL).is_ok());
+  ASSERT_EQ(kill(before.at("manager"), SIGKILL), 0);
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const auto p = c().node_pids("manager");
+        return p.size() == 1 && p[0] != before.at("manager");
+      },
+      kWait, Millis(5)))
+      << c().logs();
+  const auto t1 = SteadyClock::now();
+  ASSERT_EQ(kill(before.at("proxy-1"), SIGKILL), 0);
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const auto p = c().node_pids("proxy-1");
+        return p.size() == 1 && p[0] != before.at("proxy-1");
+      },
+      kWait, Millis(5)))
+      << c().logs();
+  const double repair = ms_between(t1, SteadyClock::now());
+  EXPECT_LT(repair, 1000);
+  report_times("11-lost-events", "manager's running event lost, then a crash: new pid", -1, repair);
+
+  ASSERT_TRUE(c().start_broker().is_ok());
+  EXPECT_TRUE(status_all_running(kWait));
+  ASSERT_NO_FATAL_FAILURE(expect_running_once(c().nodes()));
+  // The crash reports went out with the broker; the collector finds them in the records.
+  for (const char* node : {"manager", "proxy-1"}) {
+    EXPECT_TRUE(poll_until(
+        [&] { return count_of(c().mails(), std::string("crash report: ") + node) == 1; }, kWait))
+        << node << "\n"
+        << c().mails();
+    EXPECT_EQ(c().crash_records(node).size(), 1u) << node;
+  }
+  const auto after = pids();
+  for (const auto& n : {"worker-1", "worker-2", "worker-3"})
+    EXPECT_EQ(after.at(n), before.at(n)) << n;
+}
+
 }  // namespace
 }  // namespace bc::test
