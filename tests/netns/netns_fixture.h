@@ -95,6 +95,15 @@ class NetnsTest : public ::testing::Test {
         },
         timeout, Millis(100));
   }
+  // Waits until `node` runs exactly once again, with a pid other than `old`.
+  bool runs_again(const std::string& node, pid_t old, Millis timeout = kWait) {
+    return poll_until(
+        [&] {
+          const auto p = c().node_pids(node);
+          return p.size() == 1 && p[0] != old;
+        },
+        timeout, Millis(5));
+  }
   // Waits until the mails hold `needle`.
   bool mailed(const std::string& needle, Millis timeout = kWait) {
     return poll_until([&] { return c().mails().find(needle) != std::string::npos; }, timeout,

@@ -138,12 +138,7 @@ class NetnsSoak : public NetnsTest {
     const auto t1 = SteadyClock::now();
     EXPECT_EQ(kill(old, SIGKILL), 0);
     ++crashes_[crash_node];
-    const bool repaired = poll_until(
-        [&] {
-          const auto p = c().node_pids(crash_node);
-          return p.size() == 1 && p[0] != old;
-        },
-        kWait, Millis(5));
+    const bool repaired = runs_again(crash_node, old);
     EXPECT_TRUE(repaired) << crash_node << " not restarted while the broker was stopped";
     const double repair = ms_between(t1, SteadyClock::now());
     const auto left = 2 * kHostTimeout - (SteadyClock::now() - t0);
@@ -164,23 +159,13 @@ class NetnsSoak : public NetnsTest {
     const pid_t manager = c().node_pids("manager").at(0);
     EXPECT_EQ(kill(manager, SIGKILL), 0);
     ++crashes_["manager"];
-    EXPECT_TRUE(poll_until(
-        [&] {
-          const auto p = c().node_pids("manager");
-          return p.size() == 1 && p[0] != manager;
-        },
-        kWait, Millis(5)))
+    EXPECT_TRUE(runs_again("manager", manager))
         << "manager not restarted while the broker was down";
     const pid_t old = c().node_pids(crash_node).at(0);
     const auto t1 = SteadyClock::now();
     EXPECT_EQ(kill(old, SIGKILL), 0);
     ++crashes_[crash_node];
-    const bool repaired = poll_until(
-        [&] {
-          const auto p = c().node_pids(crash_node);
-          return p.size() == 1 && p[0] != old;
-        },
-        kWait, Millis(5));
+    const bool repaired = runs_again(crash_node, old);
     EXPECT_TRUE(repaired) << crash_node << " not restarted after the manager's lost events";
     const double repair = ms_between(t1, SteadyClock::now());
     const Status s = c().start_broker();
