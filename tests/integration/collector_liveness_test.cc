@@ -123,6 +123,14 @@ class CollectorLiveness : public ::testing::Test {
   pid_t only_pid(const std::string& node) {
     const auto pids = cluster_.node_pids(node);
     return pids.size() == 1 ? pids.front() : 0;
+  }  // Waits until `node` runs again with a pid other than `old`.
+  bool runs_again(const std::string& node, pid_t old) {
+    return poll_until(
+        [&] {
+          const pid_t p = only_pid(node);
+          return p > 0 && p != old;
+        },
+        kWait);
   }
 
   // Nothing of `what` in stats.log for `window` (an absence, so a window).
@@ -146,12 +154,7 @@ TEST_F(CollectorLiveness, ACollectorStalledForTwiceHostTimeoutRaisesNoHostDown) 
   const pid_t old_pid = only_pid("worker-1");
   ASSERT_GT(old_pid, 0);
   ASSERT_EQ(kill(old_pid, SIGKILL), 0);
-  ASSERT_TRUE(poll_until(
-      [&] {
-        const pid_t p = only_pid("worker-1");
-        return p > 0 && p != old_pid;
-      },
-      kWait));
+  ASSERT_TRUE(runs_again("worker-1", old_pid));
   EXPECT_TRUE(stays_absent("action=host-down", 2 * kHostTimeout));
   EXPECT_THAT(stats_log(), Not(HasSubstr("action=host-up")));
   EXPECT_THAT(mails(), Not(HasSubstr("host down")));
@@ -173,12 +176,7 @@ TEST_P(CollectorBusOutage, IsOneBusDownAndBusUpNoHostAlertAndACrashIsRepairedWit
   ASSERT_GT(old_pid, 0);
   const auto killed = SteadyClock::now();
   ASSERT_EQ(kill(old_pid, SIGKILL), 0);
-  ASSERT_TRUE(poll_until(
-      [&] {
-        const pid_t p = only_pid("worker-1");
-        return p > 0 && p != old_pid;
-      },
-      kWait));
+  ASSERT_TRUE(runs_again("worker-1", old_pid));
   const double repair_s = std::chrono::duration<double>(SteadyClock::now() - killed).count();
   EXPECT_LT(repair_s, 1.0);
 
