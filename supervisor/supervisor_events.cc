@@ -181,6 +181,8 @@ void Supervisor::send_heartbeat() {
                  {"errors", counters_.errors},
                  {"events_dropped", events_.dropped()},
                  {"jobs", jobs_.running()},
+                 {"requests_refused", request_gate_.refused()},
+                 {"replay_nonces_shed", request_gate_.replay_shed()},
                  // Heartbeats pass the gate while it holds the node events back: only one
                  // that says it is open follows every event published before it.
                  {"bus_gate_open", gate_.is_open() ? 1 : 0}};

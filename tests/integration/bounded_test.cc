@@ -1,0 +1,224 @@
+// Issue 16, points 3-5, from the outside: what a key holder (here a monitor key) or an
+// unauthenticated peer can make a supervisor spend (log space, descriptors), and what a
+// node program or a careless mode can make it leak (secrets in installed files, the
+// target of a symlink planted in a node's dir). See docs/SECURITY.md.
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "messages/codec.h"
+#include "net/socket_factory.h"
+#include "security/replay_guard.h"
+#include "tests/support/bus_keys.h"
+#include "tests/support/cluster_harness.h"
+
+namespace bc::test {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr Millis kWait{10000};
+
+mode_t mode_of(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) return 07777;
+  return st.st_mode & 07777;
+}
+
+class Bounded : public ::testing::Test {
+ protected:
+  void TearDown() override {
+    if (HasFailure()) std::cerr << cluster_.logs();
+  }
+  SimCluster cluster_{[] {
+    SimOptions o;
+    o.comm_timeout = 3;
+    o.extra = {"PolicyDir = " + source_path("policy"),
+               "SitePolicyPath = ${BroBase}/site:" + source_path("policy/local")};
+    return o;
+  }()};
+  TempDir scratch_;
+};
+
+// The issue: a monitor key's request whose command name is 8 MiB was logged twice in
+// full; seven of them rotated all of supervisor.log's history away.
+TEST_F(Bounded, HugeCommandNamesFromAMonitorKeyLeaveTheLogBoundedAndItsHistoryIntact) {
+  SimHost& h1 = cluster_.add_host();
+  cluster_.add_node(h1, "worker-1", "worker");
+  ASSERT_TRUE(cluster_.start().is_ok()) << cluster_.logs();
+  auto r = cluster_.shell({"keygen", "monitor", "mon"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string log = h1.spool() + "/supervisor.log";
+  const std::string history = file_text(log);
+  ASSERT_FALSE(history.empty());
+  const std::string first_line = history.substr(0, history.find('\n'));
+
+  auto mon = admin_security(h1.base(), "mon");
+  zmq::context_t ctx;
+  zmq::socket_t dealer = net::make_socket(ctx, zmq::socket_type::dealer);
+  ASSERT_TRUE(mon->secure_client(dealer, h1.name()).is_ok());
+  dealer.connect(cluster_.supervisor_endpoint(h1));
+  for (int i = 0; i < 8; ++i) {
+    msg::Request request;
+    request.id = static_cast<std::uint64_t>(i + 1);
+    request.cmd = std::string(8u << 20, static_cast<char>('a' + i));
+    request.ts = SystemClock().wall_us();
+    request.nonce = security::make_nonce();
+    (void)dealer.send(zmq::buffer(msg::encode(request)), zmq::send_flags::none);
+    zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
+    ASSERT_EQ(zmq::poll(&item, 1, kWait), 1) << "no reply to request " << i;
+    zmq::message_t frame;
+    (void)dealer.recv(frame);
+    auto reply = msg::decode<msg::Reply>(frame.to_string_view());
+    ASSERT_TRUE(reply.is_ok());
+    EXPECT_FALSE(reply->ok);
+    ASSERT_TRUE(reply->error.has_value());
+    EXPECT_LT(reply->error->message.size(), 400u) << "the reply echoes the name uncapped";
+  }
+  // The supervisor still serves, its log kept its first line and grew by little.
+  r = cluster_.shell({"status"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string after = file_text(log);
+  EXPECT_EQ(after.substr(0, after.find('\n')), first_line);
+  EXPECT_LT(after.size(), history.size() + 64 * 1024) << "the log grew by " << after.size();
+  EXPECT_THAT(after, HasSubstr("at most 64"));
+}
+
+// The issue: with the shipped units' soft limit of 1024, ~1000 idle connections without a
+// key left `status` unanswered. The daemons raise their soft limit to the hard one.
+TEST_F(Bounded, AThousandIdleKeylessConnectionsAtASoftLimitOf1024DoNotDelayStatus) {
+  SimHost& h1 = cluster_.add_host();
+  cluster_.add_node(h1, "worker-1", "worker");
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  if (saved.rlim_max < 4096) GTEST_SKIP() << "hard RLIMIT_NOFILE below 4096";
+  // The daemons start with soft 1024 (what they inherit), the test keeps its own room.
+  rlimit low = saved;
+  low.rlim_cur = 1024;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  const Status started = cluster_.start();
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_TRUE(started.is_ok()) << cluster_.logs();
+  EXPECT_THAT(file_text(h1.spool() + "/supervisor.log"),
+              HasSubstr("open files: soft limit raised from 1024"));
+
+  const std::string endpoint = cluster_.supervisor_endpoint(h1);  // tcp://addr:port
+  const auto colon = endpoint.rfind(':');
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(std::stoi(endpoint.substr(colon + 1))));
+  ASSERT_EQ(::inet_pton(AF_INET, endpoint.substr(6, colon - 6).c_str(), &addr.sin_addr), 1);
+  std::vector<int> idle;
+  for (int i = 0; i < 1000; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    idle.push_back(fd);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr), 0);
+  }
+  // Every one accepted by the supervisor (each holds a descriptor there) before asking.
+  const pid_t sup = h1.supervisor_pid();
+  const auto open_fds = [sup] {
+    std::error_code ec;
+    auto it = fs::directory_iterator("/proc/" + std::to_string(sup) + "/fd", ec);
+    return static_cast<int>(std::distance(it, fs::directory_iterator()));
+  };
+  EXPECT_TRUE(poll_until([&] { return open_fds() > 1000; }, kWait)) << open_fds();
+  for (int probe = 0; probe < 3; ++probe) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto r = cluster_.shell({"status"}, Millis(20000));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_THAT(r.out, HasSubstr("worker-1"));
+    EXPECT_LT(took, std::chrono::seconds(3)) << "probe " << probe;
+  }
+  for (int fd : idle)
+    ::close(fd);
+}
+
+// The issue: install copied a chmod 600 cluster.cfg as 0644 to every host and kept it so
+// in every older version; spool/<node>/.env_vars was 0644.
+TEST_F(Bounded, AnInstalledPrivateClusterCfgStaysUnreadableToOtherUsers) {
+  SimHost& h1 = cluster_.add_host();
+  SimHost& h2 = cluster_.add_host();
+  cluster_.add_node(h1, "manager", "manager");
+  cluster_.add_node(h2, "worker-1", "worker", {"env_vars = API_TOKEN=s3cr3t"});
+  ASSERT_TRUE(cluster_.start().is_ok()) << cluster_.logs();
+  auto r = cluster_.shell({"install"}, Millis(60000));  // an older version, as today's 0644
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string cfg = h1.base() + "/etc/cluster.cfg";
+  { std::ofstream(cfg, std::ios::app) << "CFlowPassword = hunter2\n"; }
+  ASSERT_EQ(::chmod(cfg.c_str(), 0644), 0);
+  r = cluster_.shell({"check"}, Millis(60000));
+  EXPECT_THAT(r.err, HasSubstr("CFlowPassword looks like a password")) << r.out << r.err;
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("hunter2")));
+  ASSERT_EQ(::chmod(cfg.c_str(), 0600), 0);
+  ASSERT_EQ(::chmod((h1.base() + "/etc/node.cfg").c_str(), 0640), 0);  // its API_TOKEN
+  r = cluster_.shell({"check"}, Millis(60000));
+  EXPECT_THAT(r.err, Not(HasSubstr("looks like a password")));
+  r = cluster_.shell({"install"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const SimHost* h : {&h1, &h2}) {
+    const std::string root = h->spool() + "/installed";
+    EXPECT_EQ(mode_of(root + "/current/etc/cluster.cfg"), 0600u) << h->name();
+    EXPECT_EQ(mode_of(root + "/current/etc/node.cfg") & 0007, 0u) << h->name();
+    const std::string current = fs::read_symlink(root + "/current").filename();
+    int older = 0;
+    for (const auto& e : fs::directory_iterator(root)) {
+      if (!e.is_directory() || e.is_symlink() || e.path().filename() == current) continue;
+      if (e.path().filename().string().rfind(".staging", 0) == 0) continue;
+      ++older;
+      EXPECT_EQ(mode_of(e.path().string()), 0700u) << e.path();
+    }
+    EXPECT_GE(older, 1) << h->name();
+  }
+  r = cluster_.shell({"start"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(mode_of(h2.node_dir("worker-1") + "/.env_vars"), 0600u);
+  // Another local user cannot read it (when this runs as root and runuser exists).
+  if (::geteuid() == 0 && fs::exists("/usr/sbin/runuser")) {
+    const std::string copy = h2.spool() + "/installed/current/etc/cluster.cfg";
+    // Reach the file: let everyone through the directories, as a real BroBase may.
+    for (fs::path p = copy; p.has_parent_path() && p != p.parent_path();) {
+      p = p.parent_path();
+      if (p == "/" || p == "/tmp") break;
+      fs::permissions(p, fs::perms::others_exec, fs::perm_options::add);
+    }
+    ProcessResult read = run_process({"/usr/sbin/runuser", "-u", "nobody", "--", "cat", copy});
+    EXPECT_NE(read.exit_code, 0);
+    EXPECT_THAT(read.out, Not(HasSubstr("hunter2")));
+  }
+}
+
+// The issue: a symlink at spool/<node>/stderr.log was followed for writing, and its
+// target's content went out in the crash event and mail.
+TEST_F(Bounded, ASymlinkedStderrLogIsRefusedWithAClearError) {
+  SimHost& h1 = cluster_.add_host();
+  cluster_.add_node(h1, "worker-1", "worker");
+  ASSERT_TRUE(cluster_.start().is_ok()) << cluster_.logs();
+  const std::string target = scratch_.path() + "/target";
+  { std::ofstream(target) << "NOT FOR THE SUPERVISOR\n"; }
+  fs::create_directories(h1.node_dir("worker-1"));
+  fs::create_symlink(target, h1.node_dir("worker-1") + "/stderr.log");
+  auto r = cluster_.shell({"start", "worker-1"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.out + r.err, HasSubstr("worker-1"));
+  EXPECT_THAT(r.out + r.err, HasSubstr("stderr.log"));
+  EXPECT_THAT(r.out + r.err, HasSubstr("symbolic link")) << r.out << r.err;
+  EXPECT_EQ(file_text(target), "NOT FOR THE SUPERVISOR\n");
+  EXPECT_TRUE(cluster_.node_pids("worker-1").empty());
+}
+
+}  // namespace
+}  // namespace bc::test
