@@ -56,9 +56,14 @@ class Bounded : public ::testing::Test {
 // full; seven of them rotated all of supervisor.log's history away.
 TEST_F(Bounded, HugeCommandNamesFromAMonitorKeyLeaveTheLogBoundedAndItsHistoryIntact) {
   SimHost& h1 = cluster_.add_host();
-  cluster_.add_node(h1, "worker-1", "worker");
-  ASSERT_TRUE(cluster_.start().is_ok()) << cluster_.logs();
+  cluster_.add_standard_nodes(h1, 1);
+  {
+    const Status s = cluster_.start();
+    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
+  }
   auto r = cluster_.shell({"keygen", "monitor", "mon"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = cluster_.shell({"install"}, Millis(60000));  // supervisors take keys from installs
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::string log = h1.spool() + "/supervisor.log";
   const std::string history = file_text(log);
@@ -87,20 +92,34 @@ TEST_F(Bounded, HugeCommandNamesFromAMonitorKeyLeaveTheLogBoundedAndItsHistoryIn
     ASSERT_TRUE(reply->error.has_value());
     EXPECT_LT(reply->error->message.size(), 400u) << "the reply echoes the name uncapped";
   }
+  // A short name that would forge a log line of its own is escaped.
+  msg::Request forged;
+  forged.id = 100;
+  forged.cmd = "stop\n2026-01-01T00:00:00.000 supervisor[1] info: forged";
+  forged.ts = SystemClock().wall_us();
+  forged.nonce = security::make_nonce();
+  (void)dealer.send(zmq::buffer(msg::encode(forged)), zmq::send_flags::none);
+  zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
+  ASSERT_EQ(zmq::poll(&item, 1, kWait), 1);
+  zmq::message_t frame;
+  (void)dealer.recv(frame);
   // The supervisor still serves, its log kept its first line and grew by little.
   r = cluster_.shell({"status"});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("worker-1")) << r.err;
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr("unreachable")));
   const std::string after = file_text(log);
   EXPECT_EQ(after.substr(0, after.find('\n')), first_line);
   EXPECT_LT(after.size(), history.size() + 64 * 1024) << "the log grew by " << after.size();
   EXPECT_THAT(after, HasSubstr("at most 64"));
+  EXPECT_THAT(after, HasSubstr("refused 'stop\\x0a2026-01-01"));
+  EXPECT_THAT(after, Not(HasSubstr("\n2026-01-01T00:00:00.000 supervisor[1] info: forged")));
 }
 
 // The issue: with the shipped units' soft limit of 1024, ~1000 idle connections without a
 // key left `status` unanswered. The daemons raise their soft limit to the hard one.
 TEST_F(Bounded, AThousandIdleKeylessConnectionsAtASoftLimitOf1024DoNotDelayStatus) {
   SimHost& h1 = cluster_.add_host();
-  cluster_.add_node(h1, "worker-1", "worker");
+  cluster_.add_standard_nodes(h1, 1);
   rlimit saved{};
   ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
   if (saved.rlim_max < 4096) GTEST_SKIP() << "hard RLIMIT_NOFILE below 4096";
@@ -110,9 +129,11 @@ TEST_F(Bounded, AThousandIdleKeylessConnectionsAtASoftLimitOf1024DoNotDelayStatu
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
   const Status started = cluster_.start();
   ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
-  ASSERT_TRUE(started.is_ok()) << cluster_.logs();
+  ASSERT_TRUE(started.is_ok()) << started.message() << cluster_.logs();
   EXPECT_THAT(file_text(h1.spool() + "/supervisor.log"),
               HasSubstr("open files: soft limit raised from 1024"));
+  auto started_nodes = cluster_.shell({"start"});
+  ASSERT_EQ(started_nodes.exit_code, 0) << started_nodes.out << started_nodes.err;
 
   const std::string endpoint = cluster_.supervisor_endpoint(h1);  // tcp://addr:port
   const auto colon = endpoint.rfind(':');
@@ -153,8 +174,12 @@ TEST_F(Bounded, AnInstalledPrivateClusterCfgStaysUnreadableToOtherUsers) {
   SimHost& h1 = cluster_.add_host();
   SimHost& h2 = cluster_.add_host();
   cluster_.add_node(h1, "manager", "manager");
+  cluster_.add_node(h1, "proxy-1", "proxy");
   cluster_.add_node(h2, "worker-1", "worker", {"env_vars = API_TOKEN=s3cr3t"});
-  ASSERT_TRUE(cluster_.start().is_ok()) << cluster_.logs();
+  {
+    const Status s = cluster_.start();
+    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
+  }
   auto r = cluster_.shell({"install"}, Millis(60000));  // an older version, as today's 0644
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const std::string cfg = h1.base() + "/etc/cluster.cfg";
@@ -205,8 +230,11 @@ TEST_F(Bounded, AnInstalledPrivateClusterCfgStaysUnreadableToOtherUsers) {
 // target's content went out in the crash event and mail.
 TEST_F(Bounded, ASymlinkedStderrLogIsRefusedWithAClearError) {
   SimHost& h1 = cluster_.add_host();
-  cluster_.add_node(h1, "worker-1", "worker");
-  ASSERT_TRUE(cluster_.start().is_ok()) << cluster_.logs();
+  cluster_.add_standard_nodes(h1, 1);
+  {
+    const Status s = cluster_.start();
+    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
+  }
   const std::string target = scratch_.path() + "/target";
   { std::ofstream(target) << "NOT FOR THE SUPERVISOR\n"; }
   fs::create_directories(h1.node_dir("worker-1"));
