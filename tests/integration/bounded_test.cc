@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -246,6 +247,29 @@ TEST_F(Bounded, ASymlinkedStderrLogIsRefusedWithAClearError) {
   EXPECT_THAT(r.out + r.err, HasSubstr("symbolic link")) << r.out << r.err;
   EXPECT_EQ(file_text(target), "NOT FOR THE SUPERVISOR\n");
   EXPECT_TRUE(cluster_.node_pids("worker-1").empty());
+
+  // A node that plants the link while it runs, then crashes: the crash record (and so the
+  // crash event and mail, made from it) carries nothing of the target.
+  fs::remove(h1.node_dir("worker-1") + "/stderr.log");
+  r = cluster_.shell({"start", "worker-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_EQ(cluster_.node_pids("worker-1").size(), 1u);
+  fs::remove(h1.node_dir("worker-1") + "/stderr.log");
+  fs::create_symlink(target, h1.node_dir("worker-1") + "/stderr.log");
+  ::kill(cluster_.node_pids("worker-1").front(), SIGKILL);
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const auto records = h1.crash_records("worker-1");
+        return !records.empty() && fs::exists(records.back() + "/report.txt");
+      },
+      kWait));
+  const std::string record = h1.crash_records("worker-1").back();
+  for (const auto& file : fs::recursive_directory_iterator(record)) {
+    if (!file.is_regular_file()) continue;
+    EXPECT_THAT(file_text(file.path().string()), Not(HasSubstr("NOT FOR THE SUPERVISOR")))
+        << file.path();
+  }
+  EXPECT_THAT(file_text(h1.spool() + "/supervisor.log"), Not(HasSubstr("NOT FOR THE SUPERVISOR")));
 }
 
 }  // namespace
