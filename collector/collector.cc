@@ -319,7 +319,9 @@ void Collector::publish_heartbeat() {
   }
   hb.counters = {{"requests_in_flight", requests_.in_flight()},
                  {"mail_queued", mailer_.queued()},
-                 {"events_dropped", events_.dropped()}};
+                 {"events_dropped", events_.dropped()},
+                 {"requests_refused", request_gate_.refused()},
+                 {"replay_nonces_shed", request_gate_.replay_shed()}};
   hb.software = kVersion;
   events_.publish(hb);
   timers_.schedule(clock_.now() + options_.heartbeat_interval, [this] { publish_heartbeat(); });
