@@ -247,7 +247,10 @@ void Collector::on_query() {
     if (!zmq::recv_multipart(query_, std::back_inserter(frames), zmq::recv_flags::dontwait)) return;
     if (frames.size() != 2) continue;
     auto request = msg::decode<msg::Request>(frames[1].to_string_view());
-    msg::Reply reply = request.is_ok() ? msg::Reply{} : msg::make_error(0, request.status());
+    msg::Reply reply = request.is_ok()
+                           ? msg::Reply{}
+                           : msg::make_error(0, Status(request.status().code(),
+                                                       printable(request.status().message(), 300)));
     if (request.is_ok()) {
       if (Status s = request_gate_.admit(frames[1], *request, clock_.wall_us()); !s.is_ok()) {
         if (std::uint64_t left_out = 0; request_gate_.may_log_refusal(clock_.now(), left_out)) {

@@ -231,7 +231,8 @@ void Supervisor::on_command() {
         spdlog::warn("host {}: malformed request: {}{}", options_.host,
                      printable(request.status().message(), 200), left_out_note(left_out));
       }
-      send_reply(identity, msg::make_error(0, request.status()));
+      send_reply(identity, msg::make_error(0, Status(request.status().code(),
+                                                     printable(request.status().message(), 300))));
       continue;
     }
     if (Status s = request_gate_.admit(frames[1], *request, clock_.wall_us()); !s.is_ok()) {
