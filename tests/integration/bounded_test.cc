@@ -116,6 +116,69 @@ TEST_F(Bounded, HugeCommandNamesFromAMonitorKeyLeaveTheLogBoundedAndItsHistoryIn
   EXPECT_THAT(after, Not(HasSubstr("\n2026-01-01T00:00:00.000 supervisor[1] info: forged")));
 }
 
+std::int64_t rss_kb(pid_t pid) {
+  const std::string status = file_text("/proc/" + std::to_string(pid) + "/status");
+  const auto at = status.find("VmRSS:");
+  return at == std::string::npos ? -1 : std::stoll(status.substr(at + 6));
+}
+
+// The issue: 900k pings with fresh 64-byte nonces from a monitor key grew the supervisor
+// from 51 MB to 495 MB (about 490 bytes a nonce), never given back.
+TEST_F(Bounded, ANonceFloodFromAMonitorKeyLeavesTheSupervisorsMemoryBounded) {
+  SimHost& h1 = cluster_.add_host();
+  cluster_.add_standard_nodes(h1, 1);
+  {
+    const Status s = cluster_.start();
+    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
+  }
+  auto r = cluster_.shell({"keygen", "monitor", "mon"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = cluster_.shell({"install"}, Millis(60000));
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto mon = admin_security(h1.base(), "mon");
+  zmq::context_t ctx;
+  zmq::socket_t dealer = net::make_socket(ctx, zmq::socket_type::dealer);
+  ASSERT_TRUE(mon->secure_client(dealer, h1.name()).is_ok());
+  dealer.connect(cluster_.supervisor_endpoint(h1));
+  constexpr int kPings = 200'000;
+  int answered = 0;
+  int ok = 0;
+  const auto receive = [&](Millis wait) {
+    zmq::pollitem_t item{dealer.handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, wait) != 1) return false;
+    zmq::message_t frame;
+    while (dealer.recv(frame, zmq::recv_flags::dontwait)) {
+      ++answered;
+      auto reply = msg::decode<msg::Reply>(frame.to_string_view());
+      if (reply.is_ok() && reply->ok) ++ok;
+    }
+    return true;
+  };
+  // One ping first, so that the baseline includes the connection's own memory.
+  msg::Request ping;
+  ping.cmd = "ping";
+  const auto send_ping = [&](int i) {
+    ping.id = static_cast<std::uint64_t>(i + 1);
+    ping.ts = SystemClock().wall_us();
+    ping.nonce = security::make_nonce() + security::make_nonce();  // 64 bytes, fresh
+    (void)dealer.send(zmq::buffer(msg::encode(ping)), zmq::send_flags::none);
+  };
+  send_ping(0);
+  ASSERT_TRUE(receive(kWait));
+  const std::int64_t before = rss_kb(h1.supervisor_pid());
+  for (int i = 1; i < kPings; ++i) {
+    send_ping(i);
+    while (i + 1 - answered >= 500)
+      ASSERT_TRUE(receive(kWait)) << "no reply after " << answered;
+  }
+  while (answered < kPings)
+    ASSERT_TRUE(receive(kWait)) << "no reply after " << answered;
+  EXPECT_EQ(ok, kPings);
+  const std::int64_t after = rss_kb(h1.supervisor_pid());
+  // Unbounded, 200k nonces cost about 95 MB; the bounded store holds 4096 of this key's.
+  EXPECT_LT(after - before, 30 * 1024) << "RSS " << before << " kB -> " << after << " kB";
+}
+
 // The issue: with the shipped units' soft limit of 1024, ~1000 idle connections without a
 // key left `status` unanswered. The daemons raise their soft limit to the hard one.
 TEST_F(Bounded, AThousandIdleKeylessConnectionsAtASoftLimitOf1024DoNotDelayStatus) {
