@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <zmq_addon.hpp>
 
+#include "common/strings.h"
 #include "common/version.h"
 #include "messages/codec.h"
 #include "net/socket_factory.h"
@@ -190,7 +191,8 @@ int Collector::on_bus(int max) {
 void Collector::on_event(std::string_view topic, std::string_view body) {
   auto type = msg::peek_type(body);
   if (!type.is_ok()) {
-    spdlog::warn("dropped an undecodable event on '{}': {}", topic, type.status().message());
+    spdlog::warn("dropped an undecodable event on '{}': {}", printable(topic),
+                 printable(type.status().message(), 200));
     return;
   }
   if (*type == msg::Heartbeat::kType) {
@@ -265,10 +267,16 @@ void Collector::on_query() {
     if (!zmq::recv_multipart(query_, std::back_inserter(frames), zmq::recv_flags::dontwait)) return;
     if (frames.size() != 2) continue;
     auto request = msg::decode<msg::Request>(frames[1].to_string_view());
-    msg::Reply reply = request.is_ok() ? msg::Reply{} : msg::make_error(0, request.status());
+    msg::Reply reply = request.is_ok()
+                           ? msg::Reply{}
+                           : msg::make_error(0, Status(request.status().code(),
+                                                       printable(request.status().message(), 300)));
     if (request.is_ok()) {
       if (Status s = request_gate_.admit(frames[1], *request, clock_.wall_us()); !s.is_ok()) {
-        spdlog::warn("refused '{}': {}", request->cmd, s.message());
+        if (std::uint64_t left_out = 0; request_gate_.may_log_refusal(clock_.now(), left_out)) {
+          spdlog::warn("refused '{}': {}{}", printable(request->cmd), printable(s.message(), 300),
+                       left_out_note(left_out));
+        }
         reply = msg::make_error(request->id, s);
       }
     }
@@ -317,8 +325,8 @@ msg::Reply Collector::answer_query(const msg::Request& r) {
   if (r.cmd == "cron_enable" || r.cmd == "cron_disable" || r.cmd == "cron_status") {
     return msg::make_ok(r.id, msg::Value::empty_map().set("enabled", cron_enabled_));
   }
-  return msg::make_error(r.id,
-                         Status(ErrorCode::kUnknownCommand, "unknown command '" + r.cmd + "'"));
+  return msg::make_error(
+      r.id, Status(ErrorCode::kUnknownCommand, "unknown command '" + printable(r.cmd) + "'"));
 }
 
 void Collector::publish_heartbeat() {
@@ -335,7 +343,9 @@ void Collector::publish_heartbeat() {
   hb.counters = {{"requests_in_flight", requests_.in_flight()},
                  {"mail_queued", mailer_.queued()},
                  {"crash_watches", crash_watch_.open()},
-                 {"events_dropped", events_.dropped()}};
+                 {"events_dropped", events_.dropped()},
+                 {"requests_refused", request_gate_.refused()},
+                 {"replay_nonces_shed", request_gate_.replay_shed()}};
   hb.software = kVersion;
   events_.publish(hb);
   timers_.schedule(clock_.now() + options_.heartbeat_interval, [this] { publish_heartbeat(); });

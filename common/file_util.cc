@@ -83,17 +83,20 @@ Status write_file_in_place(const std::string& path, std::string_view content, mo
   // No O_TRUNC: truncating first frees the file's blocks and journals it (on ext4 the most
   // expensive step of a node start); overwriting and then cutting to the new length keeps
   // the block when the size barely changes, as it does for these files.
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, mode));
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode));
   if (fd.get() < 0) return io_status("cannot write " + quoted(path), errno);
-  int err = write_all(fd.get(), content);
+  // The mode is the caller's even for a file left by an older version with a wider one.
+  int err = ::fchmod(fd.get(), mode) == 0 ? 0 : errno;
+  if (err == 0) err = write_all(fd.get(), content);
   if (err == 0 && ::ftruncate(fd.get(), static_cast<off_t>(content.size())) != 0) err = errno;
   if (err == 0 && fd.close() != 0) err = errno;
   return err == 0 ? Status::ok() : io_status("cannot write " + quoted(path), err);
 }
 
-Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes, Follow follow) {
   const std::string what = "cannot read " + quoted(path);
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(
+      ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (follow == Follow::kNo ? O_NOFOLLOW : 0)));
   if (fd.get() < 0) return file_status(what, errno);
   std::string out;
   char buf[16384];
@@ -111,9 +114,12 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
 }
 
 std::string tail_file(const std::string& path, std::size_t max_bytes, std::uint64_t upto) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // Never through a symlink, never a FIFO or device: a node could plant either in its dir.
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   struct stat st {};
-  if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || max_bytes == 0) return {};
+  if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || max_bytes == 0) {
+    return {};
+  }
   const auto size = static_cast<std::size_t>(
       std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), upto));
   // One byte before the window tells whether the window starts a line.
@@ -138,9 +144,13 @@ std::string tail_file(const std::string& path, std::size_t max_bytes, std::uint6
 
 Status copy_file_prefix(const std::string& from, const std::string& to, std::uint64_t bytes,
                         mode_t mode) {
-  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (in.get() < 0) return file_status("cannot read " + quoted(from), errno);
-  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode));
+  struct stat st {};
+  if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Status(ErrorCode::kIo, "cannot read " + quoted(from) + ": not a regular file");
+  }
+  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode));
   if (out.get() < 0) return io_status("cannot write " + quoted(to), errno);
   char buf[65536];
   std::uint64_t left = bytes;

@@ -33,23 +33,32 @@ Status write_file_atomic(const std::string& path, std::string_view content, mode
 
 // Overwrites `path` in place (no temporary, no rename, no fsync): for diagnostic
 // files that are rewritten on every node start, where a reader seeing a half-written file
-// costs nothing and a rename per file costs a directory update. The message names `path`.
+// costs nothing and a rename per file costs a directory update. The file gets exactly
+// `mode`, and a symlink at `path` is refused (ELOOP), never followed. The message names
+// `path`.
 Status write_file_in_place(const std::string& path, std::string_view content, mode_t mode = 0644);
+
+// Whether the last component of a path may be a symlink. kNo for files in directories that
+// someone else (a node program) can write: there a symlink is refused, not followed.
+enum class Follow { kYes, kNo };
 
 // Reads the whole file. kNotFound when it does not exist, kTooLarge when it is longer than
 // `max_bytes` (so a corrupt or hostile file cannot exhaust memory), kIo otherwise.
-Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 16 << 20);
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 16 << 20,
+                              Follow follow = Follow::kYes);
 
 // The last `max_bytes` of the file's first `upto` bytes (of the whole file by default),
 // starting just after a newline when the window holds one (so the first line is not cut
 // in half); the raw window otherwise. Empty when the file cannot be read: tails are
 // diagnostics and never a reason to fail. `upto` lets a reader take the file as it was
-// at an earlier moment while a writer keeps appending.
+// at an earlier moment while a writer keeps appending. Empty, too, for a symlink or
+// anything but a regular file: a node's dir is the node's to fill.
 std::string tail_file(const std::string& path, std::size_t max_bytes,
                       std::uint64_t upto = UINT64_MAX);
 
 // Copies the first `bytes` bytes of `from` (fewer if it is shorter) into a new or
-// truncated `to` with `mode`. The message names the path that failed.
+// truncated `to` with `mode`. Neither is followed when it is a symlink, and `from` must be
+// a regular file. The message names the path that failed.
 Status copy_file_prefix(const std::string& from, const std::string& to, std::uint64_t bytes,
                         mode_t mode = 0644);
 

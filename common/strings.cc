@@ -52,4 +52,25 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+std::string printable(std::string_view s, std::size_t max_bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const std::string_view head = s.substr(0, max_bytes);
+  std::string out;
+  out.reserve(head.size() + 32);
+  for (const char ch : head) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c < 0x20 || c >= 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  if (s.size() > max_bytes) out += "...(" + std::to_string(s.size()) + " bytes)";
+  return out;
+}
+
 }  // namespace bc

@@ -101,7 +101,8 @@ Result<std::vector<NodeSpec>> select_nodes(const std::vector<NodeSpec>& nodes,
   for (const std::string& arg : args) {
     const std::vector<std::size_t> hits = match(nodes, arg);
     // A group word with no members (no loggers configured) selects nothing, quietly.
-    if (hits.empty() && !group_of(arg)) return Status::not_found("unknown node '" + arg + "'");
+    if (hits.empty() && !group_of(arg))
+      return Status::not_found("unknown node '" + printable(arg) + "'");
     for (std::size_t i : hits)
       chosen[i] = true;
   }

@@ -48,6 +48,7 @@ std::optional<int> begin_daemon(const std::string& component, const config::Clus
   const bool debug = cluster.options.get_bool("Debug");
   setup_logging(component, spool + "/" + component + ".log",
                 debug ? cluster.options.get("DebugLog") : std::string(), cli.foreground);
+  raise_open_files_limit();
   return ready_fd;
 }
 

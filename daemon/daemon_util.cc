@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/file.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -56,6 +57,24 @@ void notify_systemd() {
 }
 
 }  // namespace
+
+void raise_open_files_limit() {
+  rlimit files{};
+  if (::getrlimit(RLIMIT_NOFILE, &files) != 0) return;
+  if (files.rlim_cur >= files.rlim_max) {
+    spdlog::info("open files: limit {} (soft = hard)", files.rlim_max);
+    return;
+  }
+  const rlim_t before = files.rlim_cur;
+  files.rlim_cur = files.rlim_max;
+  if (::setrlimit(RLIMIT_NOFILE, &files) != 0) {
+    spdlog::warn("open files: cannot raise the soft limit {} to the hard limit {}: {}", before,
+                 files.rlim_max, std::strerror(errno));
+    return;
+  }
+  spdlog::info("open files: soft limit raised from {} to the hard limit {}", before,
+               files.rlim_max);
+}
 
 Result<int> acquire_pid_file(const std::string& path) {
   std::error_code ec;

@@ -14,6 +14,11 @@
 
 namespace bc::daemon {
 
+// Raises the soft RLIMIT_NOFILE to the hard one and logs both: every connection, even an
+// idle one that never completes its handshake, costs a file descriptor, and a daemon out of
+// descriptors can accept no admin either (the shipped systemd units set LimitNOFILE).
+void raise_open_files_limit();
+
 // Takes an flock on `path` and writes our pid into it. kBusy, naming the holder's pid,
 // when another process holds it. The returned fd must stay open for the process' life.
 Result<int> acquire_pid_file(const std::string& path);

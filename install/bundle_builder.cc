@@ -79,7 +79,10 @@ Status Builder::add_file(const std::string& bundle_path, const std::string& sour
     return Status::invalid_argument("bundle path " + quoted(bundle_path) + " given twice");
   }
   bundle_.sources[bundle_path] = absolute(source);
-  return add_entry({bundle_path, normalized_mode(st.st_mode), digest->size, digest->sha256});
+  std::uint32_t mode = normalized_mode(st.st_mode);
+  // Configuration may hold passwords (CFlowPassword, env_vars): never world-readable.
+  if (bundle_path.rfind("etc/", 0) == 0) mode &= 0750;
+  return add_entry({bundle_path, mode, digest->size, digest->sha256});
 }
 
 Status Builder::add_generated(const std::string& bundle_path, const std::string& content) {

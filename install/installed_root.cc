@@ -149,6 +149,13 @@ Status prune(int root_fd, const std::string& root) {
   for (std::size_t i = kKeepVersions; i < versions.size(); ++i) {
     if (Status s = remove_tree_at(root_fd, versions[i].name, root); !s) return s;
   }
+  // A kept older version may hold a secret the operator has since made private (or files
+  // installed with the wider modes of older releases): only the owner may enter it.
+  for (std::size_t i = 0; i < std::min(kKeepVersions, versions.size()); ++i) {
+    if (::fchmodat(root_fd, versions[i].name.c_str(), 0700, 0) != 0) {
+      return io_status("cannot chmod " + quoted(root + "/" + versions[i].name), errno);
+    }
+  }
   return Status::ok();
 }
 

@@ -40,7 +40,7 @@ Status stamp_install_time(int root_fd, const std::string& version, const std::st
 Status switch_current(int root_fd, const std::string& version, const std::string& root);
 
 // Removes every staging directory and all versions but the current one and the
-// kKeepVersions most recently installed others.
+// kKeepVersions most recently installed others, and makes those others 0700.
 Status prune(int root_fd, const std::string& root);
 
 }  // namespace bc::install

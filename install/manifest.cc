@@ -18,9 +18,10 @@ Status too_large(std::string message) {
 
 Status check_entry(const FileEntry& f) {
   if (Status s = validate_bundle_path(f.path); !s) return s;
-  if (f.mode != 0644 && f.mode != 0755) {
+  if (f.mode != 0644 && f.mode != 0755 && f.mode != 0640 && f.mode != 0750 && f.mode != 0600 &&
+      f.mode != 0700) {
     return Status::invalid_argument("file " + quoted(f.path) + " has mode " + mode_text(f.mode) +
-                                    " (only 0644 and 0755 allowed)");
+                                    " (only 0644, 0640, 0600, 0755, 0750 and 0700 allowed)");
   }
   if (f.size > kMaxFileBytes) {
     return too_large("file " + quoted(f.path) + " has " + std::to_string(f.size) +
@@ -77,7 +78,11 @@ Result<FileEntry> parse_line(std::string_view line) {
 }  // namespace
 
 std::uint32_t normalized_mode(std::uint32_t st_mode) {
-  return (st_mode & 0100) ? 0755 : 0644;
+  const std::uint32_t base = (st_mode & 0100) ? 0755 : 0644;
+  // Group and others keep only what the source gives them: a chmod 600 file stays private.
+  const std::uint32_t keep =
+      0700 | ((st_mode & 0040) ? 0050u : 0u) | ((st_mode & 0004) ? 0005u : 0u);
+  return base & keep;
 }
 
 std::string mode_text(std::uint32_t mode) {

@@ -25,7 +25,8 @@ struct Manifest {
   std::string version;
 };
 
-// 0755 when `st_mode` has the owner-execute bit, else 0644.
+// 0755 when `st_mode` has the owner-execute bit, else 0644; without the group or other
+// bits that `st_mode` lacks read permission for (so 0600 stays 0600, 0640 stays 0640).
 std::uint32_t normalized_mode(std::uint32_t st_mode);
 
 // "0644": the mode as four octal digits, as in MANIFEST.

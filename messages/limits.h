@@ -21,5 +21,9 @@ inline constexpr std::size_t kMaxArrayItems = 65536;
 inline constexpr std::size_t kMaxMapEntries = 65536;
 inline constexpr std::size_t kMaxStringBytes = kMaxFrameBytes;
 inline constexpr std::size_t kMaxBinaryBytes = kMaxFrameBytes;
+// A request's command name and its replay-guard nonce: fixed maxima, so that neither a log
+// line naming the command nor the replay guard's memory can be grown by the sender.
+inline constexpr std::size_t kMaxCommandBytes = 64;
+inline constexpr std::size_t kMaxNonceBytes = 64;
 
 }  // namespace bc::msg

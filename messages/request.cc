@@ -8,6 +8,14 @@ Status Request::validate() const {
   Status s = first_error({check_non_empty("cmd", cmd), check_non_negative("ts", ts)});
   if (!s.is_ok()) return s;
   if (!args.is_map()) return Status::bad_message("field 'args': must be a map");
+  if (cmd.size() > kMaxCommandBytes) {
+    return Status::bad_message("field 'cmd': " + std::to_string(cmd.size()) + " bytes, at most " +
+                               std::to_string(kMaxCommandBytes));
+  }
+  if (nonce && nonce->size() > kMaxNonceBytes) {
+    return Status::bad_message("field 'nonce': " + std::to_string(nonce->size()) +
+                               " bytes, at most " + std::to_string(kMaxNonceBytes));
+  }
   return Status::ok();
 }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
+
 namespace bc::msg::detail {
 namespace {
 
@@ -56,7 +58,7 @@ Result<MapIndex> MapIndex::build(const msgpack::object& map, const std::string& 
   auto dup = std::adjacent_find(index.entries_.begin(), index.entries_.end(),
                                 [](const auto& a, const auto& b) { return a.first == b.first; });
   if (dup != index.entries_.end()) {
-    return Status::bad_message("duplicate key '" + join_path(path, dup->first) + "'");
+    return Status::bad_message("duplicate key '" + printable(join_path(path, dup->first)) + "'");
   }
   return index;
 }

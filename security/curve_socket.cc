@@ -8,6 +8,9 @@ void make_curve_server(zmq::socket_t& socket, const KeyPair& own, std::string_vi
   socket.set(zmq::sockopt::curve_server, true);
   socket.set(zmq::sockopt::curve_secretkey, own.secret_z85);
   socket.set(zmq::sockopt::zap_domain, domain);
+  // A connection that never completes its handshake (no key at all) holds a descriptor
+  // until this runs out: 10 s rather than libzmq's 30 s default (docs/SECURITY.md).
+  socket.set(zmq::sockopt::handshake_ivl, 10000);
   // Without a ZAP handler libzmq would let any CURVE client in; with this (a draft option,
   // 93 = ZMQ_ZAP_ENFORCE_DOMAIN, honoured where libzmq was built with drafts) it refuses.
   // Our daemons start their handler before they bind, so it is a second lock, not the

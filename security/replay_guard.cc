@@ -2,14 +2,17 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <cstdlib>
+
+#include "messages/limits.h"
 
 namespace bc::security {
 
 Status ReplayGuard::check(const std::string& key, const std::optional<std::string>& nonce,
                           std::int64_t ts_us, std::int64_t now_us) {
   const std::int64_t window_us = std::chrono::microseconds(window_).count();
-  if (!nonce || nonce->empty() || nonce->size() > 64) {
+  if (!nonce || nonce->empty() || nonce->size() > msg::kMaxNonceBytes) {
     return Status(ErrorCode::kPermissionDenied, "request without a valid nonce refused");
   }
   if (std::llabs(now_us - ts_us) > window_us) {
@@ -19,19 +22,46 @@ Status ReplayGuard::check(const std::string& key, const std::optional<std::strin
                       " s): a replayed request, or clocks out of step");
   }
   expire(now_us);
-  auto entry = std::make_pair(key, *nonce);
-  if (!seen_.insert(entry).second) {
+  auto it = seen_.try_emplace(key).first;
+  if (!it->second.nonces.insert(*nonce).second) {
     return Status(ErrorCode::kPermissionDenied, "replayed request refused (nonce seen before)");
   }
-  by_ts_.emplace(ts_us, std::move(entry));
+  it->second.order.emplace_back(ts_us, *nonce);
+  ++total_;
+  if (it->second.order.size() > limits_.per_key) forget_oldest(it);
+  while (total_ > limits_.total) {
+    forget_oldest(std::max_element(seen_.begin(), seen_.end(), [](const auto& a, const auto& b) {
+      return a.second.order.size() < b.second.order.size();
+    }));
+  }
   return Status::ok();
 }
 
+std::size_t ReplayGuard::remembered(const std::string& key) const {
+  auto it = seen_.find(key);
+  return it == seen_.end() ? 0 : it->second.order.size();
+}
+
+void ReplayGuard::forget_oldest(std::map<std::string, Seen>::iterator it) {
+  Seen& seen = it->second;
+  seen.nonces.erase(seen.order.front().second);
+  seen.order.pop_front();
+  --total_;
+  ++shed_;
+}
+
 void ReplayGuard::expire(std::int64_t now_us) {
+  // Arrival order approximates timestamp order; an entry kept a little longer behind a
+  // newer one costs only memory that the bounds already cap.
   const std::int64_t horizon = now_us - std::chrono::microseconds(window_).count();
-  while (!by_ts_.empty() && by_ts_.begin()->first < horizon) {
-    seen_.erase(by_ts_.begin()->second);
-    by_ts_.erase(by_ts_.begin());
+  for (auto it = seen_.begin(); it != seen_.end();) {
+    Seen& seen = it->second;
+    while (!seen.order.empty() && seen.order.front().first < horizon) {
+      seen.nonces.erase(seen.order.front().second);
+      seen.order.pop_front();
+      --total_;
+    }
+    it = seen.order.empty() ? seen_.erase(it) : std::next(it);
   }
 }
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/strings.h"
+
 namespace bc::security {
 
 RequestGate::RequestGate(const BusSecurity* security, Service service)
@@ -37,7 +39,7 @@ Status RequestGate::admit(const zmq::message_t& frame, const msg::Request& reque
     return refuse(Status(ErrorCode::kPermissionDenied,
                          "permission denied: key '" + entry->name + "' has role " +
                              std::string(role_name(entry->role)) + ", which may not send '" +
-                             request.cmd + "' here"));
+                             printable(request.cmd) + "' here"));
   }
   if (Status s = replay_.check(*key, request.nonce, request.ts, now_us); !s.is_ok()) {
     return refuse(s);

@@ -8,6 +8,7 @@
 #include <array>
 #include <iterator>
 
+#include "common/strings.h"
 #include "security/curve_socket.h"
 
 namespace bc::security {
@@ -100,8 +101,12 @@ void ZapHandler::answer(std::vector<zmq::message_t>& request, KeyRing& ring) {
   const std::string address = request[3].to_string();
   if (request[5].to_string_view() != "CURVE" || request.size() < 7 || request[6].size() != 32) {
     ++refused_;
-    spdlog::warn("{}: refused a {} connection from {} to '{}': not CURVE", log_name_,
-                 request[5].to_string_view(), address, domain);
+    if (std::uint64_t left_out = 0;
+        refused_log_.allow(std::chrono::steady_clock::now(), left_out)) {
+      spdlog::warn("{}: refused a {} connection from {} to '{}': not CURVE{}", log_name_,
+                   printable(request[5].to_string_view(), 16), printable(address),
+                   printable(domain), left_out_note(left_out));
+    }
     reply("400", "CURVE required", "");
     return;
   }
@@ -115,11 +120,15 @@ void ZapHandler::answer(std::vector<zmq::message_t>& request, KeyRing& ring) {
   if (entry == nullptr || allowed == policy_.end() || !allowed->second.contains(entry->role)) {
     ++refused_;
     // Only the start of the key: enough to find it in a list, and a public key anyway.
-    spdlog::warn("{}: refused a connection from {} to '{}': {} key {}...", log_name_, address,
-                 domain,
-                 entry == nullptr ? std::string("unknown")
-                                  : std::string(role_name(entry->role)) + " '" + entry->name + "'",
-                 std::string(z85.data(), 8));
+    if (std::uint64_t left_out = 0;
+        refused_log_.allow(std::chrono::steady_clock::now(), left_out)) {
+      spdlog::warn("{}: refused a connection from {} to '{}': {} key {}...{}", log_name_,
+                   printable(address), printable(domain),
+                   entry == nullptr
+                       ? std::string("unknown")
+                       : std::string(role_name(entry->role)) + " '" + entry->name + "'",
+                   std::string(z85.data(), 8), left_out_note(left_out));
+    }
     reply("400", entry == nullptr ? "unknown key" : "role not allowed here", "");
     return;
   }

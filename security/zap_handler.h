@@ -18,6 +18,7 @@
 #include <thread>
 #include <zmq.hpp>
 
+#include "common/log_throttle.h"
 #include "common/status.h"
 #include "security/key_lists.h"
 
@@ -53,6 +54,7 @@ class ZapHandler {
   std::atomic<bool> stop_{false};
   std::atomic<std::uint64_t> accepted_{0};
   std::atomic<std::uint64_t> refused_{0};
+  LogThrottle refused_log_;  // the handler thread's
   std::thread thread_;
 };
 

@@ -61,7 +61,7 @@ constexpr std::uint64_t kMaxCopy = 1u << 20;
 // 0 when missing: the record then says the log was empty.
 std::uint64_t file_size(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
   return static_cast<std::uint64_t>(st.st_size);
 }
 
@@ -111,7 +111,7 @@ CrashSnapshot snapshot_crash(const SupervisorOptions& options, const Node& node,
   snap.stdout_size = file_size(snap.node_dir + "/stdout.log");
   snap.stderr_size = file_size(snap.node_dir + "/stderr.log");
   for (auto [name, into] : {std::pair{".cmdline", &snap.cmdline}, {".env_vars", &snap.env_vars}}) {
-    if (auto bytes = read_file(snap.node_dir + "/" + name, kMaxCopy); bytes.is_ok()) {
+    if (auto bytes = read_file(snap.node_dir + "/" + name, kMaxCopy, Follow::kNo); bytes.is_ok()) {
       *into = std::move(*bytes);
     }
   }
@@ -130,7 +130,7 @@ Result<msg::CrashReport> write_crash_record(const CrashSnapshot& snap) {
   if (!snap.core_taken.empty()) keep_core(snap.core_taken, snap.core_max_bytes, r);
   // Copies are diagnostics: one that fails is logged by nobody and costs the report nothing.
   if (snap.cmdline) (void)write_file_in_place(r.record_dir + "/.cmdline", *snap.cmdline);
-  if (snap.env_vars) (void)write_file_in_place(r.record_dir + "/.env_vars", *snap.env_vars);
+  if (snap.env_vars) (void)write_file_in_place(r.record_dir + "/.env_vars", *snap.env_vars, 0600);
   // Whole logs are copied only when small; the tails are in the report anyway.
   for (auto [name, size] :
        {std::pair{"stdout.log", snap.stdout_size}, {"stderr.log", snap.stderr_size}}) {

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "common/strings.h"
 #include "supervisor/core_backtrace.h"
 #include "supervisor/node_launcher.h"
 
@@ -38,7 +39,8 @@ Result<Node*> running_node(Supervisor& sup, const msg::Value& args) {
   }
   auto it = sup.nodes().find(*name);
   if (it == sup.nodes().end()) {
-    return Status::not_found("unknown node '" + *name + "' on host " + sup.options().host);
+    return Status::not_found("unknown node '" + printable(*name) + "' on host " +
+                             sup.options().host);
   }
   if (!has_process(it->second)) {
     return Status(ErrorCode::kConflict, *name + " is not running");

@@ -85,7 +85,8 @@ Status write_start_files(const SpawnSpec& spec) {
     env += entry + "\n";
   // Diagnostics, not state: written in place, a torn write costs nothing but a hint.
   if (Status s = write_file_in_place(spec.cwd + "/.cmdline", cmdline); !s.is_ok()) return s;
-  return write_file_in_place(spec.cwd + "/.env_vars", env);
+  // The environment may carry secrets (env_vars of node.cfg/cluster.cfg): owner only.
+  return write_file_in_place(spec.cwd + "/.env_vars", env, 0600);
 }
 
 Status write_started_files(const std::string& dir, pid_t pid, std::int64_t started_at_us) {

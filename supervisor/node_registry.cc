@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
+
 namespace bc::sup {
 
 std::string_view install_fate_name(InstallFate fate) {
@@ -46,7 +48,7 @@ Result<std::vector<std::string>> select_names(const std::vector<std::string>& co
     const bool known =
         std::find(configured.begin(), configured.end(), name) != configured.end() ||
         std::find(unconfigured.begin(), unconfigured.end(), name) != unconfigured.end();
-    if (!known) return Status::not_found("unknown node '" + name + "' on host " + host);
+    if (!known) return Status::not_found("unknown node '" + printable(name) + "' on host " + host);
   }
   std::vector<std::string> out;
   for (const std::string& name : configured) {

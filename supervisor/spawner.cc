@@ -90,7 +90,19 @@ int above_stdio(int fd) {
 
 int open_log(const std::string& path) {
   if (path.empty()) return above_stdio(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-  return above_stdio(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640));
+  // Never through a symlink: the node's dir is the node's to fill, and a link planted there
+  // would have the supervisor write (and later mail the tail of) any file it can open.
+  return above_stdio(
+      ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
+}
+
+Status log_open_status(const std::string& path, int err) {
+  if (err == ELOOP) {
+    return Status(ErrorCode::kPermissionDenied,
+                  "refusing log file " + quoted(path) +
+                      ": it is a symbolic link (remove it; a node's logs are regular files)");
+  }
+  return io_status("cannot open log file " + quoted(path), err);
 }
 
 std::string env_path(const std::vector<std::string>& env) {
@@ -173,9 +185,9 @@ Status ChildPlan::open_stdio(const SpawnSpec& spec) {
   stdio_[0] = above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (stdio_[0] < 0) return io_status("cannot open '/dev/null'", errno);
   stdio_[1] = open_log(spec.stdout_path);
-  if (stdio_[1] < 0) return io_status("cannot open log file " + quoted(spec.stdout_path), errno);
+  if (stdio_[1] < 0) return log_open_status(spec.stdout_path, errno);
   stdio_[2] = open_log(spec.stderr_path);
-  if (stdio_[2] < 0) return io_status("cannot open log file " + quoted(spec.stderr_path), errno);
+  if (stdio_[2] < 0) return log_open_status(spec.stderr_path, errno);
   return Status::ok();
 }
 

@@ -10,6 +10,7 @@
 #include <zmq_addon.hpp>
 
 #include "common/file_util.h"
+#include "common/strings.h"
 #include "messages/codec.h"
 #include "net/socket_factory.h"
 #include "supervisor/node_registry.h"
@@ -216,19 +217,29 @@ void Supervisor::on_command() {
     ++counters_.requests;
     if (frames.size() != 2) {
       ++counters_.malformed;
-      spdlog::warn("host {}: dropped a request of {} frames", options_.host, frames.size());
+      if (std::uint64_t left_out = 0; request_gate_.may_log_refusal(clock_.now(), left_out)) {
+        spdlog::warn("host {}: dropped a request of {} frames{}", options_.host, frames.size(),
+                     left_out_note(left_out));
+      }
       continue;
     }
     const std::string identity = frames[0].to_string();
     auto request = msg::decode<msg::Request>(frames[1].to_string_view());
     if (!request.is_ok()) {
       ++counters_.malformed;
-      spdlog::warn("host {}: malformed request: {}", options_.host, request.status().message());
-      send_reply(identity, msg::make_error(0, request.status()));
+      if (std::uint64_t left_out = 0; request_gate_.may_log_refusal(clock_.now(), left_out)) {
+        spdlog::warn("host {}: malformed request: {}{}", options_.host,
+                     printable(request.status().message(), 200), left_out_note(left_out));
+      }
+      send_reply(identity, msg::make_error(0, Status(request.status().code(),
+                                                     printable(request.status().message(), 300))));
       continue;
     }
     if (Status s = request_gate_.admit(frames[1], *request, clock_.wall_us()); !s.is_ok()) {
-      spdlog::warn("host {}: refused '{}': {}", options_.host, request->cmd, s.message());
+      if (std::uint64_t left_out = 0; request_gate_.may_log_refusal(clock_.now(), left_out)) {
+        spdlog::warn("host {}: refused '{}': {}{}", options_.host, printable(request->cmd),
+                     printable(s.message(), 300), left_out_note(left_out));
+      }
       send_reply(identity, msg::make_error(request->id, s));
       continue;
     }
@@ -242,7 +253,8 @@ void Supervisor::dispatch(const std::string& identity, const msg::Request& reque
   try {
     handle_command(*this, request, respond);
   } catch (const std::exception& e) {
-    spdlog::error("host {}: command '{}' failed: {}", options_.host, request.cmd, e.what());
+    spdlog::error("host {}: command '{}' failed: {}", options_.host, printable(request.cmd),
+                  printable(e.what(), 300));
     respond(msg::make_error(request.id, Status::internal(e.what())));
   }
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstring>
 
+#include "common/strings.h"
 #include "common/version.h"
 #include "supervisor/host_commands.h"
 #include "supervisor/install_commands.h"
@@ -159,8 +160,8 @@ void handle_command(Supervisor& sup, const msg::Request& request, const Responde
   for (const auto& entry : kCommands) {
     if (entry.name == request.cmd) return entry.handler(sup, request, respond);
   }
-  respond(msg::make_error(
-      request.id, Status(ErrorCode::kUnknownCommand, "unknown command '" + request.cmd + "'")));
+  respond(msg::make_error(request.id, Status(ErrorCode::kUnknownCommand,
+                                             "unknown command '" + printable(request.cmd) + "'")));
 }
 
 std::vector<std::string_view> supervisor_command_names() {

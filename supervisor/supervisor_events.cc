@@ -195,6 +195,8 @@ void Supervisor::send_heartbeat() {
                  {"events_dropped", events_.dropped()},
                  {"jobs", jobs_.running()},
                  {"crash_watchers", watchers_.size()},
+                 {"requests_refused", request_gate_.refused()},
+                 {"replay_nonces_shed", request_gate_.replay_shed()},
                  // Heartbeats pass the gate while it holds the node events back: only one
                  // that says it is open follows every event published before it.
                  {"bus_gate_open", gate_.is_open() ? 1 : 0}};

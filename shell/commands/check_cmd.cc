@@ -8,6 +8,7 @@
 
 #include "common/strings.h"
 #include "config/node_scripts.h"
+#include "config/secret_files.h"
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
 #include "shell/node_args.h"
@@ -52,6 +53,10 @@ bool check_configuration(ShellContext& ctx, const std::vector<std::string>& args
     if (!ctx.json()) ctx.out() << "configuration failed.\n";
     if (json != nullptr) json->set("config_ok", false);
     return false;
+  }
+  for (const std::string& warning :
+       config::world_readable_secrets(cluster->options.get("CfgDir"))) {
+    if (!ctx.json()) ctx.err() << "warning: " << warning << '\n';
   }
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return false;

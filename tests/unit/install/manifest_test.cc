@@ -185,6 +185,22 @@ class BuildBundle : public ::testing::Test {
   BundleSources sources;
 };
 
+TEST_F(BuildBundle, APrivateSourceStaysPrivate) {
+  write_file(dir / "etc/cluster.cfg", "CFlowPassword=x\n", 0600);
+  write_file(dir / "policy/private.sh", "#!/bin/sh\n", 0700);
+  Result<Bundle> b = build_bundle(sources);
+  ASSERT_TRUE(b) << b.status().to_string();
+  for (const FileEntry& f : b->manifest.files) {
+    if (f.path == "etc/cluster.cfg") {
+      EXPECT_EQ(f.mode, 0600u);
+    }
+    if (f.path == "policy/private.sh") {
+      EXPECT_EQ(f.mode, 0700u);
+    }
+  }
+  EXPECT_TRUE(validate_manifest(b->manifest));
+}
+
 TEST_F(BuildBundle, LayoutModesAndSkippedFiles) {
   Result<Bundle> b = build_bundle(sources);
   ASSERT_TRUE(b) << b.status().to_string();
@@ -196,8 +212,11 @@ TEST_F(BuildBundle, LayoutModesAndSkippedFiles) {
                                       "etc/node.cfg", "policy/base/main.bro", "policy/tool.sh",
                                       "site/1/local.bro", "site/2/local.bro"}));
   EXPECT_EQ(b->manifest.files[1].mode, 0755u);
-  EXPECT_EQ(b->manifest.files[5].mode, 0755u);  // 0750 keeps only the owner-execute bit
-  EXPECT_EQ(b->manifest.files[3].mode, 0644u);
+  // A source's mode is kept, without bits its group/others cannot read (issue 16): 0750
+  // stays 0750; configuration is never wider than 0640.
+  EXPECT_EQ(b->manifest.files[5].mode, 0750u);
+  EXPECT_EQ(b->manifest.files[3].mode, 0640u);
+  EXPECT_EQ(b->manifest.files[4].mode, 0644u);
   EXPECT_EQ(b->manifest.files[3].sha256, sha256_hex("[worker-1]\n"));
   EXPECT_EQ(b->sources.at("site/2/local.bro"), dir / "site2/local.bro");
   EXPECT_EQ(b->generated.at("auto/networks.bro"), "redef x;\n");

@@ -137,6 +137,34 @@ TEST(ReplayGuard, RefusesARepeatedNonceAndAStaleOrFutureTimestamp) {
   EXPECT_NE(make_nonce(), make_nonce());
 }
 
+TEST(ReplayGuard, AFloodOfFreshNoncesStaysBoundedPerKeyAndInTotal) {
+  // Issue 16: 900k pings with fresh 64-byte nonces from one monitor key grew the
+  // supervisor by 440 MB. Each key keeps its newest per_key nonces, all keys `total`.
+  ReplayGuard guard(std::chrono::seconds(60), ReplayLimits{.per_key = 100, .total = 250});
+  const std::int64_t now = 1'800'000'000'000'000;
+  auto nonce = [](int i) {
+    std::string n = std::to_string(i);
+    return n + std::string(64 - n.size(), 'x');
+  };
+  for (int i = 0; i < 100'000; ++i)
+    ASSERT_TRUE(guard.check("monitor", nonce(i), now, now).is_ok());
+  EXPECT_EQ(guard.remembered("monitor"), 100u);
+  EXPECT_EQ(guard.shed(), 100'000u - 100u);
+  // The newest are still refused as replays; the oldest were shed.
+  EXPECT_FALSE(guard.check("monitor", nonce(99'999), now, now).is_ok());
+  EXPECT_TRUE(guard.check("monitor", nonce(0), now, now).is_ok());
+  // The flood does not push another key's nonces out: the largest holder sheds.
+  ASSERT_TRUE(guard.check("admin", "a1", now, now).is_ok());
+  for (int k = 0; k < 5; ++k)
+    for (int i = 0; i < 100; ++i)
+      ASSERT_TRUE(guard.check("host" + std::to_string(k), nonce(i), now, now).is_ok());
+  EXPECT_LE(guard.remembered(), 250u);
+  EXPECT_EQ(guard.remembered("admin"), 1u);
+  EXPECT_FALSE(guard.check("admin", "a1", now, now).is_ok());
+  // A nonce longer than the fixed maximum is refused, not stored.
+  EXPECT_FALSE(guard.check("monitor", std::string(65, 'n'), now, now).is_ok());
+}
+
 TEST(Keygen, MakesTheMissingKeysOnceAndRevokesByName) {
   TempDir dir;
   const auto o = options_in(dir);
