@@ -42,7 +42,13 @@ int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args) {
         ctx.out() << *report << '\n';
         continue;
       }
-      ctx.out() << "No crash record; state " << n.get_string("state").value_or("?") << ".\n"
+      // A node that could not be started has no record: its reason (the exec error) is
+      // what there is to say.
+      const std::string state = n.get_string("state").value_or("?");
+      const std::string reason = n.get_string("reason").value_or("");
+      ctx.out() << "No crash record; state " << state;
+      if (state == "failed" && !reason.empty()) ctx.out() << ": " << reason;
+      ctx.out() << ".\n"
                 << "==== stdout (tail)\n"
                 << n.get_string("stdout_tail").value_or("") << "\n==== stderr (tail)\n"
                 << n.get_string("stderr_tail").value_or("") << "\n\n";
