@@ -153,6 +153,28 @@ TEST_F(ClusterStandalone, RelativeBaseStartsTheNode) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
+// The daemons make their own --base absolute too: a supervisor started by hand with a
+// relative one runs nodes all the same.
+TEST_F(ClusterStandalone, SupervisorStartedWithARelativeBaseRunsNodes) {
+  std::filesystem::create_directories(base_.path() + "/bin");
+  std::filesystem::copy_file(build_path("tests/fake_node/brocluster-fake-node"),
+                             base_.path() + "/bin/fake-node");
+  write_config(base_.path() + "/bin/fake-node");
+  const std::filesystem::path base(base_.path());
+  ASSERT_EQ(shell({"keygen"}).exit_code, 0);
+  RunOptions run;
+  run.cwd = base.parent_path().string();
+  auto sup = run_process(
+      {build_path("supervisor/brocluster-supervisor"), "--base", base.filename().string()}, run);
+  ASSERT_EQ(sup.exit_code, 0) << sup.out << sup.err;
+  auto r = shell({"start"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("  bro started (pid ")) << r.err;
+  EXPECT_EQ(pids_with_env("CLUSTER_SPOOL=" + spool() + "/bro").size(), 1u);
+  r = shell({"stop"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+}
+
 // --json: a failed command prints one document on stdout, the error in it.
 TEST_F(ClusterStandalone, JsonStopOfAnUnknownNodeIsOneErrorDocument) {
   auto r = shell({"--json", "stop", "nosuchnode"});
