@@ -133,9 +133,8 @@ int ShellContext::finish_command(int rc) {
     if (message.empty()) message = stderr_summary(err_watch_.text());
     if (message.empty()) message = "failed (exit code " + std::to_string(rc) + ")";
     msg::Value error = msg::Value::empty_map();
-    error.set("code", static_cast<int>(code))
-        .set("name", std::string(error_code_name(code)))
-        .set("message", message);
+    // The code by its name, as in the per-node errors of the other documents.
+    error.set("code", std::string(error_code_name(code))).set("message", message);
     doc.set("ok", false).set("error", std::move(error)).set("exit_code", rc);
   }
   out_ << msg::to_json(doc) << '\n' << std::flush;

@@ -46,7 +46,7 @@ class ShellContext {
   void warn(std::string_view message);
 
   // Around each command (Shell::dispatch): with --json, a command that printed nothing on
-  // stdout gets exactly one document there: {"error": {code, name, message}} when it failed
+  // stdout gets exactly one document there: {"error": {code, message}} when it failed
   // (its errors, else what it wrote on stderr), {"ok": true} when it succeeded. Returns rc.
   void begin_command();
   int finish_command(int rc);

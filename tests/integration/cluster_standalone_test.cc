@@ -181,7 +181,7 @@ TEST_F(ClusterStandalone, JsonStopOfAnUnknownNodeIsOneErrorDocument) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   Json doc = document(r);
   EXPECT_FALSE(doc["ok"].boolean());
-  EXPECT_EQ(doc["error"]["name"].str(), "not_found") << r.out;
+  EXPECT_EQ(doc["error"]["code"].str(), "not_found") << r.out;
   EXPECT_THAT(doc["error"]["message"].str(), HasSubstr("unknown node 'nosuchnode'"));
 }
 
