@@ -185,6 +185,76 @@ TEST_F(ClusterStandalone, JsonStopOfAnUnknownNodeIsOneErrorDocument) {
   EXPECT_THAT(doc["error"]["message"].str(), HasSubstr("unknown node 'nosuchnode'"));
 }
 
+// --json on every command of `help` (tap aside: it streams one event per line), once as it
+// succeeds and once as it fails: stdout is exactly one JSON document each time, and a
+// failure's document says so with the exit code.
+TEST_F(ClusterStandalone, JsonGivesOneDocumentForEveryCommand) {
+  ASSERT_EQ(shell({"start"}).exit_code, 0);
+  const std::vector<std::vector<std::string>> runs = {{"analysis"},
+                                                      {"attachgdb"},
+                                                      {"capstats", "0.2"},
+                                                      {"check"},
+                                                      {"config"},
+                                                      {"cron", "?"},
+                                                      {"df"},
+                                                      {"diag"},
+                                                      {"exec", "true"},
+                                                      {"help"},
+                                                      {"install"},
+                                                      {"keygen"},
+                                                      {"keys"},
+                                                      {"netstats"},
+                                                      {"nodes"},
+                                                      {"peerstatus"},
+                                                      {"print", "Scan::scan_interval"},
+                                                      {"scripts"},
+                                                      {"status"},
+                                                      {"top"},
+                                                      {"update"},
+                                                      {"restart"},
+                                                      {"deploy"},
+                                                      {"stop"},
+                                                      {"cleanup"},
+                                                      {"start"},
+                                                      // Failures.
+                                                      {"analysis", "enable", "nosuchanalysis"},
+                                                      {"attachgdb", "nosuchnode"},
+                                                      {"capstats", "0"},
+                                                      {"cleanup", "nosuchnode"},
+                                                      {"cron", "sideways"},
+                                                      {"df", "nosuchnode"},
+                                                      {"diag", "nosuchnode"},
+                                                      {"exec"},
+                                                      {"exec", "false"},
+                                                      {"help", "nosuchcommand"},
+                                                      {"keygen", "root", "x"},
+                                                      {"keys", "revoke", "nosuchkey"},
+                                                      {"netstats", "nosuchnode"},
+                                                      {"nodes", "nosuchnode"},
+                                                      {"peerstatus", "nosuchnode"},
+                                                      {"print"},
+                                                      {"process", "/nonexistent.pcap"},
+                                                      {"restart", "nosuchnode"},
+                                                      {"scripts", "nosuchnode"},
+                                                      {"start", "nosuchnode"},
+                                                      {"status", "nosuchnode"},
+                                                      {"top", "nosuchnode"},
+                                                      {"update", "nosuchnode"},
+                                                      {"nosuchcommand"}};
+  for (const auto& args : runs) {
+    std::vector<std::string> argv = {"--json"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = shell(argv);
+    const auto doc = Json::parse(r.out);
+    EXPECT_TRUE(doc.has_value()) << "brocluster --json " << ::testing::PrintToString(args)
+                                 << " printed not one JSON document: '" << r.out << "'" << r.err;
+    if (doc && r.exit_code != 0 && (*doc)["error"].is_object()) {
+      EXPECT_EQ((*doc)["exit_code"].integer(), r.exit_code);
+      EXPECT_FALSE((*doc)["error"]["message"].str().empty()) << r.out;
+    }
+  }
+}
+
 // A node whose program cannot be executed fails to start; diag tells why (there is no crash
 // record: it never ran).
 TEST_F(ClusterStandalone, DiagOfANodeThatCouldNotStartShowsTheExecError) {
