@@ -8,8 +8,9 @@ namespace {
 
 // What the collector (a "supervisor" key: the broker/collector key) asks supervisors for.
 // `crashes`: the crash records whose live report it missed, to mail them.
-constexpr std::array<std::string_view, 5> kDaemonToSupervisor = {"ping", "status", "start",
-                                                                 "mark_failed", "crashes"};
+// `watch_crashes`: the next crash, straight from the supervisor (crash_watchers.h).
+constexpr std::array<std::string_view, 6> kDaemonToSupervisor = {
+    "ping", "status", "start", "mark_failed", "crashes", "watch_crashes"};
 // A monitor's snapshot of one host (the Clone pattern's first step), nothing more.
 constexpr std::array<std::string_view, 2> kReadSupervisor = {"ping", "status"};
 // What a monitor, or a daemon, may ask the collector: reading, never steering.

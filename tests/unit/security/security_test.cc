@@ -112,6 +112,8 @@ TEST(CommandPolicy, AdminMayAllMonitorOnlyReadsDaemonsOnlyWhatTheCollectorNeeds)
   EXPECT_FALSE(command_allowed(Service::kSupervisor, Role::kMonitor, "top"));
   EXPECT_TRUE(command_allowed(Service::kSupervisor, Role::kSupervisor, "start"));
   EXPECT_TRUE(command_allowed(Service::kSupervisor, Role::kSupervisor, "mark_failed"));
+  EXPECT_TRUE(command_allowed(Service::kSupervisor, Role::kSupervisor, "watch_crashes"));
+  EXPECT_FALSE(command_allowed(Service::kSupervisor, Role::kMonitor, "watch_crashes"));
   EXPECT_FALSE(command_allowed(Service::kSupervisor, Role::kSupervisor, "exec"));
   EXPECT_FALSE(command_allowed(Service::kSupervisor, Role::kSupervisor, "stop"));
   EXPECT_TRUE(command_allowed(Service::kCollector, Role::kMonitor, "snapshot"));
