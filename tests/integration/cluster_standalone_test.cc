@@ -39,11 +39,14 @@ class ClusterStandalone : public ::testing::Test {
     if (HasFailure()) {
       std::cerr << file_text(spool() + "/supervisor.log") << file_text(spool() + "/broker.log");
     }
+    // A daemon started with a relative --base names the BroBase only by its last part.
+    const std::vector<std::string> ours = {base_.path(),
+                                           std::filesystem::path(base_.path()).filename()};
     for (const char* pid_file : {"broker.pid", "supervisor.pid", "collector.pid"}) {
       const pid_t pid = read_pid_file(spool() + "/" + pid_file);
-      if (pid_belongs_to(pid, {base_.path()})) kill(pid, SIGKILL);
+      if (pid_belongs_to(pid, ours)) kill(pid, SIGKILL);
     }
-    kill_all_under({base_.path()});
+    kill_all_under(ours);
   }
   std::string spool() const { return base_.path() + "/spool"; }
   ProcessResult shell(const std::vector<std::string>& args) {
@@ -166,6 +169,7 @@ TEST_F(ClusterStandalone, SupervisorStartedWithARelativeBaseRunsNodes) {
   run.cwd = base.parent_path().string();
   auto sup = run_process(
       {build_path("supervisor/brocluster-supervisor"), "--base", base.filename().string()}, run);
+  const pid_t by_hand = read_pid_file(spool() + "/supervisor.pid");
   ASSERT_EQ(sup.exit_code, 0) << sup.out << sup.err;
   auto r = shell({"start"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -173,6 +177,7 @@ TEST_F(ClusterStandalone, SupervisorStartedWithARelativeBaseRunsNodes) {
   EXPECT_EQ(pids_with_env("CLUSTER_SPOOL=" + spool() + "/bro").size(), 1u);
   r = shell({"stop"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(read_pid_file(spool() + "/supervisor.pid"), by_hand);
 }
 
 // --json: a failed command prints one document on stdout, the error in it.
