@@ -21,7 +21,7 @@ std::string self_directory() {
 
 std::string default_base_dir() {
   if (const char* env = std::getenv("BROCLUSTER_BASE"); env != nullptr && *env != '\0') {
-    return env;
+    return absolute_path(env);
   }
   const std::string dir = self_directory();
   std::error_code ec;
@@ -30,6 +30,13 @@ std::string default_base_dir() {
     if (fs::is_directory(parent / "etc", ec)) return parent.string();
   }
   return fs::current_path(ec).string();
+}
+
+std::string absolute_path(const std::string& path) {
+  if (path.empty()) return path;
+  std::error_code ec;
+  const fs::path absolute = fs::absolute(path, ec);
+  return ec ? path : absolute.lexically_normal().string();
 }
 
 }  // namespace bc

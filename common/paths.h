@@ -14,5 +14,9 @@ std::string self_directory();
 // The BroBase to use when none is given: $BROCLUSTER_BASE if set, else the parent of the
 // executable's directory when that has an etc/ dir, else the current directory.
 std::string default_base_dir();
+// `path` made absolute against the current directory and lexically normalised; "" stays "".
+// Every path a user gives is passed through this before it reaches a daemon, which
+// detaches and changes to / (a relative BroBase would then name nothing).
+std::string absolute_path(const std::string& path);
 
 }  // namespace bc

@@ -19,7 +19,7 @@ void add_daemon_options(CLI::App& app, DaemonCli& cli) {
 std::optional<config::Cluster> load_configuration(const DaemonCli& cli) {
   config::Diagnostics diags;
   config::LoadOptions options;
-  options.base_dir = cli.base.empty() ? default_base_dir() : cli.base;
+  options.base_dir = cli.base.empty() ? default_base_dir() : absolute_path(cli.base);
   config::Cluster cluster = config::load_cluster(options, diags);
   for (const auto& d : diags.items())
     std::cerr << d.render() << '\n';

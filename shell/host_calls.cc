@@ -1,5 +1,9 @@
 #include "shell/host_calls.h"
 
+#include <ostream>
+
+#include "messages/codec.h"
+
 #include "shell/node_args.h"
 
 namespace bc::shell {
@@ -18,14 +22,44 @@ std::vector<Outcome> call_hosts(
 
 const msg::Value* result_or_report(ShellContext& ctx, const Outcome& outcome) {
   if (!outcome.reply.is_ok()) {
-    ctx.fail(outcome.reply.status().message());
+    ctx.fail(outcome.reply.status());
     return nullptr;
   }
   if (!outcome.reply->ok && !outcome.reply->result) {
-    ctx.fail(outcome.call.host + ": " + msg::reply_status(*outcome.reply).message());
+    const Status s = msg::reply_status(*outcome.reply);
+    ctx.fail(Status(s.code(), outcome.call.host + ": " + s.message()));
     return nullptr;
   }
   return outcome.reply->result ? &*outcome.reply->result : nullptr;
+}
+
+int print_host_results(ShellContext& ctx, const std::vector<Outcome>& outcomes,
+                       const HostPrinter& printer) {
+  int rc = 0;
+  msg::Value json = msg::Value::empty_array();
+  for (const Outcome& o : outcomes) {
+    const msg::Value* result = result_or_report(ctx, o);
+    if (result == nullptr) {
+      rc = 1;
+      continue;
+    }
+    if (printer.succeeded && !printer.succeeded(*result)) rc = 1;
+    if (ctx.json()) {
+      if (printer.json) {
+        printer.json(*result, json);
+      } else {
+        json.push_back(*result);
+      }
+    } else if (printer.text) {
+      printer.text(ctx.out(), o, *result);
+    }
+  }
+  if (ctx.json()) {
+    ctx.out() << msg::to_json(json) << '\n';
+  } else if (printer.finish) {
+    printer.finish(ctx.out());
+  }
+  return rc;
 }
 
 }  // namespace bc::shell

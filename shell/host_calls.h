@@ -22,4 +22,22 @@ std::vector<Outcome> call_hosts(
 // The reply's result, or nullptr after printing "Error: <host>: <message>".
 const msg::Value* result_or_report(ShellContext& ctx, const Outcome& outcome);
 
+// How a per-host command shows its results.
+struct HostPrinter {
+  // The text of one host's result (lines, or rows of a table `finish` prints); optional.
+  std::function<void(std::ostream&, const Outcome&, const msg::Value& result)> text;
+  // False when a host's result counts as a failure (exec: the command failed); optional.
+  std::function<bool(const msg::Value& result)> succeeded;
+  // Adds a host's result to the --json array (default: the result itself).
+  std::function<void(const msg::Value& result, msg::Value& array)> json;
+  // The text after every host's (a table); optional.
+  std::function<void(std::ostream&)> finish;
+};
+
+// The one loop of the per-host commands (df, exec, diag, capstats): every host's result as
+// text, or with --json one array; a host without a result is reported (result_or_report).
+// Returns the exit code: 1 when a host had no result or its result failed.
+int print_host_results(ShellContext& ctx, const std::vector<Outcome>& outcomes,
+                       const HostPrinter& printer);
+
 }  // namespace bc::shell

@@ -35,21 +35,35 @@ std::string outcome_error(const Outcome& o) {
   return msg::reply_status(*o.reply).message();
 }
 
-// Asks every host of `nodes` for a ping first (CommTimeout), so that a down host is
-// reported at once instead of after the long start/stop deadline.
-std::vector<std::string> unreachable_hosts(ShellContext& ctx, ClusterClient& client,
-                                           const std::vector<config::NodeSpec>& nodes) {
-  std::vector<Call> pings;
-  for (const auto& [host, host_nodes] : by_host(nodes))
-    pings.push_back({host, "ping", msg::Value::empty_map(), host});
+// What the hosts of a stage said before it was worked: the hosts that did not answer, and
+// the state and pid of every node the others know, by node_key().
+struct Survey {
   std::vector<std::string> down;
-  for (const Outcome& o : client.run(pings, client.comm_timeout())) {
+  std::map<std::string, msg::Value> nodes;
+};
+
+// Asks every host of `nodes` for its status first (CommTimeout), so that a down host is
+// reported at once instead of after the long start/stop deadline, and so that nodes already
+// in the state asked for are left untouched (and said so) rather than reported as worked.
+Survey survey_hosts(ShellContext& ctx, ClusterClient& client,
+                    const std::vector<config::NodeSpec>& nodes) {
+  std::vector<Call> calls;
+  for (const auto& [host, host_nodes] : by_host(nodes))
+    calls.push_back({host, "status", msg::Value::empty_map(), host});
+  Survey survey;
+  for (const Outcome& o : client.run(calls, client.comm_timeout())) {
     if (!o.reply.is_ok()) {
-      down.push_back(o.call.host);
+      survey.down.push_back(o.call.host);
       ctx.fail(o.reply.status().message());
+      continue;
+    }
+    const msg::Value* list = o.reply->result ? o.reply->result->find("nodes") : nullptr;
+    if (list == nullptr || list->as_array() == nullptr) continue;
+    for (const msg::Value& n : *list->as_array()) {
+      survey.nodes[n.get_string("name").value_or("") + '@' + o.call.host] = n;
     }
   }
-  return down;
+  return survey;
 }
 
 // The --json entry of one node's outcome.
@@ -66,15 +80,34 @@ msg::Value node_json(const config::NodeSpec& node, const std::string& stage, boo
   return v;
 }
 
-// Runs one stage: one request per node; `describe` turns a successful node entry into
-// the text after the node name.
-OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage, const char* cmd,
-                    milliseconds timeout, std::string (*describe)(const msg::Value&)) {
+// " (pid N)" for an entry with a process, else "".
+std::string pid_text(const msg::Value& entry) {
+  auto pid = entry.get_int("pid");
+  return pid.is_ok() && *pid > 0 ? " (pid " + std::to_string(*pid) + ")" : "";
+}
+
+// What start or stop asks of a node, and how the answers read.
+struct Verb {
+  const char* cmd;                             // "start"
+  std::string (*describe)(const msg::Value&);  // a worked node's entry -> "started (pid 7)"
+  std::string_view done_state;                 // "running": such a node is left untouched
+  const char* done_text;                       // "already running"
+  std::string_view busy_state;  // "initializing": someone else started it; waited for
+  const char* busy_text;        // "was already starting; now running"
+};
+
+// Runs one stage: one request per node. A node already in the verb's done state is not
+// asked; one on its way there (started by the collector, stopped by another shell) is
+// waited for; both are counted as skipped, not as worked by us.
+OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage, const Verb& verb,
+                    milliseconds timeout) {
   OpSummary summary;
-  const auto down = unreachable_hosts(ctx, client, stage.nodes);
+  const Survey survey = survey_hosts(ctx, client, stage.nodes);
+  const auto& down = survey.down;
   std::vector<Call> calls;
   std::map<std::string, msg::Value> results;  // by node_key(), printed in stage order
   std::map<std::string, const config::NodeSpec*> by_key;
+  std::vector<std::string> busy;  // node_key()s
   for (const auto& node : stage.nodes) {
     by_key[node_key(node)] = &node;
     if (std::find(down.begin(), down.end(), node.host) != down.end()) {
@@ -84,18 +117,37 @@ OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage
       ++summary.failed;
       continue;
     }
-    calls.push_back({node.host, cmd, nodes_arg({node}), node_key(node)});
+    const auto known = survey.nodes.find(node_key(node));
+    const std::string state =
+        known != survey.nodes.end() ? known->second.get_string("state").value_or("") : "";
+    if (state == verb.done_state) {
+      msg::Value entry = node_json(node, stage.label, true, &known->second, "");
+      results[node_key(node)] = std::move(entry.set("skipped", true));
+      ++summary.skipped;
+      if (!ctx.json()) {
+        ctx.out() << "  " << node.name << " is " << verb.done_text << pid_text(known->second)
+                  << '\n';
+      }
+      continue;
+    }
+    if (state == verb.busy_state) busy.push_back(node_key(node));
+    calls.push_back({node.host, verb.cmd, nodes_arg({node}), node_key(node)});
   }
   client.run(calls, timeout, [&](const Outcome& o) {
     const config::NodeSpec& node = *by_key.at(o.call.tag);
     const msg::Value* entry = node_entry(o, node.name);
     const bool ok = o.reply.is_ok() && o.reply->ok;
-    ok ? ++summary.ok : ++summary.failed;
+    const bool was_busy = ok && std::find(busy.begin(), busy.end(), o.call.tag) != busy.end();
+    ok ? (was_busy ? ++summary.skipped : ++summary.ok) : ++summary.failed;
     const std::string error = ok ? std::string() : outcome_error(o);
     results[o.call.tag] = node_json(node, stage.label, ok, entry, error);
+    if (was_busy) results[o.call.tag].set("skipped", true);
     if (ctx.json()) return;
-    if (ok && entry != nullptr) {
-      ctx.out() << "  " << node.name << ' ' << describe(*entry) << '\n' << std::flush;
+    if (was_busy && entry != nullptr) {
+      ctx.out() << "  " << node.name << ' ' << verb.busy_text << pid_text(*entry) << '\n'
+                << std::flush;
+    } else if (ok && entry != nullptr) {
+      ctx.out() << "  " << node.name << ' ' << verb.describe(*entry) << '\n' << std::flush;
     } else {
       ctx.out() << "  " << node.name << " failed: " << error << '\n' << std::flush;
     }
@@ -106,8 +158,7 @@ OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage
 }
 
 std::string describe_start(const msg::Value& entry) {
-  auto pid = entry.get_int("pid");
-  return "started" + (pid.is_ok() && *pid > 0 ? " (pid " + std::to_string(*pid) + ")" : "");
+  return "started" + pid_text(entry);
 }
 
 std::string describe_stop(const msg::Value& entry) {
@@ -120,10 +171,17 @@ std::string describe_stop(const msg::Value& entry) {
   return entry.get_bool("configured").value_or(true) ? how : how + "; it was no longer configured";
 }
 
+constexpr Verb kStart{"start",           &describe_start, "running",
+                      "already running", "initializing",  "was already starting; now running"};
+constexpr Verb kStop{"stop",        &describe_stop,
+                     "stopped",     "already stopped",
+                     "terminating", "was already stopping; now stopped"};
+
 void add(OpSummary& total, const OpSummary& part) {
   total.ok += part.ok;
   total.failed += part.failed;
   total.skipped += part.skipped;
+  total.not_attempted += part.not_attempted;
   if (const msg::Value::Array* nodes = part.nodes.as_array()) {
     for (const msg::Value& n : *nodes)
       total.nodes.push_back(n);
@@ -143,10 +201,11 @@ OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& no
   ClusterClient client(ctx.zmq(), cluster, ctx.security());
   const milliseconds timeout = option_ms(cluster, "StartTimeout") + client.comm_timeout();
   OpSummary total;
+  total.skipped_as = "already running";
   bool failed = false;
   for (const Stage& stage : start_stages(nodes)) {
     if (failed) {
-      total.skipped += static_cast<int>(stage.nodes.size());
+      total.not_attempted += static_cast<int>(stage.nodes.size());
       for (const auto& node : stage.nodes) {
         total.nodes.push_back(
             node_json(node, stage.label, false, nullptr, "not attempted: an earlier stage failed"));
@@ -155,7 +214,7 @@ OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& no
       continue;
     }
     if (!ctx.json()) ctx.out() << "starting " << stage.label << " ...\n" << std::flush;
-    const OpSummary part = run_stage(ctx, client, stage, "start", timeout, &describe_start);
+    const OpSummary part = run_stage(ctx, client, stage, kStart, timeout);
     failed = part.failed > 0;
     add(total, part);
   }
@@ -169,10 +228,11 @@ OpSummary stop_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nod
   const milliseconds timeout =
       option_ms(cluster, "StopTimeout") + milliseconds(2000) + client.comm_timeout();
   OpSummary total;
+  total.skipped_as = "already stopped";
   auto stages = start_stages(nodes);
   for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
     if (!ctx.json()) ctx.out() << "stopping " << it->label << " ...\n" << std::flush;
-    add(total, run_stage(ctx, client, *it, "stop", timeout, &describe_stop));
+    add(total, run_stage(ctx, client, *it, kStop, timeout));
   }
   return total;
 }

@@ -15,15 +15,22 @@ namespace bc::shell {
 struct OpSummary {
   int ok = 0;
   int failed = 0;
-  int skipped = 0;  // not attempted because an earlier stage failed
-  // One entry per node in the order worked ({name, host, stage, ok, pid?, state?, killed?,
-  // crashed_during_shutdown?, error?}): what --json prints.
+  int skipped = 0;        // already in the state asked for: left untouched, not a failure
+  int not_attempted = 0;  // not attempted because an earlier stage failed
+  // One entry per node in the order worked ({name, host, stage, ok, skipped?, pid?, state?,
+  // killed?, crashed_during_shutdown?, error?}): what --json prints.
   msg::Value nodes = msg::Value::empty_array();
+  // What a skipped node is, for the summary line: "already running", "already stopped".
+  const char* skipped_as = "skipped";
+
+  bool succeeded() const { return failed == 0 && not_attempted == 0; }
 };
 
-// A failed stage stops the later ones. Prints progress (or, with --json, collects it).
+// A failed stage stops the later ones; nodes already running are left untouched and
+// counted as skipped. Prints progress (or, with --json, collects it).
 OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes);
-// Every stage is attempted; nodes that had to be killed are said so.
+// Every stage is attempted; nodes that had to be killed are said so, nodes already stopped
+// are skipped.
 OpSummary stop_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes);
 
 }  // namespace bc::shell

@@ -43,8 +43,8 @@ int main(int argc, char** argv) {
     if (it != words.end()) json = true;
     words.erase(it, words.end());
   }
-  bc::shell::ShellContext ctx(base.empty() ? bc::default_base_dir() : base, json, std::cout,
-                              std::cerr);
+  bc::shell::ShellContext ctx(base.empty() ? bc::default_base_dir() : bc::absolute_path(base), json,
+                              std::cout, std::cerr);
   if (key.empty()) {
     const char* env = std::getenv("BROCLUSTER_KEY");
     key = env != nullptr && *env != '\0' ? env : "admin";

@@ -10,7 +10,7 @@ std::optional<std::vector<config::NodeSpec>> selected_nodes(ShellContext& ctx,
   if (cluster == nullptr) return std::nullopt;
   auto nodes = config::select_nodes(cluster->nodes, args);
   if (!nodes.is_ok()) {
-    ctx.fail(nodes.status().message());
+    ctx.fail(nodes.status());
     return std::nullopt;
   }
   return std::move(*nodes);

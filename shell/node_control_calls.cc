@@ -1,6 +1,9 @@
 #include "shell/node_control_calls.h"
 
 #include <cmath>
+#include <ostream>
+
+#include "messages/codec.h"
 
 #include "shell/cluster_client.h"
 
@@ -67,6 +70,24 @@ msg::Value answer_json(const NodeAnswer& answer) {
     v.set("error", std::move(e));
   }
   return v;
+}
+
+int print_answers(ShellContext& ctx, const std::vector<NodeAnswer>& answers,
+                  const AnswerPrinter& printer) {
+  int rc = 0;
+  msg::Value json = msg::Value::empty_array();
+  for (const NodeAnswer& a : answers) {
+    if (!a.ok() && !(printer.tolerated && printer.tolerated(a))) rc = 1;
+    if (!ctx.json()) {
+      printer.text(ctx.out(), a);
+      continue;
+    }
+    msg::Value entry = answer_json(a);
+    if (printer.annotate) printer.annotate(a, entry);
+    json.push_back(std::move(entry));
+  }
+  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
+  return rc;
 }
 
 }  // namespace bc::shell

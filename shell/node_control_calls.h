@@ -40,4 +40,20 @@ std::string failure_text(const Status& status);
 // The JSON entry of an answer: {node, host, ok, result | error}.
 msg::Value answer_json(const NodeAnswer& answer);
 
+// How a per-node command shows its answers.
+struct AnswerPrinter {
+  // The text of one answer (its lines, node name included).
+  std::function<void(std::ostream&, const NodeAnswer&)> text;
+  // A not-ok answer that is no failure (update: a node that is not running); optional.
+  std::function<bool(const NodeAnswer&)> tolerated;
+  // More fields of an answer's JSON entry; optional.
+  std::function<void(const NodeAnswer&, msg::Value&)> annotate;
+};
+
+// The one loop of the per-node commands (print, netstats, peerstatus, update): each answer
+// as text, or with --json one array of answer_json() entries. Returns the exit code: 1
+// when an answer failed (and is not tolerated).
+int print_answers(ShellContext& ctx, const std::vector<NodeAnswer>& answers,
+                  const AnswerPrinter& printer);
+
 }  // namespace bc::shell

@@ -14,22 +14,29 @@
 namespace bc::shell {
 
 int Shell::dispatch(const std::vector<std::string>& words) {
+  ctx_.begin_command();
+  return ctx_.finish_command(run_command_words(words));
+}
+
+int Shell::run_command_words(const std::vector<std::string>& words) {
   if (words.empty()) return 0;
   const CommandSpec* spec = find_command(words[0]);
   if (spec == nullptr) {
-    return ctx_.fail("unknown command '" + words[0] + "'; type \"help\" for a list");
+    return ctx_.fail(Status(ErrorCode::kUnknownCommand,
+                            "unknown command '" + words[0] + "'; type \"help\" for a list"));
   }
   if (spec->name == "exit" || spec->name == "quit") return 0;
   if (spec->handler == nullptr) {
-    return ctx_.fail("'" + std::string(spec->name) + "' is not available yet in " + kProductName +
-                     " " + kVersion);
+    return ctx_.fail(Status(ErrorCode::kUnsupported, "'" + std::string(spec->name) +
+                                                         "' is not available yet in " +
+                                                         kProductName + " " + kVersion));
   }
   const std::vector<std::string> args(words.begin() + 1, words.end());
   try {
     return spec->handler(ctx_, args);
   } catch (const std::exception& e) {
-    return ctx_.fail(std::string("internal error in '") + std::string(spec->name) +
-                     "': " + e.what());
+    return ctx_.fail(Status(ErrorCode::kInternal, std::string("internal error in '") +
+                                                      std::string(spec->name) + "': " + e.what()));
   }
 }
 
@@ -47,7 +54,9 @@ int Shell::run_interactive() {
   while (auto line = reader.read_line()) {
     auto words = tokenize(*line);
     if (!words.is_ok()) {
-      rc = ctx_.fail(words.status().message());
+      ctx_.begin_command();
+      rc = ctx_.finish_command(
+          ctx_.fail(Status(ErrorCode::kInvalidArgument, words.status().message())));
       continue;
     }
     if (words->empty()) continue;

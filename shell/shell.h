@@ -24,6 +24,9 @@ class Shell {
                                        std::string_view prefix);
 
  private:
+  // dispatch() without the --json envelope.
+  int run_command_words(const std::vector<std::string>& words);
+
   ShellContext& ctx_;
 };
 

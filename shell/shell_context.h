@@ -3,20 +3,27 @@
 // configuration, loaded on first use so that `help` and `--version` work even when the
 // configuration is broken. Owned by the Shell; single-threaded.
 
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
+#include <vector>
 #include <zmq.hpp>
 
+#include "common/status.h"
 #include "config/cluster.h"
 #include "security/bus_security.h"
+#include "shell/watched_stream.h"
 
 namespace bc::shell {
 
 class ShellContext {
  public:
   ShellContext(std::string base_dir, bool json, std::ostream& out, std::ostream& err);
+  ShellContext(const ShellContext&) = delete;
+  ShellContext& operator=(const ShellContext&) = delete;
 
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
@@ -32,9 +39,20 @@ class ShellContext {
   // The configuration if it has been loaded successfully already; never loads or prints.
   const config::Cluster* cluster_if_loaded() const { return cluster_ ? &*cluster_ : nullptr; }
 
-  // Prints "Error: <message>" to err() and returns 1, for handlers' early exits.
+  // Prints "Error: <message>" to err() and returns 1, for handlers' early exits. The
+  // error is remembered for the command's --json error document (finish_command).
   int fail(std::string_view message);
+  int fail(const Status& status);
   void warn(std::string_view message);
+
+  // Around each command (Shell::dispatch): with --json, a command that printed nothing on
+  // stdout gets exactly one document there: {"error": {code, message}} when it failed
+  // (its errors, else what it wrote on stderr), {"ok": true} when it succeeded. Returns rc.
+  void begin_command();
+  int finish_command(int rc);
+  // Runs `command` with out() writing into `captured` instead, and returns its exit code:
+  // how a command made of others (deploy) joins their documents into its one.
+  int capture_out(const std::function<int()>& command, std::string& captured);
 
   // The ZeroMQ context of this shell process, created on first use.
   zmq::context_t& zmq();
@@ -54,8 +72,12 @@ class ShellContext {
   std::string base_dir_;
   bool json_;
   bool interactive_ = false;
-  std::ostream& out_;
-  std::ostream& err_;
+  // out_ and err_ write through watches to the streams given.
+  WatchedStreambuf out_watch_;
+  WatchedStreambuf err_watch_;
+  std::ostream out_;
+  std::ostream err_;
+  std::vector<Status> errors_;  // fail()s of the current command
   std::optional<config::Cluster> cluster_;
   bool load_failed_ = false;
   std::unique_ptr<zmq::context_t> zmq_;

@@ -97,7 +97,7 @@ std::optional<NodeSelection> select_with_unconfigured(ShellContext& ctx,
   if (args.empty() || !known.empty()) {
     auto nodes = config::select_nodes(cluster->nodes, known);
     if (!nodes.is_ok()) {
-      ctx.fail(nodes.status().message());
+      ctx.fail(nodes.status());
       return std::nullopt;
     }
     selection.configured = std::move(*nodes);
@@ -114,7 +114,7 @@ std::optional<NodeSelection> select_with_unconfigured(ShellContext& ctx,
         std::any_of(selection.unconfigured.begin(), selection.unconfigured.end(),
                     [&](const UnconfiguredNode& u) { return selected_by(u.spec, {name}); });
     if (!found) {
-      ctx.fail(config::select_nodes(cluster->nodes, {name}).status().message());
+      ctx.fail(config::select_nodes(cluster->nodes, {name}).status());
       return std::nullopt;
     }
   }

@@ -44,26 +44,24 @@ int cmd_capstats(ShellContext& ctx, const std::vector<std::string>& args) {
     return nodes_arg(host_nodes).set("interval", interval);
   };
   const auto wait = std::chrono::milliseconds(static_cast<long>(interval * 1000));
-  int rc = 0;
   Table table({"Host", "Interface", "kpps", "mbps"});
-  msg::Value json = msg::Value::empty_array();
-  for (const Outcome& o : call_hosts(ctx, *nodes, "capstats", make_args, wait)) {
-    const msg::Value* result = result_or_report(ctx, o);
-    const msg::Value* ifaces = result != nullptr ? result->find("interfaces") : nullptr;
-    if (ifaces == nullptr || ifaces->as_map() == nullptr) {
-      rc = 1;
-      continue;
-    }
-    json.push_back(*result);
-    for (const auto& [name, v] : *ifaces->as_map()) {
+  const auto interfaces = [](const msg::Value& result) -> const msg::Value::Map* {
+    const msg::Value* ifaces = result.find("interfaces");
+    return ifaces != nullptr ? ifaces->as_map() : nullptr;
+  };
+  HostPrinter printer;
+  printer.succeeded = [&](const msg::Value& result) { return interfaces(result) != nullptr; };
+  printer.text = [&](std::ostream&, const Outcome& o, const msg::Value& result) {
+    if (interfaces(result) == nullptr) return;
+    for (const auto& [name, v] : *interfaces(result)) {
       char kpps[32], mbps[32];
       std::snprintf(kpps, sizeof kpps, "%.1f", v.get_double("kpps").value_or(0));
       std::snprintf(mbps, sizeof mbps, "%.1f", v.get_double("mbps").value_or(0));
       table.add({o.call.host, name, kpps, mbps});
     }
-  }
-  ctx.out() << (ctx.json() ? msg::to_json(json) + "\n" : table.render());
-  return rc;
+  };
+  printer.finish = [&](std::ostream& out) { out << table.render(); };
+  return print_host_results(ctx, call_hosts(ctx, *nodes, "capstats", make_args, wait), printer);
 }
 
 }  // namespace bc::shell

@@ -16,19 +16,11 @@ int cmd_df(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
-  int rc = 0;
   Table table({"Host", "Path", "Size", "Avail", "Avail%"});
-  msg::Value json = msg::Value::empty_array();
-  for (const Outcome& o :
-       call_hosts(ctx, *nodes, "df", [](const auto&) { return msg::Value::empty_map(); })) {
-    const msg::Value* result = result_or_report(ctx, o);
-    if (result == nullptr) {
-      rc = 1;
-      continue;
-    }
-    json.push_back(*result);
-    const msg::Value* disks = result->find("disks");
-    if (disks == nullptr || disks->as_array() == nullptr) continue;
+  HostPrinter printer;
+  printer.text = [&](std::ostream&, const Outcome& o, const msg::Value& result) {
+    const msg::Value* disks = result.find("disks");
+    if (disks == nullptr || disks->as_array() == nullptr) return;
     for (const msg::Value& d : *disks->as_array()) {
       char pct[16];
       std::snprintf(pct, sizeof pct, "%.1f%%", d.get_double("avail_pct").value_or(0));
@@ -38,9 +30,11 @@ int cmd_df(ShellContext& ctx, const std::vector<std::string>& args) {
                  bad ? "-" : human_bytes(d.get_double("avail").value_or(0)),
                  bad ? d.get_string("error").value_or("?") : pct});
     }
-  }
-  ctx.out() << (ctx.json() ? msg::to_json(json) + "\n" : table.render());
-  return rc;
+  };
+  printer.finish = [&](std::ostream& out) { out << table.render(); };
+  return print_host_results(
+      ctx, call_hosts(ctx, *nodes, "df", [](const auto&) { return msg::Value::empty_map(); }),
+      printer);
 }
 
 }  // namespace bc::shell

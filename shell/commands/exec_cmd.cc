@@ -26,35 +26,25 @@ int cmd_exec(ShellContext& ctx, const std::vector<std::string>& args) {
   const auto outcomes = call_hosts(
       ctx, cluster->nodes, "exec", [&](const auto&) { return exec_args; },
       std::chrono::milliseconds(static_cast<long>(kExecTimeoutSeconds * 1000)));
-  int rc = 0;
-  msg::Value json = msg::Value::empty_array();
-  for (const Outcome& o : outcomes) {
-    const msg::Value* result = result_or_report(ctx, o);
-    if (result == nullptr) {
-      rc = 1;
-      continue;
-    }
-    const auto code = result->get_int("exit_code").value_or(-1);
-    const bool timed_out = result->get_bool("timed_out").value_or(false);
-    if (code != 0) rc = 1;
-    if (ctx.json()) {
-      json.push_back(*result);
-      continue;
-    }
-    ctx.out() << "==== " << o.call.host;
-    if (timed_out)
-      ctx.out() << " (timed out)";
+  HostPrinter printer;
+  printer.succeeded = [](const msg::Value& result) {
+    return result.get_int("exit_code").value_or(-1) == 0;
+  };
+  printer.text = [](std::ostream& out, const Outcome& o, const msg::Value& result) {
+    const auto code = result.get_int("exit_code").value_or(-1);
+    out << "==== " << o.call.host;
+    if (result.get_bool("timed_out").value_or(false))
+      out << " (timed out)";
     else if (code != 0)
-      ctx.out() << " (exit " << code << ")";
-    ctx.out() << '\n';
+      out << " (exit " << code << ")";
+    out << '\n';
     // The host keeps the tail of a long output: say so before it.
-    if (result->get_bool("truncated").value_or(false)) ctx.out() << "[earlier output cut]\n";
-    const std::string output = result->get_string("output").value_or("");
-    ctx.out() << output;
-    if (!output.empty() && output.back() != '\n') ctx.out() << '\n';
-  }
-  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
-  return rc;
+    if (result.get_bool("truncated").value_or(false)) out << "[earlier output cut]\n";
+    const std::string output = result.get_string("output").value_or("");
+    out << output;
+    if (!output.empty() && output.back() != '\n') out << '\n';
+  };
+  return print_host_results(ctx, outcomes, printer);
 }
 
 }  // namespace bc::shell

@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "common/strings.h"
+#include "messages/codec.h"
 #include "security/bus_security.h"
 #include "security/keygen.h"
 #include "shell/commands/handlers.h"
@@ -23,6 +24,17 @@ int cmd_keygen(ShellContext& ctx, const std::vector<std::string>& args) {
     if (Status s = security::add_key(options, *role, args[1]); !s.is_ok()) {
       return ctx.fail(s.message());
     }
+    if (ctx.json()) {
+      msg::Value doc = msg::Value::empty_map();
+      doc.set("ok", true)
+          .set("made", msg::Value::Array{msg::Value(args[1])})
+          .set("role", args[0])
+          .set("public", security::list_path(options.get("KeysDir"), *role))
+          .set("secret", security::secret_key_path(options, args[1]));
+      ctx.out() << msg::to_json(doc) << '\n';
+      ctx.forget_security();
+      return 0;
+    }
     ctx.out() << "made " << args[0] << " key '" << args[1] << "': public key in "
               << security::list_path(options.get("KeysDir"), *role) << ", secret key in "
               << security::secret_key_path(options, args[1]) << '\n'
@@ -33,7 +45,18 @@ int cmd_keygen(ShellContext& ctx, const std::vector<std::string>& args) {
   }
   auto made = security::ensure_cluster_keys(options, cluster->hosts());
   if (!made.is_ok()) return ctx.fail(made.status().message());
-  if (made->empty()) {
+  if (ctx.json()) {
+    msg::Value names = msg::Value::empty_array();
+    for (const auto& name : *made)
+      names.push_back(name);
+    msg::Value doc = msg::Value::empty_map();
+    doc.set("ok", true)
+        .set("made", std::move(names))
+        .set("keys_dir", options.get("KeysDir"))
+        .set("secret_key_dir", options.get("SecretKeyDir"))
+        .set("bus_security", security::curve_enabled(options) ? "curve" : "plain");
+    ctx.out() << msg::to_json(doc) << '\n';
+  } else if (made->empty()) {
     ctx.out() << "every key exists already (" << options.get("KeysDir") << ")\n";
   } else {
     ctx.out() << "made keys: " << join(*made, ", ") << '\n'

@@ -20,6 +20,11 @@ int cmd_keys(ShellContext& ctx, const std::vector<std::string>& args) {
   if (!args.empty()) {
     if (args.size() != 2 || args[0] != "revoke") return ctx.fail("usage: keys [revoke <name>]");
     if (Status s = security::revoke_key(options, args[1]); !s.is_ok()) return ctx.fail(s.message());
+    if (ctx.json()) {
+      ctx.out() << msg::to_json(msg::Value::empty_map().set("ok", true).set("revoked", args[1]))
+                << '\n';
+      return 0;
+    }
     ctx.out() << "revoked key '" << args[1] << "'; run install to revoke it on the hosts\n";
     return 0;
   }

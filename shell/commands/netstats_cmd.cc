@@ -33,27 +33,20 @@ int cmd_netstats(ShellContext& ctx, const std::vector<std::string>& args) {
   if (!nodes) return 1;
   if (nodes->empty()) return ctx.fail("no worker or standalone node is configured");
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
-  int rc = 0;
-  msg::Value json = msg::Value::empty_array();
-  for (const NodeAnswer& a : control_nodes(ctx, *nodes, "netstats")) {
-    if (!a.ok()) rc = 1;
-    if (ctx.json()) {
-      json.push_back(answer_json(a));
-      continue;
-    }
-    ctx.out() << a.node.name << ": ";
+  AnswerPrinter printer;
+  printer.text = [](std::ostream& out, const NodeAnswer& a) {
+    out << a.node.name << ": ";
     if (!a.ok()) {
-      ctx.out() << failure_text(a.status) << '\n';
+      out << failure_text(a.status) << '\n';
     } else if (!a.result.get_bool("capturing").value_or(false)) {
-      ctx.out() << "not capturing\n";
+      out << "not capturing\n";
     } else {
-      ctx.out() << now_text() << " recvd=" << a.result.get_uint("received").value_or(0)
-                << " dropped=" << a.result.get_uint("dropped").value_or(0)
-                << " link=" << a.result.get_uint("link").value_or(0) << '\n';
+      out << now_text() << " recvd=" << a.result.get_uint("received").value_or(0)
+          << " dropped=" << a.result.get_uint("dropped").value_or(0)
+          << " link=" << a.result.get_uint("link").value_or(0) << '\n';
     }
-  }
-  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
-  return rc;
+  };
+  return print_answers(ctx, control_nodes(ctx, *nodes, "netstats"), printer);
 }
 
 }  // namespace bc::shell

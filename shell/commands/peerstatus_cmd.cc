@@ -12,8 +12,7 @@
 namespace bc::shell {
 namespace {
 
-void print_peers(ShellContext& ctx, const msg::Value& result) {
-  std::ostream& out = ctx.out();
+void print_peers(std::ostream& out, const msg::Value& result) {
   if (auto listening = result.get_string("listening"); listening.is_ok()) {
     out << "  listening on " << *listening
         << " received=" << result.get_uint("received_messages").value_or(0)
@@ -40,23 +39,16 @@ int cmd_peerstatus(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
-  int rc = 0;
-  msg::Value json = msg::Value::empty_array();
-  for (const NodeAnswer& a : control_nodes(ctx, *nodes, "peerstatus")) {
-    if (!a.ok()) rc = 1;
-    if (ctx.json()) {
-      json.push_back(answer_json(a));
-      continue;
-    }
+  AnswerPrinter printer;
+  printer.text = [](std::ostream& out, const NodeAnswer& a) {
     if (!a.ok()) {
-      ctx.out() << a.node.name << ": " << failure_text(a.status) << '\n';
-      continue;
+      out << a.node.name << ": " << failure_text(a.status) << '\n';
+      return;
     }
-    ctx.out() << a.node.name << ":\n";
-    print_peers(ctx, a.result);
-  }
-  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
-  return rc;
+    out << a.node.name << ":\n";
+    print_peers(out, a.result);
+  };
+  return print_answers(ctx, control_nodes(ctx, *nodes, "peerstatus"), printer);
 }
 
 }  // namespace bc::shell

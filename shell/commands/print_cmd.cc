@@ -23,24 +23,17 @@ int cmd_print(ShellContext& ctx, const std::vector<std::string>& args) {
   std::size_t width = 0;
   for (const auto& n : *nodes)
     width = std::max(width, n.name.size());
-  int rc = 0;
-  msg::Value json = msg::Value::empty_array();
-  for (const NodeAnswer& a : control_nodes(ctx, *nodes, "print", request)) {
-    if (!a.ok()) rc = 1;
-    if (ctx.json()) {
-      json.push_back(answer_json(a));
-      continue;
-    }
-    ctx.out() << a.node.name << std::string(width - a.node.name.size() + 3, ' ');
+  AnswerPrinter printer;
+  printer.text = [&](std::ostream& out, const NodeAnswer& a) {
+    out << a.node.name << std::string(width - a.node.name.size() + 3, ' ');
     if (a.ok()) {
-      ctx.out() << a.result.get_string("id").value_or(id) << " = "
-                << a.result.get_string("value").value_or("") << '\n';
+      out << a.result.get_string("id").value_or(id) << " = "
+          << a.result.get_string("value").value_or("") << '\n';
     } else {
-      ctx.out() << failure_text(a.status) << '\n';
+      out << failure_text(a.status) << '\n';
     }
-  }
-  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
-  return rc;
+  };
+  return print_answers(ctx, control_nodes(ctx, *nodes, "print", request), printer);
 }
 
 }  // namespace bc::shell

@@ -45,7 +45,7 @@ int cmd_restart(ShellContext& ctx, const std::vector<std::string>& args) {
   }
   const OpSummary started = start_nodes(ctx, *nodes);
   json.set("start", summary_json("started", started));
-  if (ctx.json()) return finish(started.failed == 0 && started.skipped == 0);
+  if (ctx.json()) return finish(started.succeeded());
   return print_summary(ctx, "started", started);
 }
 

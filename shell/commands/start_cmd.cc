@@ -14,25 +14,26 @@ namespace bc::shell {
 
 msg::Value summary_json(const char* verb, const OpSummary& s) {
   msg::Value v = msg::Value::empty_map();
-  v.set("ok", s.failed == 0 && s.skipped == 0)
+  v.set("ok", s.succeeded())
       .set(verb, s.ok)
       .set("failed", s.failed)
       .set("skipped", s.skipped)
+      .set("not_attempted", s.not_attempted)
       .set("nodes", s.nodes);
   return v;
 }
 
 int print_summary(ShellContext& ctx, const char* verb, const OpSummary& s) {
-  const bool ok = s.failed == 0 && s.skipped == 0;
   if (ctx.json()) {
     ctx.out() << msg::to_json(summary_json(verb, s)) << '\n';
   } else {
     ctx.out() << s.ok << " node(s) " << verb;
+    if (s.skipped > 0) ctx.out() << ", " << s.skipped << ' ' << s.skipped_as;
     if (s.failed > 0) ctx.out() << ", " << s.failed << " failed";
-    if (s.skipped > 0) ctx.out() << ", " << s.skipped << " not attempted";
+    if (s.not_attempted > 0) ctx.out() << ", " << s.not_attempted << " not attempted";
     ctx.out() << '\n';
   }
-  return ok ? 0 : 1;
+  return s.succeeded() ? 0 : 1;
 }
 
 int cmd_start(ShellContext& ctx, const std::vector<std::string>& args) {

@@ -42,29 +42,22 @@ int cmd_update(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
-  int rc = 0;
-  msg::Value json = msg::Value::empty_array();
-  for (const NodeAnswer& a : control_nodes(ctx, *nodes, "update")) {
-    // The supervisor refuses a node without a process before it asks anything.
-    const bool skipped = a.status.code() == ErrorCode::kConflict;
-    if (!a.ok() && !skipped) rc = 1;
-    if (ctx.json()) {
-      msg::Value v = answer_json(a);
-      v.set("skipped", skipped);
-      json.push_back(std::move(v));
-      continue;
-    }
-    if (skipped) {
-      ctx.out() << a.node.name << ": skipped (not running)\n";
+  // The supervisor refuses a node without a process before it asks anything.
+  const auto skipped = [](const NodeAnswer& a) { return a.status.code() == ErrorCode::kConflict; };
+  AnswerPrinter printer;
+  printer.tolerated = skipped;
+  printer.annotate = [&](const NodeAnswer& a, msg::Value& v) { v.set("skipped", skipped(a)); };
+  printer.text = [&](std::ostream& out, const NodeAnswer& a) {
+    if (skipped(a)) {
+      out << a.node.name << ": skipped (not running)\n";
     } else if (!a.ok()) {
-      ctx.out() << a.node.name << ": " << failure_text(a.status) << '\n';
+      out << a.node.name << ": " << failure_text(a.status) << '\n';
     } else {
       for (const std::string& line : describe_update(a.result))
-        ctx.out() << a.node.name << ": " << line << '\n';
+        out << a.node.name << ": " << line << '\n';
     }
-  }
-  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
-  return rc;
+  };
+  return print_answers(ctx, control_nodes(ctx, *nodes, "update"), printer);
 }
 
 }  // namespace bc::shell

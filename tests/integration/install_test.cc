@@ -174,6 +174,15 @@ TEST_F(Install, HostDownIsNamedAndALaterInstallCompletesIt) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(cluster_.node_pids("worker-2"), before);
   EXPECT_EQ(cluster_.node_pids("worker-2").size(), 1u);
+
+  // --json: one document holding install's and restart's.
+  r = cluster_.shell({"--json", "deploy"}, Millis(60000));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto doc = Json::parse(r.out);
+  ASSERT_TRUE(doc.has_value()) << "not one JSON document: " << r.out;
+  EXPECT_TRUE((*doc)["ok"].boolean()) << r.out;
+  EXPECT_TRUE((*doc)["install"]["ok"].boolean()) << r.out;
+  EXPECT_TRUE((*doc)["restart"]["start"]["ok"].boolean()) << r.out;
 }
 
 // Data lines of a Bro/Zeek TSV log: their ts (first column) values.

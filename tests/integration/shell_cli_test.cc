@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/json_reader.h"
 #include "tests/support/run_process.h"
 
 namespace bc::test {
@@ -29,6 +30,15 @@ class ShellCli : public ::testing::Test {
     options.stdin_data = input;
     options.timeout = std::chrono::seconds(20);
     return run_process(args, options);
+  }
+  // --json: stdout must be exactly one JSON document, whatever happened.
+  Json json_run(std::vector<std::string> args, int exit_code) {
+    args.insert(args.begin(), "--json");
+    auto r = run(args);
+    EXPECT_EQ(r.exit_code, exit_code) << r.out << r.err;
+    auto doc = Json::parse(r.out);
+    EXPECT_TRUE(doc.has_value()) << "not one JSON document on stdout: '" << r.out << "'";
+    return doc.value_or(Json());
   }
   TempDir base_;
 };
@@ -164,6 +174,52 @@ TEST_F(ShellCli, HelpListsCommandsAndDescribesOne) {
   auto one = run({"help", "cleanup"});
   EXPECT_THAT(one.out, HasSubstr("TmpDir"));
   EXPECT_EQ(run({"help", "nope"}).exit_code, 1);
+}
+
+TEST_F(ShellCli, JsonHelpIsOneDocument) {
+  Json doc = json_run({"help"}, 0);
+  ASSERT_TRUE(doc["commands"].is_array());
+  bool found = false;
+  for (const Json& c : doc["commands"].array()) {
+    if (c["name"].str() == "status") found = c["synopsis"].str() == "status [<nodes>]";
+  }
+  EXPECT_TRUE(found);
+  doc = json_run({"help", "cleanup"}, 0);
+  EXPECT_EQ(doc["name"].str(), "cleanup");
+  EXPECT_THAT(doc["description"].str(), HasSubstr("TmpDir"));
+}
+
+TEST_F(ShellCli, JsonKeygenAndKeysRevokeAreOneDocument) {
+  Json doc = json_run({"keygen"}, 0);
+  EXPECT_TRUE(doc["ok"].boolean());
+  EXPECT_GE(doc["made"].size(), 2u);
+  doc = json_run({"keygen"}, 0);
+  EXPECT_EQ(doc["made"].size(), 0u);
+  doc = json_run({"keygen", "monitor", "tap1"}, 0);
+  EXPECT_EQ(doc["made"][0].str(), "tap1");
+  EXPECT_EQ(doc["role"].str(), "monitor");
+  doc = json_run({"keys", "revoke", "tap1"}, 0);
+  EXPECT_EQ(doc["revoked"].str(), "tap1");
+}
+
+// A failure prints {"ok": false, "error": {code, message}, "exit_code"} on stdout (the
+// text stays on stderr), with the same exit code as without --json.
+TEST_F(ShellCli, JsonErrorsAreOneDocumentOnStdout) {
+  Json doc = json_run({"frobnicate"}, 1);
+  EXPECT_FALSE(doc["ok"].boolean());
+  EXPECT_EQ(doc["error"]["code"].str(), "unknown_command");
+  EXPECT_THAT(doc["error"]["message"].str(), HasSubstr("unknown command 'frobnicate'"));
+  EXPECT_EQ(doc["exit_code"].integer(), 1);
+
+  doc = json_run({"help", "nope"}, 1);
+  EXPECT_EQ(doc["error"]["code"].str(), "not_found");
+  doc = json_run({"keygen", "root", "x"}, 1);
+  EXPECT_THAT(doc["error"]["message"].str(), HasSubstr("usage: keygen"));
+
+  base_.write("etc/cluster.cfg", "# ok\nLogExpireInterval = soon\n");
+  doc = json_run({"config"}, 1);
+  EXPECT_EQ(doc["error"]["code"].str(), "parse_error");
+  EXPECT_THAT(doc["error"]["message"].str(), HasSubstr("cluster.cfg:2:"));
 }
 
 TEST_F(ShellCli, InteractiveSessionShowsBannerPromptAndRunsCommands) {
