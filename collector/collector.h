@@ -23,6 +23,7 @@
 #include "collector/collector_options.h"
 #include "collector/crash_mail_ledger.h"
 #include "collector/disk_watch.h"
+#include "collector/event_intake.h"
 #include "collector/log_archiver.h"
 #include "collector/mailer.h"
 #include "collector/notice_watcher.h"
@@ -151,6 +152,7 @@ class Collector {
   security::RequestGate request_gate_;
   TimerQueue timers_;
   ClusterView view_;
+  EventIntake intake_;  // events believed or dropped (docs/SECURITY.md)
   std::map<std::string, NodeCare> care_;
   Mailer mailer_;
   StatsLog stats_log_;
