@@ -226,12 +226,7 @@ Status scan_top_strings(std::string_view bytes, std::span<const std::string_view
       if (wanted >= 0) seen[wanted] = true;
       return Status::ok();
     }
-    if (wanted >= 0) {
-      if (h.what != Header::What::kString) {
-        return Status::bad_message("field '" + std::string(keys[wanted]) + "' is not a string");
-      }
-      values[wanted] = text;
-    }
+    if (wanted >= 0 && h.what == Header::What::kString) values[wanted] = text;
     return Status::ok();
   });
 }

@@ -38,13 +38,13 @@ Principal principal_of(const KeyEntry& key) {
 std::string_view principal_name(Principal principal) {
   switch (principal) {
     case Principal::kHost:
-      return "host";
+      return "a host's key";
     case Principal::kDaemon:
-      return "broker/collector";
+      return "the broker/collector key";
     case Principal::kAdmin:
-      return "admin";
+      return "an admin key";
     case Principal::kMonitor:
-      return "monitor";
+      return "a monitor key";
   }
   return "?";
 }

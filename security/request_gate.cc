@@ -36,8 +36,9 @@ Status RequestGate::admit(const zmq::message_t& frame, const msg::Request& reque
   const Principal who = principal_of(*entry);
   if (!command_allowed(service_, who, request.cmd)) {
     return refuse(Status(ErrorCode::kPermissionDenied,
-                         "permission denied: key '" + entry->name + "' is a " +
-                             std::string(principal_name(who)) + " key, which may not send '" +
+                         "permission denied: key '" + entry->name + "' has role " +
+                             std::string(role_name(entry->role)) + " (" +
+                             std::string(principal_name(who)) + "), which may not send '" +
                              request.cmd + "' here"));
   }
   if (Status s = replay_.check(*key, request.nonce, request.ts, now_us); !s.is_ok()) {
