@@ -1,6 +1,7 @@
 #include "messages/wire_scan.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -177,21 +178,24 @@ Status walk(std::string_view bytes, Visit&& visit) {
   const std::size_t size = bytes.size();
   std::size_t pos = 0;
   // Items still expected at each open container level; the bottom entry is the root.
-  std::vector<std::uint64_t> pending{1};
-  while (!pending.empty()) {
-    if (pending.back() == 0) {
-      pending.pop_back();
+  // check_header bounds the depth, so a fixed array holds them (no allocation: the broker
+  // walks every event's body).
+  std::array<std::uint64_t, kMaxDepth + 1> pending{1};
+  std::size_t levels = 1;
+  while (levels > 0) {
+    if (pending[levels - 1] == 0) {
+      --levels;
       continue;
     }
     if (pos >= size) return truncated();
     const Header h = read_header(data + pos, size - pos);
     if (h.header_bytes == 0) return truncated();
     const std::uint64_t remaining = size - pos - h.header_bytes;
-    if (Status s = check_header(h, remaining, pending.size() - 1); !s.is_ok()) return s;
-    --pending.back();
-    if (Status s = visit(pending.size() - 1, h, data + pos + h.header_bytes); !s.is_ok()) return s;
+    if (Status s = check_header(h, remaining, levels - 1); !s.is_ok()) return s;
+    --pending[levels - 1];
+    if (Status s = visit(levels - 1, h, data + pos + h.header_bytes); !s.is_ok()) return s;
     pos += h.header_bytes + h.payload_bytes;
-    if (h.children > 0) pending.push_back(h.children);
+    if (h.children > 0) pending[levels++] = h.children;
   }
   if (pos != size) return Status::bad_message("trailing bytes after the message");
   return Status::ok();
@@ -207,7 +211,7 @@ Status scan_top_strings(std::string_view bytes, std::span<const std::string_view
                         std::span<std::string_view> values) {
   std::size_t index = 0;  // of the item at depth 1: even a key, odd its value
   std::ptrdiff_t wanted = -1;
-  std::vector<bool> seen(keys.size());
+  std::array<bool, 8> seen{};  // REQUIRES: keys.size() <= 8
   return walk(bytes, [&](std::size_t depth, const Header& h, const unsigned char* payload) {
     if (depth == 0) {
       return h.what == Header::What::kMap ? Status::ok() : Status::bad_message("not a map");

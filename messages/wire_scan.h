@@ -19,6 +19,7 @@ Status scan_msgpack(std::string_view bytes);
 // scan_msgpack, and the string values of the top-level map's `keys` into `values` (views
 // into `bytes`; left as they were for a key that is absent or not a string). kBadMessage
 // also for a key given twice, a key that is not a string, or a root that is not a map.
+// REQUIRES: at most 8 keys.
 Status scan_top_strings(std::string_view bytes, std::span<const std::string_view> keys,
                         std::span<std::string_view> values);
 
