@@ -3,8 +3,9 @@
 
   repair     N=10 running nodes; kill(2) SIGKILL one (round robin) and time until the
              node_state `running` event of its NEW pid reaches a SUB socket on the broker:
-             supervisor reap -> crash record -> event -> broker -> collector -> start
-             request -> spawn -> ready on fd 3 -> event. Nothing but the collector
+             supervisor reap -> event -> collector (its crash watch, or the bus, whichever
+             is first: docs/PROTOCOL.md 3.7) -> start request -> spawn -> ready on fd 3 ->
+             event. Nothing but the collector
              restarts it. >= 200 kills (RestartStableTime 0 and a wide storm guard, so
              every kill is a "first" crash restarted at once, as in production).
   hostdown   SIGSTOP the supervisor; time until alert.host-down reaches the SUB socket
@@ -97,7 +98,7 @@ def measure_repair(c, kills, timeout_s=10):
 
 
 STEPS = ('  step: kill -> `crashed` published (supervisor: exit, reap, publish)',
-         '  step: `crashed` published -> `initializing` published (bus, collector, start, spawn)',
+         '  step: `crashed` published -> `initializing` published (watch, collector, start, spawn)',
          '  step: `initializing` -> `running` published (the node starts and says ready)',
          '  step: `running` published -> here (bus)')
 # The same two points by the supervisor's own stamps, without the trip to an observer: the

@@ -12,7 +12,7 @@
 // before the last stop:
 // `--kill` workers killed at once (spread over the hosts) until each has a new pid
 // running on the bus; the daemons' RSS and CPU while idle for `--idle` seconds with
-// every node running. Throughout, every host-down/host-up alert on the bus is counted:
+// every node running. Throughout, every host-down/host-up/bus-down alert on the bus is counted:
 // the bar is zero. Prints a table and one `SCALE {...}` JSON line.
 // Needs root (network namespaces); exits 77 (skipped) without.
 
@@ -244,6 +244,8 @@ class Bench {
   void count_alerts() {
     host_down_ = static_cast<int>(tap_->ever(alert_is("host-down")).size());
     host_up_ = static_cast<int>(tap_->ever(alert_is("host-up")).size());
+    // A busy bus is no bus outage either (it reaches the tap once the bus is back).
+    bus_down_ = static_cast<int>(tap_->ever(alert_is("bus-down")).size());
   }
 
   void print() const {
@@ -259,14 +261,15 @@ class Bench {
       std::cout << "idle " << d.name << ": RSS " << fmt(d.rss_mib) << " MiB, CPU " << fmt(d.cpu_pct)
                 << " %\n";
     }
-    std::cout << "host-down alerts: " << host_down_ << ", host-up alerts: " << host_up_ << "\n";
+    std::cout << "host-down alerts: " << host_down_ << ", host-up alerts: " << host_up_
+              << ", bus-down alerts: " << bus_down_ << "\n";
     std::cout << "SCALE {\"hosts\":" << cluster_->hosts()
               << ",\"nodes\":" << cluster_->nodes().size()
               << ",\"start_ms\":" << fmt(median(start_ms_))
               << ",\"status_ms\":" << fmt(median(status_ms_))
               << ",\"stop_ms\":" << fmt(median(stop_ms_)) << ",\"killed\":" << killed_
               << ",\"kill_repair_ms\":" << fmt(kill_all_ms_) << ",\"host_down\":" << host_down_
-              << ",\"host_up\":" << host_up_ << "}\n";
+              << ",\"host_up\":" << host_up_ << ",\"bus_down\":" << bus_down_ << "}\n";
   }
 
   struct Idle {
@@ -285,6 +288,7 @@ class Bench {
   std::vector<Idle> idle_;
   int host_down_ = 0;
   int host_up_ = 0;
+  int bus_down_ = 0;
 };
 
 }  // namespace

@@ -68,8 +68,17 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, Collec
       query_(net::make_socket(ctx, zmq::socket_type::router)),
       events_(ctx, options_.host, options_.bus_in, clock, security),
       requests_(ctx, options_.supervisors, clock, security),
+      crash_watch_(requests_, clock, options_.comm_timeout,
+                   [this](const msg::NodeStateChange& e) { on_crash_notice(e); }),
       request_gate_(security, security::Service::kCollector),
       view_(cluster),
+      liveness_(clock, {options_.host_timeout, options_.heartbeat_interval, kHostCheck},
+                [this] {
+                  std::vector<std::string> hosts;
+                  for (const auto& [name, host] : view_.hosts())
+                    hosts.push_back(name);
+                  return hosts;
+                }()),
       mailer_(mail_settings(cluster), clock),
       stats_log_(options_.stats_log),
       archiver_(archive_settings(cluster, options_.host)),
@@ -109,7 +118,7 @@ Status Collector::start() {
   for (auto& [name, host] : view_.hosts())
     host.last_heartbeat = now;  // grace from our start
   timers_.schedule(now, [this] { publish_heartbeat(); });
-  timers_.schedule(now + Duration(100), [this] { check_hosts(); });
+  timers_.schedule(now + kHostCheck, [this] { check_hosts(); });
   timers_.schedule(now + kInstallCheck, [this] { check_installed(); });
   timers_.schedule(now + options_.stats_log_interval, [this] { write_stats(); });
   timers_.schedule(now + options_.cron_interval, [this] { run_cron(false); });
@@ -150,7 +159,7 @@ void Collector::poll_once() {
   // event waiting beside that answer is a later crash, of the new process. Taken first, it
   // would count as a crash while our start was in flight, held until the answer came.
   for (std::size_t i = 0; i < supervisors.size(); ++i) {
-    if (items[i + 2].revents & ZMQ_POLLIN) requests_.on_readable(supervisors[i].first);
+    if (items[i + 2].revents & ZMQ_POLLIN) heard_from_supervisor(supervisors[i].first);
   }
   if (items[0].revents & ZMQ_POLLIN) on_bus();
   if (items[1].revents & ZMQ_POLLIN) on_query();
@@ -161,10 +170,11 @@ void Collector::poll_once() {
   programs_.poll();
 }
 
-void Collector::on_bus() {
-  for (int batch = 0; batch < 256; ++batch) {
+int Collector::on_bus(int max) {
+  for (int batch = 0; batch < max; ++batch) {
     zmq::message_t topic, body;
-    if (!sub_.recv(topic, zmq::recv_flags::dontwait)) return;
+    if (!sub_.recv(topic, zmq::recv_flags::dontwait)) return batch;
+    if (batch == 0 && liveness_.heard_bus()) bus_up();
     if (!topic.more()) continue;
     (void)sub_.recv(body, zmq::recv_flags::none);
     while (body.more()) {  // not ours: skip the rest of the message
@@ -174,6 +184,7 @@ void Collector::on_bus() {
     }
     on_event(topic.to_string_view(), body.to_string_view());
   }
+  return max;
 }
 
 void Collector::on_event(std::string_view topic, std::string_view body) {
@@ -192,7 +203,7 @@ void Collector::on_event(std::string_view topic, std::string_view body) {
   } else if (*type == msg::NodeStateChange::kType) {
     if (auto e = msg::decode<msg::NodeStateChange>(body); e.is_ok() && believe(*e, &e->node)) {
       note_sequence(e->env, *type, body);
-      on_node_state(*e);
+      if (notice_order_.accept_bus(e->node, e->env)) on_node_state(*e);
     }
   } else if (*type == msg::CrashReport::kType) {
     if (auto r = msg::decode<msg::CrashReport>(body); r.is_ok() && believe(*r, &r->node)) {
@@ -221,12 +232,21 @@ void Collector::note_sequence(const msg::Envelope& env, std::string_view type,
   }
 }
 
+void Collector::on_crash_notice(const msg::NodeStateChange& e) {
+  // A crash told by its supervisor's answer to our watch (crash_watch.h): applied once, in
+  // order with the bus's copy, through the same entry point as a bus event.
+  const NodeView* node = view_.node(e.node);
+  if (node == nullptr || node->spec.host != e.env.host) return;
+  if (notice_order_.accept_notice(e.node, e.env)) on_node_state(e);
+}
+
 void Collector::on_heartbeat(const msg::Heartbeat& hb) {
   if (hb.role != "supervisor") return;  // broker and collector heartbeats are not host liveness
   HostView* host = view_.host(hb.env.host);
   if (host == nullptr) return;
   const bool gap = view_.note_sequence(hb.env.host, hb.role, hb.env.seq);
   host->last_heartbeat = clock_.now();
+  (void)liveness_.heard_heartbeat(host->name);  // host->up says whether it was down
   const bool changed = host->seen && hb.state_version != host->state_version;
   // The first heartbeat since our start proves the subscription to this host live: what it
   // published before (a node_state of a restart our start-up reconciliation ordered, over a
@@ -319,6 +339,7 @@ void Collector::publish_heartbeat() {
   }
   hb.counters = {{"requests_in_flight", requests_.in_flight()},
                  {"mail_queued", mailer_.queued()},
+                 {"crash_watches", crash_watch_.open()},
                  {"events_dropped", events_.dropped()},
                  {"events_refused", intake_.refused()}};
   hb.software = kVersion;

@@ -22,10 +22,13 @@
 #include "collector/cluster_view.h"
 #include "collector/collector_options.h"
 #include "collector/crash_mail_ledger.h"
+#include "collector/crash_watch.h"
 #include "collector/disk_watch.h"
 #include "collector/event_intake.h"
+#include "collector/host_liveness.h"
 #include "collector/log_archiver.h"
 #include "collector/mailer.h"
+#include "collector/notice_order.h"
 #include "collector/notice_watcher.h"
 #include "collector/program_job.h"
 #include "collector/restart_care.h"
@@ -82,11 +85,14 @@ class Collector {
   static constexpr std::string_view kWhyCron = "cron";
   // How often the installed snapshot's version is compared with the one in use.
   static constexpr Duration kInstallCheck{1000};
-  void on_bus();
+  // Reads up to `max` bus messages; how many it read (fewer: the socket is empty).
+  int on_bus(int max = 256);
   void on_event(std::string_view topic, std::string_view body);
   void on_heartbeat(const msg::Heartbeat& hb);
   void note_sequence(const msg::Envelope& env, std::string_view type, std::string_view body);
   void on_node_state(const msg::NodeStateChange& e);
+  // A crash told by its supervisor's answer to our watch, before the bus has it.
+  void on_crash_notice(const msg::NodeStateChange& e);
   void on_crash_report(const msg::CrashReport& r);
   // Alerts and mails a crash once, whichever way it reached us (`late`: by asking).
   void report_crash(const msg::CrashReport& r, bool late);
@@ -116,7 +122,14 @@ class Collector {
   void apply_configuration(config::Cluster cluster, const std::string& version);
   void reconcile(const std::string& host, const std::string& why);
   void apply_status(const std::string& host, const msg::Value& result, std::uint64_t asked_at);
+  // Host and bus liveness (collector_liveness.cc, verdicts by host_liveness.h).
+  static constexpr Duration kHostCheck{100};
   void check_hosts();
+  void drain_sockets();
+  void ping_host(const std::string& host);
+  void heard_from_supervisor(const std::string& host);
+  void bus_down();
+  void bus_up();
   // Every kNoticeCheck: notices of the manager's notice.log mailed (ACTION_EMAIL) or
   // raised as alert.notice (ACTION_ALARM).
   static constexpr Duration kNoticeCheck{1000};
@@ -149,10 +162,13 @@ class Collector {
   zmq::socket_t query_;
   net::EventPublisher events_;
   AsyncRequests requests_;
+  CrashWatch crash_watch_;
+  NoticeOrder notice_order_;
   security::RequestGate request_gate_;
   TimerQueue timers_;
   ClusterView view_;
   EventIntake intake_;  // events believed or dropped (docs/SECURITY.md)
+  HostLiveness liveness_;
   std::map<std::string, NodeCare> care_;
   Mailer mailer_;
   StatsLog stats_log_;

@@ -1,5 +1,6 @@
-// The collector's repairs: reconciling with the supervisors, and host liveness. Restart
-// care itself is in collector_restart.cc (and its table in restart_care.cc).
+// The collector's repairs: reconciling with the supervisors. Restart care itself is in
+// collector_restart.cc (and its table in restart_care.cc); host and bus liveness in
+// collector_liveness.cc.
 
 #include <spdlog/spdlog.h>
 
@@ -24,6 +25,7 @@ void Collector::reconcile(const std::string& host, const std::string& why) {
                          }
                        });
   fetch_crashes(host, crash_mail_.since(host));
+  crash_watch_.arm(host);
 }
 
 void Collector::apply_status(const std::string& host, const msg::Value& result,
@@ -50,35 +52,6 @@ void Collector::apply_status(const std::string& host, const msg::Value& result,
   }
   // The manager may be among what this status told: whoever waits for it re-derives.
   manager_news();
-}
-
-void Collector::check_hosts() {
-  const auto now = clock_.now();
-  for (auto& [name, host] : view_.hosts()) {
-    if (host.up && now - host.last_heartbeat > options_.host_timeout) host_down(host);
-  }
-  timers_.schedule(now + Duration(100), [this] { check_hosts(); });
-}
-
-void Collector::host_down(HostView& host) {
-  host.up = false;
-  const auto silent = std::chrono::duration_cast<Duration>(clock_.now() - host.last_heartbeat);
-  const std::string message = "host " + host.name + " sent no heartbeat for " +
-                              std::to_string(silent.count()) + " ms; its nodes are unreachable";
-  spdlog::warn("{}", message);
-  alert(msg::kAlertHostDown, "error", message, host.name);
-  action(host.name, "-", "host-down");
-  if (options_.mail_host_up_down) (void)mailer_.send("host down: " + host.name, message + "\n");
-}
-
-void Collector::host_up(HostView& host) {
-  host.up = true;
-  const std::string message = "host " + host.name + " is back";
-  spdlog::info("{}", message);
-  alert(msg::kAlertHostUp, "info", message, host.name);
-  action(host.name, "-", "host-up");
-  if (options_.mail_host_up_down) (void)mailer_.send("host up: " + host.name, message + "\n");
-  reconcile(host.name, "host up");
 }
 
 }  // namespace bc::collector

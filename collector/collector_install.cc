@@ -89,6 +89,10 @@ void Collector::apply_configuration(config::Cluster cluster, const std::string& 
   for (auto it = options_.supervisors.begin(); it != options_.supervisors.end();) {
     it = view_.host(it->first) == nullptr ? options_.supervisors.erase(it) : std::next(it);
   }
+  std::vector<std::string> hosts;
+  for (const auto& [name, host] : view_.hosts())
+    hosts.push_back(name);
+  liveness_.set_hosts(hosts);  // a new host gets its grace from now
   for (auto& [name, node] : view_.nodes()) {
     NodeCare& c = care_of(node);
     c.care.set_settings(config::restart_settings(cluster_, node.spec));

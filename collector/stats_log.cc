@@ -17,8 +17,9 @@
 namespace bc::collector {
 namespace {
 
-constexpr std::array<std::string_view, 7> kActions = {
-    "started", "stopped", "crashed", "restarted", "failed", "host-down", "host-up"};
+constexpr std::array<std::string_view, 9> kActions = {"started",   "stopped",  "crashed",
+                                                      "restarted", "failed",   "host-down",
+                                                      "host-up",   "bus-down", "bus-up"};
 
 std::string errno_text(int err) {
   char buf[256];

@@ -6,7 +6,7 @@
 // by someone else between its read and its rename).
 //
 // Line formats (fields separated by one space; a space or control character inside host,
-// node, type or action is written as '_', an empty field as '-'; docs/RELIABILITY.md,
+// node, type or action is written as '_', an empty field as '-'; docs/CONFIG.md,
 // "stats.log", is the user's description):
 //   <unix time, 6 decimals> <host> <node> <type> cpu=<pct, 1 decimal> rss=<bytes>
 //       vsize=<bytes> cpu_user_s=<s, 2 decimals> cpu_system_s=<s> packets_received=<n>
@@ -15,7 +15,8 @@
 // A sample line always has all its key=value columns, in this order; a value the sample
 // does not carry (packets of a node that does not capture or has no control endpoint, CPU
 // seconds from a supervisor older than them) is '-'. <action> is one of started, stopped,
-// crashed, restarted, failed, host-down, host-up and <detail> is free text on the rest of
+// crashed, restarted, failed, host-down, host-up, bus-down, bus-up (node "-" for the last
+// four) and <detail> is free text on the rest of
 // the line (newlines become spaces).
 //
 // Every line is appended with a single write() to a file opened O_APPEND (opened per

@@ -18,6 +18,10 @@ namespace bc::msg {
 // kind does not need a protocol change.
 inline constexpr std::string_view kAlertHostDown = "host-down";
 inline constexpr std::string_view kAlertHostUp = "host-up";
+// The event bus carried nothing (not even the broker's heartbeat) for HostTimeout, and back:
+// one pair for the whole cluster; hosts are judged by direct pings meanwhile.
+inline constexpr std::string_view kAlertBusDown = "bus-down";
+inline constexpr std::string_view kAlertBusUp = "bus-up";
 inline constexpr std::string_view kAlertRestartStorm = "restart-storm";
 inline constexpr std::string_view kAlertDiskSpace = "disk-space";
 inline constexpr std::string_view kAlertNodeCrashed = "node-crashed";

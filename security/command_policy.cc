@@ -9,9 +9,10 @@ namespace bc::security {
 namespace {
 
 // What the collector asks supervisors for: their state (reconciliation), a restart, a
-// node given up on, and the crash records whose live report it missed (to mail them).
-constexpr std::array<std::string_view, 5> kDaemonToSupervisor = {"ping", "status", "start",
-                                                                 "mark_failed", "crashes"};
+// node given up on, the crash records whose live report it missed (to mail them), and
+// the next crash straight from the supervisor (`watch_crashes`, crash_watchers.h).
+constexpr std::array<std::string_view, 6> kDaemonToSupervisor = {
+    "ping", "status", "start", "mark_failed", "crashes", "watch_crashes"};
 // A monitor's snapshot of one host (the Clone pattern's first step), nothing more.
 constexpr std::array<std::string_view, 2> kReadSupervisor = {"ping", "status"};
 // What a monitor may ask the collector: reading, never steering.

@@ -121,6 +121,15 @@ void cmd_crashes(Supervisor& sup, const msg::Request& r, const Responder& respon
   respond(msg::make_ok(r.id, std::move(v)));
 }
 
+void cmd_watch_crashes(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  auto hold = seconds_arg(r.args, "hold", kDefaultWatchHold, 0.01, kMaxWatchHold);
+  if (!hold.is_ok()) return fail(r, respond, hold.status());
+  const auto deadline = sup.clock().now() + std::chrono::duration_cast<std::chrono::microseconds>(
+                                                std::chrono::duration<double>(*hold));
+  sup.crash_watchers().add(r.id, respond, deadline);
+  sup.timers().schedule(deadline, [&sup] { sup.crash_watchers().expire(sup.clock().now()); });
+}
+
 void cmd_cleanup(Supervisor& sup, const msg::Request& r, const Responder& respond) {
   auto nodes = sup.select(r.args);
   if (!nodes.is_ok()) return fail(r, respond, nodes.status());

@@ -14,6 +14,10 @@ void cmd_diag(Supervisor& sup, const msg::Request& r, const Supervisor::Responde
 // The crash records that ended after `since` (us since the epoch), oldest first, at most
 // kMaxCrashRecordsPerReply; `more` says there are later ones (ask again from the last).
 void cmd_crashes(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
+// Held until a node of this host crashes (answered with that node_state event) or `hold`
+// seconds pass (answered with none); crash_watchers.h.
+void cmd_watch_crashes(Supervisor& sup, const msg::Request& r,
+                       const Supervisor::Responder& respond);
 void cmd_cleanup(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 void cmd_capstats(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 
@@ -23,5 +27,8 @@ inline constexpr double kMaxExecSeconds = 3600;
 inline constexpr std::size_t kMaxExecOutput = 1 << 20;
 // Each record carries up to 32 KiB of log tails: 16 of them stay well inside a frame.
 inline constexpr std::size_t kMaxCrashRecordsPerReply = 16;
+// A watch's hold time: well inside the replay window, so a watcher's next ask is fresh.
+inline constexpr double kDefaultWatchHold = 20;
+inline constexpr double kMaxWatchHold = 30;
 
 }  // namespace bc::sup

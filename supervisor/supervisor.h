@@ -27,6 +27,7 @@
 #include "security/request_gate.h"
 #include "supervisor/bus_gate.h"
 #include "supervisor/crash_record_writer.h"
+#include "supervisor/crash_watchers.h"
 #include "supervisor/job_runner.h"
 #include "supervisor/node.h"
 #include "supervisor/node_control.h"
@@ -78,6 +79,7 @@ class Supervisor {
   // removed ones go at once, or, when they run, stay "not configured" until they end.
   Status reload_installed();
   TimerQueue& timers() { return timers_; }
+  CrashWatchers& crash_watchers() { return watchers_; }
   const Clock& clock() const { return clock_; }
   const ProcReader& proc() const { return proc_; }
   msg::Value node_status(const Node& node) const;
@@ -122,6 +124,9 @@ class Supervisor {
   void restore();
 
   void publish_heartbeat();  // and the next one, every HeartbeatInterval
+  // A heartbeat if one is due: also called between spawns, so that a start of many nodes
+  // in one loop turn does not leave the collector without heartbeats (HostTimeout).
+  void heartbeat_if_due();
   void send_heartbeat();
   void publish_stats();
   // Publishes `stats` once the node has answered `netstats` (or did not in time), or at
@@ -149,6 +154,7 @@ class Supervisor {
   // places of an operator's requests (kMaxInFlight) nor they its.
   NodeControlProxy samples_;
   CrashRecordWriter records_;
+  CrashWatchers watchers_;
   std::map<std::string, Node> nodes_;
   std::map<pid_t, std::string> by_pid_;
   StateFile state_file_;
@@ -158,6 +164,7 @@ class Supervisor {
   bool state_dirty_ = false;
   SupervisorCounters counters_;
   std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point next_heartbeat_{};
   std::atomic<bool> stop_requested_{false};
 };
 

@@ -150,6 +150,7 @@ constexpr std::array kCommands = {
     CommandEntry{"status", &cmd_status},
     CommandEntry{"stop", &cmd_stop},
     CommandEntry{"top", &cmd_top},
+    CommandEntry{"watch_crashes", &cmd_watch_crashes},
 };
 
 }  // namespace

@@ -44,7 +44,13 @@ void Supervisor::publish_state(Node& node, NodeState from) {
     e.signal = node.last_exit->exited ? 0 : node.last_exit->signal;
     e.core_dumped = node.last_exit->core_dumped;
   }
-  announce(e);
+  if (node.lifecycle.state() != NodeState::kCrashed) return announce(e);
+  // The collector's restart waits on this one: its watch gets it straight away as well,
+  // one hop shorter than the bus (crash_watchers.h).
+  gate_.publish([this, e = std::move(e)]() mutable {
+    events_.publish(e);
+    watchers_.notify(e);
+  });
 }
 
 void Supervisor::record_crash(Node& node, pid_t pid) {
@@ -160,8 +166,15 @@ void Supervisor::readopt(Node& node, const PersistedNode* saved, bool same_boot)
 }
 
 void Supervisor::publish_heartbeat() {
+  heartbeat_if_due();
+  timers_.schedule(next_heartbeat_, [this] { publish_heartbeat(); });
+}
+
+void Supervisor::heartbeat_if_due() {
+  const auto now = clock_.now();
+  if (now < next_heartbeat_) return;
   send_heartbeat();
-  timers_.schedule(clock_.now() + options_.heartbeat_interval, [this] { publish_heartbeat(); });
+  next_heartbeat_ = now + options_.heartbeat_interval;
 }
 
 void Supervisor::send_heartbeat() {
@@ -181,6 +194,7 @@ void Supervisor::send_heartbeat() {
                  {"errors", counters_.errors},
                  {"events_dropped", events_.dropped()},
                  {"jobs", jobs_.running()},
+                 {"crash_watchers", watchers_.size()},
                  // Heartbeats pass the gate while it holds the node events back: only one
                  // that says it is open follows every event published before it.
                  {"bus_gate_open", gate_.is_open() ? 1 : 0}};

@@ -154,6 +154,7 @@ bool Supervisor::spawn(Node& node) {
   // Diagnostics of the run, written while the new process starts (the spawn made the dir).
   (void)write_start_files(spec);
   (void)write_started_files(spec.cwd, node.pid, node.started_at_us);
+  heartbeat_if_due();  // a start of many nodes is one loop turn
   return true;
 }
 

@@ -244,7 +244,7 @@ TEST_F(Origin, EveryKeyMaySendExactlyItsCommandsToEveryService) {
     std::function<bool(const std::string&)> supervisor;
     std::function<bool(const std::string&)> collector;
   };
-  const Allowed daemon_sup = {"ping", "status", "start", "mark_failed", "crashes"};
+  const Allowed daemon_sup = {"ping", "status", "start", "mark_failed", "crashes", "watch_crashes"};
   const Allowed read_sup = {"ping", "status"};
   const Allowed read_col = {"ping", "snapshot", "cron_status"};
   const std::vector<Row> rows = {
@@ -258,6 +258,7 @@ TEST_F(Origin, EveryKeyMaySendExactlyItsCommandsToEveryService) {
   };
   msg::Value args = msg::Value::empty_map();
   args.set("nodes", msg::Value::empty_array().push_back(std::string("no-such-node")));
+  args.set("hold", 0.1);  // watch_crashes answers at once
   auto refused = [](const msg::Reply& r) {
     return !r.ok && r.error && r.error->code == ErrorCode::kPermissionDenied;
   };

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "tests/netns/netns_fixture.h"
 
@@ -432,6 +433,83 @@ TEST_F(NetnsTest, CrashLoopBacksOffThenFailsWithStormAlertRestUntouched) {
   c().set_fake_env(node, {});
   r = shell({"start", node}, Millis(60000));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_NO_FATAL_FAILURE(expect_running_once(c().nodes()));
+}
+
+// 9. The broker down for twice HostTimeout: one bus-down and one bus-up mail, no host
+// alert; a worker that crashes meanwhile is repaired within a second all the same (the
+// collector's crash watch on its supervisor needs no broker).
+TEST_F(NetnsTest, BrokerDownForTwiceHostTimeoutIsOneBusAlertAndACrashMeanwhileIsRepaired) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_NO_FATAL_FAILURE(start_nodes());
+  const auto before = pids();
+  const Millis host_timeout(2000);  // NetnsOptions' default
+  const auto t0 = SteadyClock::now();
+  ASSERT_TRUE(c().kill_broker(SIGKILL).is_ok());
+  ASSERT_TRUE(mailed("event bus down")) << c().mails();
+  const double detect = ms_between(t0, SteadyClock::now());
+
+  const auto t1 = SteadyClock::now();
+  ASSERT_EQ(kill(before.at("worker-2"), SIGKILL), 0);
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const auto p = c().node_pids("worker-2");
+        return p.size() == 1 && p[0] != before.at("worker-2");
+      },
+      kWait, Millis(5)));
+  const double repair = ms_between(t1, SteadyClock::now());
+  EXPECT_LT(repair, 1000);
+  report_times("9-broker-outage", "broker down 2 x HostTimeout: bus-down mail", detect, -1);
+  report_times("9-broker-outage", "crash while the broker is down: new pid", -1, repair);
+
+  // The outage lasts its full length (the one wait that is a duration: the fault's).
+  const auto left = 2 * host_timeout - (SteadyClock::now() - t0);
+  if (left > Millis(0)) std::this_thread::sleep_for(left);
+  ASSERT_TRUE(c().start_broker().is_ok());
+  ASSERT_TRUE(mailed("event bus up")) << c().mails();
+  tap().mark();
+  for (int h = 0; h < NetnsCluster::kHosts; ++h) {
+    ASSERT_TRUE(tap().wait(heartbeat_of("supervisor", c().address(h)), kWait)) << tap().history();
+  }
+  // Another HostTimeout of heartbeats: still no host judged by the outage.
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(tap().wait(heartbeat_of("collector"), kWait));
+  EXPECT_TRUE(tap().all(alert_is("host-down")).empty()) << tap().history();
+  const std::string mails = c().mails();
+  EXPECT_EQ(count_of(mails, "Subject: [Bro] event bus down"), 1u) << mails;
+  EXPECT_EQ(count_of(mails, "Subject: [Bro] event bus up"), 1u) << mails;
+  EXPECT_THAT(mails, Not(HasSubstr("host down"))) << mails;
+  EXPECT_THAT(mails, Not(HasSubstr("host up"))) << mails;
+  ASSERT_NO_FATAL_FAILURE(expect_running_once(c().nodes()));
+  std::string last;
+  EXPECT_TRUE(status_all_running(kWait, &last)) << last;
+  EXPECT_EQ(c().crash_records("worker-2").size(), 1u);
+  const auto after = pids();
+  for (const auto& n : {"manager", "proxy-1", "worker-1", "worker-3"})
+    EXPECT_EQ(after.at(n), before.at(n)) << n;
+}
+
+// 10. The collector stopped (SIGSTOP) for twice HostTimeout, then continued: it says it was
+// late, and reports no host down (their heartbeats were waiting on its socket).
+TEST_F(NetnsTest, CollectorStalledForTwiceHostTimeoutReportsItselfLateNotEveryHostDown) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_NO_FATAL_FAILURE(start_nodes());
+  const Millis host_timeout(2000);
+  tap().mark();
+  ASSERT_EQ(kill(c().collector_pid(), SIGSTOP), 0);
+  std::this_thread::sleep_for(2 * host_timeout);  // the fault's length
+  ASSERT_EQ(kill(c().collector_pid(), SIGCONT), 0);
+  const std::string log = c().spool(0) + "/collector.log";
+  ASSERT_TRUE(poll_until(
+      [&] { return file_text(log).find("collector was late") != std::string::npos; }, kWait))
+      << file_text(log);
+  // Awake and caring: a crash is repaired, and HostTimeout later still no host is down.
+  ASSERT_EQ(kill(pids().at("worker-1"), SIGKILL), 0);
+  ASSERT_TRUE(tap().wait(node_state_is("worker-1", "running"), kWait)) << tap().history();
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(tap().wait(heartbeat_of("collector"), kWait));
+  EXPECT_TRUE(tap().all(alert_is("host-down")).empty()) << tap().history();
+  EXPECT_THAT(c().mails(), Not(HasSubstr("host down"))) << c().mails();
   ASSERT_NO_FATAL_FAILURE(expect_running_once(c().nodes()));
 }
 

@@ -19,6 +19,7 @@
 #include <functional>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "supervisor/crash_recorder.h"
 #include "tests/netns/netns_fixture.h"
@@ -122,6 +123,55 @@ class NetnsSoak : public NetnsTest {
     return {-1, back ? ms_between(t1, back->at) : -1};
   }
 
+  // The broker stopped (SIGSTOP: connections open, nothing moves) for twice HostTimeout, a
+  // node crashing meanwhile: one bus-down and one bus-up mail, the node repaired without
+  // the broker (found by its pid: the tap hears nothing either).
+  Times stop_broker(const std::string& crash_node) {
+    const std::size_t downs = count_of(c().mails(), "Subject: [Bro] event bus down");
+    const auto t0 = SteadyClock::now();
+    EXPECT_EQ(kill(c().broker_pid(), SIGSTOP), 0);
+    EXPECT_TRUE(
+        poll_until([&] { return count_of(c().mails(), "Subject: [Bro] event bus down") > downs; },
+                   kWait, Millis(50)))
+        << c().mails();
+    const pid_t old = c().node_pids(crash_node).at(0);
+    const auto t1 = SteadyClock::now();
+    EXPECT_EQ(kill(old, SIGKILL), 0);
+    ++crashes_[crash_node];
+    const bool repaired = poll_until(
+        [&] {
+          const auto p = c().node_pids(crash_node);
+          return p.size() == 1 && p[0] != old;
+        },
+        kWait, Millis(5));
+    EXPECT_TRUE(repaired) << crash_node << " not restarted while the broker was stopped";
+    const double repair = ms_between(t1, SteadyClock::now());
+    const auto left = 2 * kHostTimeout - (SteadyClock::now() - t0);
+    if (left > Millis(0)) std::this_thread::sleep_for(left);  // the fault's length
+    EXPECT_EQ(kill(c().broker_pid(), SIGCONT), 0);
+    EXPECT_TRUE(
+        poll_until([&] { return count_of(c().mails(), "Subject: [Bro] event bus up") > downs; },
+                   kWait, Millis(50)))
+        << c().mails();
+    return {-1, repaired ? repair : -1};
+  }
+
+  // The collector stopped for twice HostTimeout, then continued: "collector was late".
+  Times stop_collector() {
+    const std::string log = c().spool(0) + "/collector.log";
+    const std::size_t lates = count_of(file_text(log), "collector was late");
+    EXPECT_EQ(kill(c().collector_pid(), SIGSTOP), 0);
+    std::this_thread::sleep_for(2 * kHostTimeout);  // the fault's length
+    const auto t1 = SteadyClock::now();
+    EXPECT_EQ(kill(c().collector_pid(), SIGCONT), 0);
+    tap().mark();
+    const auto back = tap().wait(heartbeat_of("collector"), kWait);
+    EXPECT_TRUE(back) << tap().history();
+    EXPECT_TRUE(
+        poll_until([&] { return count_of(file_text(log), "collector was late") > lates; }, kWait));
+    return {-1, back ? ms_between(t1, back->at) : -1};
+  }
+
   Times cut_link(int host) {
     tap().mark();
     const auto t0 = SteadyClock::now();
@@ -210,6 +260,13 @@ class NetnsSoak : public NetnsTest {
     }
     std::string stray;
     EXPECT_TRUE(poll_until([&] { return no_stray_processes(&stray); }, kWait)) << stray;
+    // Host-down mails only for the faults that silence a host: a stalled collector or a
+    // bus outage raises none.
+    EXPECT_TRUE(poll_until(
+        [&] { return count_of(c().mails(), "Subject: [Bro] host down") == host_faults_; },
+        Millis(2000)))
+        << count_of(c().mails(), "Subject: [Bro] host down") << " host-down mails for "
+        << host_faults_ << " host faults";
     for (pid_t d : daemons()) {
       const std::size_t fds = fd_count(d);
       auto [it, first] = fds_.emplace(d, fds);
@@ -224,6 +281,8 @@ class NetnsSoak : public NetnsTest {
   }
 
   static constexpr std::size_t kFdSlack = 8;
+  static constexpr Millis kHostTimeout{2000};  // NetnsOptions' default
+  std::size_t host_faults_ = 0;  // supervisors killed and links cut: one host-down mail each
   std::map<std::string, std::size_t> crashes_;
   std::map<pid_t, std::size_t> fds_;
   long max_growth_ = 0;
@@ -255,11 +314,22 @@ TEST_F(NetnsSoak, RandomFaultsKeepEveryInvariant) {
   };
   std::vector<Kind> kinds = {
       {"kill -9 node", 35, [&] { return kill_node(any_node()); }},
-      {"kill -9 supervisor (restarted)", 15, [&] { return kill_supervisor(pick(4)); }},
+      {"kill -9 supervisor (restarted)", 15,
+       [&] {
+         ++host_faults_;
+         return kill_supervisor(pick(4));
+       }},
       {"kill -9 broker (restarted)", 10, [&] { return kill_broker(); }},
       {"kill -9 collector (restarted)", 5, [&] { return kill_collector(""); }},
       {"kill -9 collector, node crash meanwhile", 10, [&] { return kill_collector(any_node()); }},
-      {"link down host2-4 (up after detection)", 25, [&] { return cut_link(1 + pick(3)); }},
+      {"link down host2-4 (up after detection)", 25,
+       [&] {
+         ++host_faults_;
+         return cut_link(1 + pick(3));
+       }},
+      {"broker stopped 2 x HostTimeout, node crash meanwhile", 8,
+       [&] { return stop_broker(any_node()); }},
+      {"collector stopped 2 x HostTimeout", 5, [&] { return stop_collector(); }},
   };
   int total_weight = 0;
   for (const auto& k : kinds)

@@ -4,7 +4,8 @@
 // a crash is restarted after exactly RestartBackoffInitial; a lost manager `running` event
 // costs one reconciliation, not the cluster's repairs; an install mid-backoff keeps the
 // delay chosen, drops a removed node, cares for an added one and applies its new settings
-// to the next crash.
+// to the next crash. Host and bus liveness: a heartbeat waiting behind a flood of events is
+// read before any verdict; a silent bus is one bus-down, hosts then judged by pings.
 
 #include <gtest/gtest.h>
 
@@ -69,6 +70,7 @@ class FakeSupervisor {
       auto request = msg::decode<msg::Request>(frames.back().to_string_view());
       if (!request.is_ok()) continue;
       ++asked_[request->cmd];
+      if (request->cmd == "watch_crashes") continue;  // held, as a real one holds it
       msg::Value result = msg::Value::empty_map();
       std::string started;
       if (request->cmd == "status") {
@@ -334,6 +336,125 @@ TEST_F(CollectorInproc, AnInstalledConfigurationThatDoesNotLoadKeepsTheOneInUse)
   clock_.advance(2000ms);
   ASSERT_TRUE(turn_until([&] { return !sup2_->starts.empty(); }));
   EXPECT_EQ(sup2_->started_nodes(), std::vector<std::string>{"worker-2"});
+}
+
+// ---- host and bus liveness (collector_liveness.cc)
+
+const char kLivenessCfg[] =
+    "BusSecurity = plain\nSendMail = 0\nHostTimeout = 3\nHeartbeatInterval = 1\n"
+    "CronInterval = 3600\nStatsLogInterval = 3600\n";
+
+class CollectorLiveness : public CollectorInproc {
+ protected:
+  void SetUp() override {
+    CollectorInproc::SetUp();
+    write(base_ / "etc/cluster.cfg", kLivenessCfg);
+  }
+
+  // A heartbeat on the bus: a supervisor's numbers with its host's events, the broker's
+  // are its own.
+  void heartbeat(const std::string& host, const std::string& role) {
+    msg::Heartbeat hb;
+    hb.role = role;
+    hb.pid = 1;
+    hb.interval_ms = 1000;
+    msg::stamp(hb, host, ++seq_[role == "supervisor" ? host : role + host], clock_.wall_us());
+    send(msg::topic_for(hb), msg::encode(hb));
+  }
+  void stats(const std::string& node) {
+    msg::NodeStats s;
+    s.node = node;
+    s.node_type = "worker";
+    msg::stamp(s, host_of(node), ++seq_[host_of(node)], clock_.wall_us());
+    send(msg::topic_for(s), msg::encode(s));
+  }
+  void send(const std::string& topic, const std::string& body) {
+    bus_out_.send(zmq::buffer(topic), zmq::send_flags::sndmore);
+    bus_out_.send(zmq::buffer(body));
+  }
+  // Time passes in 100 ms steps, the loop turning at each; every whole second the broker
+  // and the `beating` hosts' supervisors send their heartbeats (`bus`: anything at all).
+  void run_for(std::chrono::milliseconds d, const std::vector<std::string>& beating,
+               bool bus = true, bool answer = true) {
+    for (auto t = 0ms; t < d; t += 100ms) {
+      clock_.advance(100ms);
+      if (bus && (clock_.now().time_since_epoch() / 100ms) % 10 == 0) {
+        heartbeat(kHost1, "broker");
+        for (const auto& h : beating)
+          heartbeat(h, "supervisor");
+      }
+      if (answer) {
+        turn();
+      } else {  // the supervisors do not answer either
+        collector_->poll_once();
+      }
+    }
+  }
+  std::size_t actions(const std::string& what) {
+    const std::string log = testing::slurp(base_ / "spool/stats.log");
+    std::size_t n = 0;
+    for (auto at = log.find(what); at != std::string::npos; at = log.find(what, at + 1))
+      ++n;
+    return n;
+  }
+};
+
+// Issue 15: heartbeats queued behind thousands of events (a start of 1000 nodes) looked like
+// silent hosts. The collector reads what waits on its sockets before any verdict.
+TEST_F(CollectorLiveness, AHeartbeatBehindAFloodOfEventsIsReadBeforeAnyVerdict) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  run_for(3000ms, {kHost1, kHost2});
+  // Host2's next heartbeat is late, and then comes behind 600 events (a loop turn reads 256).
+  run_for(2900ms, {kHost1});
+  for (int i = 0; i < 600; ++i)
+    stats("worker-1");
+  heartbeat(kHost2, "supervisor");
+  clock_.advance(200ms);  // host2's last heartbeat read is 3.1 s old: over HostTimeout
+  collector_->poll_once();
+  EXPECT_EQ(actions("action=host-down"), 0u);
+  run_for(2000ms, {kHost1, kHost2});
+  EXPECT_EQ(actions("action=host-down"), 0u);
+  // A host really silent is still declared down, once.
+  run_for(4000ms, {kHost1});
+  EXPECT_EQ(actions(std::string(kHost2) + " - action=host-down"), 1u);
+  EXPECT_EQ(actions("action=host-down"), 1u);
+}
+
+// The collector itself stalled (SIGSTOP, a starved CPU): its silence is not the hosts'.
+TEST_F(CollectorLiveness, ACollectorLateByMoreThanHostTimeoutJudgesNoHostByIt) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  run_for(2000ms, {kHost1, kHost2});
+  clock_.advance(6000ms);  // no loop turn for 6 s
+  // Its first turn after: what was sent meanwhile is not in its sockets yet (it comes
+  // through the broker and its I/O thread, stopped with it).
+  collector_->poll_once();
+  heartbeat(kHost1, "broker");
+  heartbeat(kHost1, "supervisor");
+  heartbeat(kHost2, "supervisor");
+  turns(3);
+  run_for(5000ms, {kHost1, kHost2});
+  EXPECT_EQ(actions("action=host-down"), 0u);
+  EXPECT_EQ(actions("action=bus-down"), 0u);
+}
+
+// The broker gone: one bus-down, the hosts asked directly (and up while they answer), one
+// bus-up when the bus carries anything again.
+TEST_F(CollectorLiveness, ASilentBusIsOneBusDownAndHostsAreJudgedByPings) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  run_for(2000ms, {kHost1, kHost2});
+  const int pings_before = sup2_->asked("ping");
+  run_for(6000ms, {}, false);
+  EXPECT_EQ(actions("action=bus-down"), 1u);
+  EXPECT_EQ(actions("action=host-down"), 0u);
+  EXPECT_GE(sup2_->asked("ping") - pings_before, 3);
+  // Now the supervisors do not answer either: hosts are down, judged by their silence.
+  run_for(3500ms, {}, false, false);
+  EXPECT_EQ(actions("action=host-down"), 2u);
+  // The bus back: one bus-up, and the hosts up again with their heartbeats.
+  run_for(2000ms, {kHost1, kHost2});
+  EXPECT_EQ(actions("action=bus-up"), 1u);
+  EXPECT_EQ(actions("action=host-up"), 2u);
+  EXPECT_EQ(actions("action=bus-down"), 1u);
 }
 
 }  // namespace

@@ -72,8 +72,8 @@ TEST(StatsLog, ActionLineFormat) {
 TEST(StatsLog, EveryDocumentedActionIsAccepted) {
   TempDir dir;
   StatsLog log(dir / "stats.log");
-  for (const char* a :
-       {"started", "stopped", "crashed", "restarted", "failed", "host-down", "host-up"}) {
+  for (const char* a : {"started", "stopped", "crashed", "restarted", "failed", "host-down",
+                        "host-up", "bus-down", "bus-up"}) {
     EXPECT_TRUE(log.action(kNow, "h", "n", a)) << a;
   }
 }

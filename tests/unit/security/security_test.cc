@@ -115,9 +115,11 @@ TEST(CommandPolicy, AdminMayAllMonitorOnlyReadsDaemonKeyOnlyWhatTheCollectorNeed
   EXPECT_TRUE(command_allowed(Service::kSupervisor, kDaemon, "start"));
   EXPECT_TRUE(command_allowed(Service::kSupervisor, kDaemon, "mark_failed"));
   EXPECT_TRUE(command_allowed(Service::kSupervisor, kDaemon, "crashes"));
+  EXPECT_TRUE(command_allowed(Service::kSupervisor, kDaemon, "watch_crashes"));
+  EXPECT_FALSE(command_allowed(Service::kSupervisor, kMonitor, "watch_crashes"));
   EXPECT_FALSE(command_allowed(Service::kSupervisor, kDaemon, "exec"));
   EXPECT_FALSE(command_allowed(Service::kSupervisor, kDaemon, "stop"));
-  for (const char* cmd : {"ping", "status", "start", "mark_failed", "crashes"}) {
+  for (const char* cmd : {"ping", "status", "start", "mark_failed", "crashes", "watch_crashes"}) {
     EXPECT_FALSE(command_allowed(Service::kSupervisor, kHost, cmd)) << cmd;
     EXPECT_FALSE(command_allowed(Service::kCollector, kHost, cmd)) << cmd;
   }

@@ -7,12 +7,14 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "common/file_util.h"
 #include "common/timer_queue.h"
 #include "messages/codec.h"
 #include "supervisor/crash_record_writer.h"
 #include "supervisor/crash_recorder.h"
+#include "supervisor/crash_watchers.h"
 #include "supervisor/node_launcher.h"
 #include "supervisor/pending_reply.h"
 #include "supervisor/state_store.h"
@@ -93,6 +95,64 @@ TEST(PendingReply, SealAnswersARequestForNoNodes) {
   p.seal();
   p.seal();
   EXPECT_EQ(sent, 1);
+}
+
+// The event a watch's answer carries, decoded; nullopt for an answer without one.
+std::optional<msg::NodeStateChange> watched(const msg::Reply& r) {
+  EXPECT_TRUE(r.ok);
+  const msg::Value* ev = r.result ? r.result->find("event") : nullptr;
+  if (ev == nullptr || ev->as_binary() == nullptr) return std::nullopt;
+  const auto& b = ev->as_binary()->bytes;
+  auto e = msg::decode<msg::NodeStateChange>(
+      std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+  EXPECT_TRUE(e.is_ok()) << e.status().message();
+  return e.is_ok() ? std::optional(*e) : std::nullopt;
+}
+
+TEST(CrashWatchers, ACrashAnswersEveryWatchWithTheEventAndEndsThem) {
+  CrashWatchers w;
+  const auto t0 = Clock::now();
+  std::vector<std::pair<std::uint64_t, std::optional<msg::NodeStateChange>>> got;
+  auto responder = [&](const msg::Reply& r) { got.emplace_back(r.id, watched(r)); };
+  w.add(1, responder, t0 + std::chrono::seconds(20));
+  w.add(2, responder, t0 + std::chrono::seconds(20));
+  msg::NodeStateChange crash;
+  msg::stamp(crash, "host1", 41, 1'800'000'000'000'000);
+  crash.node = "worker-1";
+  crash.node_type = "worker";
+  crash.state = "crashed";
+  crash.prev_state = "running";
+  crash.desired = "running";
+  crash.signal = 9;
+  w.notify(crash);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].first, 1u);
+  EXPECT_EQ(got[1].first, 2u);
+  ASSERT_TRUE(got[1].second);
+  EXPECT_EQ(*got[1].second, crash);  // the very event, seq and ts included
+  EXPECT_EQ(w.size(), 0u);
+  w.notify(crash);  // no watch left: nobody is told twice
+  EXPECT_EQ(got.size(), 2u);
+}
+
+TEST(CrashWatchers, AWatchRunsOutEmptyAndTheOldestGoesWhenTooManyWait) {
+  CrashWatchers w;
+  const auto t0 = Clock::now();
+  std::vector<std::uint64_t> empty;
+  auto responder = [&](const msg::Reply& r) {
+    EXPECT_FALSE(watched(r));
+    empty.push_back(r.id);
+  };
+  w.add(1, responder, t0 + std::chrono::seconds(5));
+  w.add(2, responder, t0 + std::chrono::seconds(1));
+  w.expire(t0);
+  EXPECT_TRUE(empty.empty());
+  w.expire(t0 + std::chrono::seconds(1));
+  EXPECT_THAT(empty, ElementsAre(2u));
+  for (std::uint64_t id = 3; id < 3 + CrashWatchers::kMaxWatchers; ++id)
+    w.add(id, responder, t0 + std::chrono::seconds(20));
+  EXPECT_THAT(empty, ElementsAre(2u, 1u));  // over the cap: the oldest, answered
+  EXPECT_EQ(w.size(), CrashWatchers::kMaxWatchers);
 }
 
 PersistedState sample_state() {
