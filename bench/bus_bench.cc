@@ -1,10 +1,14 @@
 // bus_bench: events per second through brocluster-broker, from one PUB to one SUB.
 //
-//   bus_bench [--events N] [--window W] [--broker PATH | --pub EP --sub EP] [--json]
+//   bus_bench [--events N] [--window W] [--plain] [--broker PATH | --pub EP --sub EP] [--json]
 //
 // Starts its own broker (a temp BroBase on 127.0.0.1, ports from 21000-26999) unless given
-// the endpoints of a running one. The events are real msgpack node_state bodies (the size
-// of the supervisors' events), numbered so that the receiver counts loss and disorder.
+// the endpoints of a running one (then plain). The events are real msgpack node_state
+// bodies (the size of the supervisors' events) on their real topic, numbered (in the
+// `reason` string) so that the receiver counts loss and disorder. By default the bus is
+// encrypted as in production: the publisher holds the host key of "localhost", so the
+// broker's origin check (docs/SECURITY.md) runs on every event; --plain measures without
+// CURVE and without the check.
 //
 // Two runs:
 //   windowed  the sender keeps at most W events in flight (sent - received <= W, with W
@@ -36,6 +40,8 @@
 #include <zmq.hpp>
 
 #include "messages/codec.h"
+#include "security/bus_security.h"
+#include "security/keygen.h"
 
 namespace {
 
@@ -51,7 +57,23 @@ struct Options {
   std::string broker_exe;
   std::string pub, sub;
   bool json = false;
+  bool plain = false;
+  std::string base;  // our broker's BroBase, whose keys the clients use (CURVE)
 };
+
+constexpr std::string_view kHost = "localhost";
+constexpr std::string_view kTopic = "node.localhost.worker-17";
+constexpr std::string_view kNumber = "#seq-no#";  // 8 bytes of `reason`, overwritten
+
+bc::config::ClusterConfig key_options(const std::string& base) {
+  bc::config::ClusterConfig options;
+  options.set("BusSecurity", "curve");
+  options.set("ReplayWindow", "60");
+  options.set("SpoolDir", base + "/spool");
+  options.set("KeysDir", base + "/etc/keys");
+  options.set("SecretKeyDir", base + "/etc/keys/secret");
+  return options;
+}
 
 struct RunResult {
   const char* name;
@@ -68,9 +90,15 @@ std::string event_body() {
   e.desired = "running";
   e.pid = 123456;
   e.started_at = 1796042630746320;
-  e.reason = "start requested";
-  bc::msg::stamp(e, "host-07.example.org", 1, 1796042630746320);
+  e.reason = "start requested " + std::string(kNumber);
+  bc::msg::stamp(e, std::string(kHost), 1, 1796042630746320);
   return bc::msg::encode(e);
+}
+
+// Where the event number goes in the body (inside `reason`, so the body stays valid).
+std::size_t number_offset() {
+  static const std::size_t at = event_body().find(kNumber);
+  return at;
 }
 
 bool port_free(int port) {
@@ -87,7 +115,7 @@ bool port_free(int port) {
 // A broker of our own, in a temp BroBase; stopped and removed by the destructor.
 class OwnBroker {
  public:
-  explicit OwnBroker(const std::string& exe) {
+  OwnBroker(const std::string& exe, bool plain) {
     char dir[] = "/tmp/bc-bus-bench.XXXXXX";
     if (mkdtemp(dir) == nullptr) return;
     base_ = dir;
@@ -99,8 +127,13 @@ class OwnBroker {
     std::ofstream(base_ + "/etc/cluster.cfg")
         << "BrokerPubPort = " << port_ << "\nBrokerSubPort = " << port_ + 1
         << "\nSupervisorPort = " << port_ + 2 << "\nCollectorPort = " << port_ + 3
-        << "\nHeartbeatInterval = 0.2\n";
+        << "\nHeartbeatInterval = 0.2\n"
+        << (plain ? "BusSecurity = plain\n" : "");
     std::ofstream(base_ + "/etc/node.cfg") << "[bro]\ntype=standalone\nhost=localhost\n";
+    if (!plain &&
+        !bc::security::ensure_cluster_keys(key_options(base_), {std::string(kHost)}).is_ok()) {
+      return;
+    }
     const std::string cmd = "'" + exe + "' --base '" + base_ + "'";
     ok_ = std::system(cmd.c_str()) == 0;  // returns once the broker serves
     std::ifstream(base_ + "/spool/broker.pid") >> pid_;
@@ -112,6 +145,7 @@ class OwnBroker {
     if (!base_.empty()) fs::remove_all(base_);
   }
   bool ok() const { return ok_ && pid_ > 0; }
+  const std::string& base() const { return base_; }
   std::string pub() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   std::string sub() const { return "tcp://127.0.0.1:" + std::to_string(port_ + 1); }
 
@@ -122,14 +156,31 @@ class OwnBroker {
   bool ok_ = false;
 };
 
-zmq::socket_t make(zmq::context_t& ctx, zmq::socket_type type, const std::string& ep) {
+// With CURVE, the publisher holds the host key of kHost and the subscriber the admin key.
+zmq::socket_t make(zmq::context_t& ctx, zmq::socket_type type, const std::string& ep,
+                   const Options& o) {
   zmq::socket_t s(ctx, type);
   s.set(zmq::sockopt::linger, 0);
   s.set(zmq::sockopt::sndhwm, kHwm);
   s.set(zmq::sockopt::rcvhwm, kHwm);
-  if (type == zmq::socket_type::sub) s.set(zmq::sockopt::subscribe, "bench.");
+  if (type == zmq::socket_type::sub) s.set(zmq::sockopt::subscribe, "");
+  if (!o.base.empty()) {
+    const std::string key = type == zmq::socket_type::pub ? std::string(kHost) : "admin";
+    auto sec = bc::security::BusSecurity::load(key_options(o.base), key);
+    if (!sec.is_ok() || !sec->secure_client(s, std::string(bc::security::kBrokerKeyName)).is_ok()) {
+      std::fprintf(stderr, "bus_bench: the %s key of %s does not load\n", key.c_str(),
+                   o.base.c_str());
+    }
+  }
   s.connect(ep);
   return s;
+}
+
+void send_event(zmq::socket_t& pub, const std::string& body, long n) {
+  zmq::message_t payload(body.data(), body.size());
+  std::memcpy(static_cast<char*>(payload.data()) + number_offset(), &n, sizeof n);
+  pub.send(zmq::buffer(kTopic), zmq::send_flags::sndmore);
+  pub.send(payload, zmq::send_flags::none);
 }
 
 // Sends probes until one comes back: the subscription has reached the publisher.
@@ -137,8 +188,7 @@ bool handshake(zmq::socket_t& pub, zmq::socket_t& sub) {
   const auto deadline = Clock::now() + std::chrono::seconds(10);
   zmq::message_t m;
   while (Clock::now() < deadline) {
-    pub.send(zmq::str_buffer("bench.probe"), zmq::send_flags::sndmore);
-    pub.send(zmq::str_buffer("-"), zmq::send_flags::none);
+    send_event(pub, event_body(), -1);
     zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
     if (zmq::poll(&item, 1, milliseconds(20)) > 0) {
       // Drain the probes still under way, until the line stays quiet.
@@ -155,8 +205,8 @@ bool handshake(zmq::socket_t& pub, zmq::socket_t& sub) {
 // One run. The receiver thread counts; the sender stops after `events` and the receiver
 // after it has them all or the line has been quiet for 500 ms (the rest was dropped).
 RunResult run(zmq::context_t& ctx, const Options& o, const char* name, long window) {
-  auto pub = make(ctx, zmq::socket_type::pub, o.pub);
-  auto sub = make(ctx, zmq::socket_type::sub, o.sub);
+  auto pub = make(ctx, zmq::socket_type::pub, o.pub, o);
+  auto sub = make(ctx, zmq::socket_type::sub, o.sub, o);
   RunResult r{name};
   if (!handshake(pub, sub)) {
     std::fprintf(stderr, "bus_bench: no path through the broker at %s -> %s\n", o.pub.c_str(),
@@ -178,9 +228,11 @@ RunResult run(zmq::context_t& ctx, const Options& o, const char* name, long wind
       bool got = false;
       while (sub.recv(topic, zmq::recv_flags::dontwait)) {
         (void)sub.recv(payload);
-        if (topic.to_string_view() != "bench.e" || payload.size() < sizeof(long)) continue;
+        if (topic.to_string_view() != kTopic || payload.size() < number_offset() + sizeof(long)) {
+          continue;
+        }
         long n = 0;
-        std::memcpy(&n, payload.data(), sizeof n);
+        std::memcpy(&n, static_cast<const char*>(payload.data()) + number_offset(), sizeof n);
         if (n < expected) ++disorder;  // a jump forward is loss, counted as such
         expected = n + 1;
         ++count;
@@ -207,12 +259,8 @@ RunResult run(zmq::context_t& ctx, const Options& o, const char* name, long wind
     // cores a spinning sender would take the CPU the broker and the receiver need.
     for (long seen; window > 0 && i - (seen = received.load(std::memory_order_acquire)) >= window;)
       received.wait(seen, std::memory_order_acquire);
-    // Two frames, as every event: the sequence number is stamped over the first bytes of
-    // the body (the broker forwards bodies without looking inside).
-    zmq::message_t payload(body.data(), body.size());
-    std::memcpy(payload.data(), &i, sizeof i);
-    pub.send(zmq::str_buffer("bench.e"), zmq::send_flags::sndmore);
-    pub.send(payload, zmq::send_flags::none);
+    // Two frames, as every event; the number is stamped into `reason`.
+    send_event(pub, body, i);
   }
   r.sent = o.events;
   sending.store(false);
@@ -224,11 +272,8 @@ RunResult run(zmq::context_t& ctx, const Options& o, const char* name, long wind
 }
 
 // The broker's heartbeat counters, as it reports them.
-std::string broker_counters(zmq::context_t& ctx, const std::string& sub_ep) {
-  zmq::socket_t sub(ctx, zmq::socket_type::sub);
-  sub.set(zmq::sockopt::linger, 0);
-  sub.set(zmq::sockopt::subscribe, "hb.");
-  sub.connect(sub_ep);
+std::string broker_counters(zmq::context_t& ctx, const Options& o) {
+  zmq::socket_t sub = make(ctx, zmq::socket_type::sub, o.sub, o);
   const auto deadline = Clock::now() + std::chrono::seconds(5);
   zmq::message_t topic, body;
   while (Clock::now() < deadline) {
@@ -247,7 +292,7 @@ std::string broker_counters(zmq::context_t& ctx, const std::string& sub_ep) {
 
 void print(const Options& o, const RunResult& r, std::size_t body_size) {
   const double rate = r.seconds > 0 ? static_cast<double>(r.received) / r.seconds : 0;
-  const double mbps = rate * static_cast<double>(body_size + 7) / 1e6;
+  const double mbps = rate * static_cast<double>(body_size + kTopic.size()) / 1e6;
   if (o.json) {
     std::printf(
         "{\"run\":\"%s\",\"sent\":%ld,\"received\":%ld,\"lost\":%ld,\"out_of_order\":%ld,"
@@ -292,10 +337,12 @@ int main(int argc, char** argv) {
       o.sub = value();
     } else if (a == "--json") {
       o.json = true;
+    } else if (a == "--plain") {
+      o.plain = true;
     } else {
       std::fprintf(stderr,
-                   "usage: bus_bench [--events N] [--window W] [--broker PATH | --pub EP --sub "
-                   "EP] [--json]\n");
+                   "usage: bus_bench [--events N] [--window W] [--plain] [--broker PATH | --pub EP "
+                   "--sub EP] [--json]\n");
       return 2;
     }
   }
@@ -306,25 +353,27 @@ int main(int argc, char** argv) {
   }
   std::optional<OwnBroker> broker;
   if (o.pub.empty() || o.sub.empty()) {
-    broker.emplace(o.broker_exe);
+    broker.emplace(o.broker_exe, o.plain);
     if (!broker->ok()) {
       std::fprintf(stderr, "bus_bench: could not start %s\n", o.broker_exe.c_str());
       return 1;
     }
     o.pub = broker->pub();
     o.sub = broker->sub();
+    if (!o.plain) o.base = broker->base();
   }
   zmq::context_t ctx(1);
   const std::size_t body = event_body().size();
   if (!o.json) {
-    std::printf("bus_bench: %ld events of %zu bytes (+ a 7-byte topic), window %ld, HWM %d\n",
-                o.events, body, o.window, kHwm);
+    std::printf("bus_bench: %ld events of %zu bytes (+ a %zu-byte topic), window %ld, HWM %d, %s\n",
+                o.events, body, kTopic.size(), o.window, kHwm,
+                o.base.empty() ? "plain" : "CURVE + origin check");
   }
   const RunResult windowed = run(ctx, o, "windowed", o.window);
   print(o, windowed, body);
   const RunResult flood = run(ctx, o, "flood", 0);
   print(o, flood, body);
-  const std::string counters = broker_counters(ctx, o.sub);
+  const std::string counters = broker_counters(ctx, o);
   if (o.json) {
     std::printf("{\"broker\":\"%s\"}\n", counters.c_str());
   } else {

@@ -3,9 +3,11 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+#include <zmq.h>
 
 #include "common/version.h"
 #include "messages/codec.h"
+#include "messages/event_head.h"
 #include "messages/heartbeat.h"
 #include "net/socket_factory.h"
 
@@ -34,7 +36,11 @@ Broker::Broker(zmq::context_t& ctx, BrokerOptions options, const Clock& clock)
       clock_(clock),
       in_(net::make_socket(ctx, zmq::socket_type::xsub, bus_options(options_.hwm))),
       out_(net::make_socket(ctx, zmq::socket_type::xpub, bus_options(options_.hwm))),
-      started_(clock.now()) {}
+      started_(clock.now()) {
+  if (options_.security && options_.security->enabled()) {
+    origins_ = std::make_unique<OriginTable>(options_.security->keys_dir(), options_.host);
+  }
+}
 
 Status Broker::bind() {
   if (options_.security) {
@@ -64,6 +70,7 @@ bool Broker::forward_event() {
     ++counters_.malformed;
     return true;
   }
+  if (origins_ && !origin_allowed(topic, body)) return true;
   // XPUB drops per subscriber at its high-water mark without telling us; what we can
   // see is a send refused outright.
   if (!out_.send(topic, zmq::send_flags::sndmore | zmq::send_flags::dontwait) ||
@@ -73,6 +80,43 @@ bool Broker::forward_event() {
   }
   ++counters_.forwarded;
   return true;
+}
+
+bool Broker::origin_allowed(const zmq::message_t& topic, const zmq::message_t& body) {
+  // The User-Id the ZAP handler gave the connection: the public key, unforgeable.
+  const char* user_id = zmq_msg_gets(topic.handle(), "User-Id");
+  const std::string_view topic_text = topic.to_string_view();
+  const Origin* origin = user_id == nullptr ? nullptr : origins_->find(user_id);
+  std::optional<std::string> why;
+  if (origin == nullptr) {
+    why = "its key is not listed (revoked)";
+  } else {
+    auto head = msg::peek_head(body.to_string_view());
+    why = head.is_ok() ? origin_violation(*origin, topic_text, *head)
+                       : "undecodable body: " + head.status().message();
+  }
+  if (!why) return true;
+  ++counters_.forged;
+  log_forged(origin == nullptr ? std::string_view("?") : origin->key, topic_text, *why);
+  return false;
+}
+
+void Broker::log_forged(std::string_view key, std::string_view topic, const std::string& why) {
+  const auto now = clock_.now();
+  if (now < next_forged_log_) {
+    ++forged_unlogged_;
+    return;
+  }
+  next_forged_log_ = now + std::chrono::seconds(1);
+  // The topic is the publisher's text: bounded and escaped before it reaches the log.
+  std::string shown;
+  for (char c : topic.substr(0, 120))
+    shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+  spdlog::warn(
+      "dropped an event on '{}' from key '{}': {} ({} forged in all; {} more since the "
+      "last line)",
+      shown, key, why, counters_.forged, forged_unlogged_);
+  forged_unlogged_ = 0;
 }
 
 bool Broker::forward_subscription() {
@@ -97,7 +141,8 @@ void Broker::publish_heartbeat() {
   hb.counters = {{"forwarded", counters_.forwarded},
                  {"dropped", counters_.dropped},
                  {"malformed", counters_.malformed},
-                 {"subscriptions", counters_.subscriptions}};
+                 {"subscriptions", counters_.subscriptions},
+                 {"forged", counters_.forged}};
   hb.software = kVersion;
   const std::string topic = msg::topic_for(hb);
   const std::string body = msg::encode(hb);
@@ -109,11 +154,13 @@ void Broker::publish_heartbeat() {
 
 void Broker::run() {
   auto next_heartbeat = clock_.now();
+  if (origins_) origins_->refresh();
   // Drain in batches per wake-up: at high rates one poll per message would dominate.
   constexpr int kBatch = 512;
   while (!stop_.load()) {
     const auto now = clock_.now();
     if (now >= next_heartbeat) {
+      if (origins_) origins_->refresh();  // an install may have revoked a key
       publish_heartbeat();
       next_heartbeat = now + options_.heartbeat_interval;
     }
@@ -137,8 +184,8 @@ void Broker::run() {
       }
     }
   }
-  spdlog::info("stopping: forwarded={} dropped={} malformed={}", counters_.forwarded,
-               counters_.dropped, counters_.malformed);
+  spdlog::info("stopping: forwarded={} dropped={} malformed={} forged={}", counters_.forwarded,
+               counters_.dropped, counters_.malformed, counters_.forged);
 }
 
 }  // namespace bc::broker

@@ -1,7 +1,9 @@
 #pragma once
 // The event bus: XSUB (publishers connect) <-> XPUB (subscribers connect). Dumb and fast:
 // it forwards two-frame events unchanged, passes subscriptions upstream, drops anything
-// else (counted), and publishes its own heartbeat with its counters. Holds no state that
+// else (counted), and publishes its own heartbeat with its counters. With CURVE on, every
+// event must come from a key that may publish it (origin.h); others are dropped, counted
+// and logged (at most one line a second). Holds no state that
 // a restart loses: publishers and subscribers reconnect on their own and re-subscribe.
 // Owns its sockets; run() on one thread.
 
@@ -12,6 +14,7 @@
 #include <string>
 #include <zmq.hpp>
 
+#include "broker/origin.h"
 #include "common/clock.h"
 #include "common/status.h"
 #include "security/bus_security.h"
@@ -33,6 +36,7 @@ struct BrokerCounters {
   std::uint64_t dropped = 0;        // events XPUB refused (EAGAIN)
   std::uint64_t malformed = 0;      // not two frames, dropped
   std::uint64_t subscriptions = 0;  // subscribe/unsubscribe messages passed upstream
+  std::uint64_t forged = 0;         // from a key that may not publish them, dropped
 };
 
 class Broker {
@@ -50,6 +54,10 @@ class Broker {
   // Each forwards one message; false when none was waiting.
   bool forward_event();
   bool forward_subscription();
+  // Whether the event may pass: always with CURVE off, else when its connection's key
+  // may publish it (counted and logged when not).
+  bool origin_allowed(const zmq::message_t& topic, const zmq::message_t& body);
+  void log_forged(std::string_view key, std::string_view topic, const std::string& why);
   void publish_heartbeat();
 
   BrokerOptions options_;
@@ -57,6 +65,9 @@ class Broker {
   zmq::socket_t in_;
   zmq::socket_t out_;
   BrokerCounters counters_;
+  std::unique_ptr<OriginTable> origins_;  // with CURVE on
+  std::chrono::steady_clock::time_point next_forged_log_{};
+  std::uint64_t forged_unlogged_ = 0;
   std::uint64_t seq_ = 0;
   std::chrono::steady_clock::time_point started_;
   std::atomic<bool> stop_{false};

@@ -195,25 +195,30 @@ void Collector::on_event(std::string_view topic, std::string_view body) {
                  printable(type.status().message(), 200));
     return;
   }
+  // Whether an event is from the host node.cfg gives it (event_intake.h).
+  auto believe = [&](const auto& e, const std::string* node) {
+    return intake_.believe(view_, topic, msg::topic_for(e), e.env.host, node, clock_.now());
+  };
   if (*type == msg::Heartbeat::kType) {
-    if (auto hb = msg::decode<msg::Heartbeat>(body); hb.is_ok()) on_heartbeat(*hb);
+    auto hb = msg::decode<msg::Heartbeat>(body);
+    if (hb.is_ok() && (hb->role != "supervisor" || believe(*hb, nullptr))) on_heartbeat(*hb);
   } else if (*type == msg::NodeStateChange::kType) {
-    if (auto e = msg::decode<msg::NodeStateChange>(body); e.is_ok()) {
+    if (auto e = msg::decode<msg::NodeStateChange>(body); e.is_ok() && believe(*e, &e->node)) {
       note_sequence(e->env, *type, body);
       if (notice_order_.accept_bus(e->node, e->env)) on_node_state(*e);
     }
   } else if (*type == msg::CrashReport::kType) {
-    if (auto r = msg::decode<msg::CrashReport>(body); r.is_ok()) {
+    if (auto r = msg::decode<msg::CrashReport>(body); r.is_ok() && believe(*r, &r->node)) {
       note_sequence(r->env, *type, body);
       on_crash_report(*r);
     }
   } else if (*type == msg::HostStats::kType) {
-    if (auto s = msg::decode<msg::HostStats>(body); s.is_ok()) {
+    if (auto s = msg::decode<msg::HostStats>(body); s.is_ok() && believe(*s, nullptr)) {
       note_sequence(s->env, *type, body);
       on_host_stats(*s);
     }
   } else if (*type == msg::NodeStats::kType) {
-    if (auto s = msg::decode<msg::NodeStats>(body); s.is_ok()) {
+    if (auto s = msg::decode<msg::NodeStats>(body); s.is_ok() && believe(*s, &s->node)) {
       note_sequence(s->env, *type, body);
       if (NodeView* node = view_.node(s->node)) node->stats = *s;
     }
@@ -345,7 +350,8 @@ void Collector::publish_heartbeat() {
                  {"crash_watches", crash_watch_.open()},
                  {"events_dropped", events_.dropped()},
                  {"requests_refused", request_gate_.refused()},
-                 {"replay_nonces_shed", request_gate_.replay_shed()}};
+                 {"replay_nonces_shed", request_gate_.replay_shed()},
+                 {"events_refused", intake_.refused()}};
   hb.software = kVersion;
   events_.publish(hb);
   timers_.schedule(clock_.now() + options_.heartbeat_interval, [this] { publish_heartbeat(); });

@@ -24,6 +24,7 @@
 #include "collector/crash_mail_ledger.h"
 #include "collector/crash_watch.h"
 #include "collector/disk_watch.h"
+#include "collector/event_intake.h"
 #include "collector/host_liveness.h"
 #include "collector/log_archiver.h"
 #include "collector/mailer.h"
@@ -169,6 +170,7 @@ class Collector {
   security::RequestGate request_gate_;
   TimerQueue timers_;
   ClusterView view_;
+  EventIntake intake_;  // events believed or dropped (docs/SECURITY.md)
   HostLiveness liveness_;
   std::map<std::string, NodeCare> care_;
   Mailer mailer_;

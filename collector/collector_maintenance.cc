@@ -136,6 +136,9 @@ void Collector::on_crash_records(const std::string& host, const msg::Value& resu
                    r.is_ok() ? "it names host " + r->env.host : r.status().message());
       continue;
     }
+    // A record of a node node.cfg puts elsewhere (or nowhere) is not this host's to report.
+    const std::string topic = msg::topic_for(*r);
+    if (!intake_.believe(view_, topic, topic, host, &r->node, clock_.now())) continue;
     newest = std::max(newest, r->ended_at);
     const std::int64_t age_us = clock_.wall_us() - r->ended_at;
     if (age_us >= 0 && age_us < kLiveReportGrace.count() * 1000) {

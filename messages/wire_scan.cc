@@ -1,5 +1,7 @@
 #include "messages/wire_scan.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -167,31 +169,70 @@ Status check_header(const Header& h, std::uint64_t remaining, std::size_t depth)
   return Status::ok();
 }
 
-}  // namespace
-
-Status scan_msgpack(std::string_view bytes) {
+// Walks one msgpack object, checking every header; `visit(depth, header, payload)` sees
+// each item (depth 0: the root), payload pointing at a string's bytes.
+template <class Visit>
+Status walk(std::string_view bytes, Visit&& visit) {
   if (bytes.empty()) return Status::bad_message("empty buffer");
   const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
   const std::size_t size = bytes.size();
   std::size_t pos = 0;
   // Items still expected at each open container level; the bottom entry is the root.
-  std::vector<std::uint64_t> pending{1};
-  while (!pending.empty()) {
-    if (pending.back() == 0) {
-      pending.pop_back();
+  // check_header bounds the depth, so a fixed array holds them (no allocation: the broker
+  // walks every event's body).
+  std::array<std::uint64_t, kMaxDepth + 1> pending{1};
+  std::size_t levels = 1;
+  while (levels > 0) {
+    if (pending[levels - 1] == 0) {
+      --levels;
       continue;
     }
     if (pos >= size) return truncated();
     const Header h = read_header(data + pos, size - pos);
     if (h.header_bytes == 0) return truncated();
     const std::uint64_t remaining = size - pos - h.header_bytes;
-    if (Status s = check_header(h, remaining, pending.size() - 1); !s.is_ok()) return s;
-    --pending.back();
+    if (Status s = check_header(h, remaining, levels - 1); !s.is_ok()) return s;
+    --pending[levels - 1];
+    if (Status s = visit(levels - 1, h, data + pos + h.header_bytes); !s.is_ok()) return s;
     pos += h.header_bytes + h.payload_bytes;
-    if (h.children > 0) pending.push_back(h.children);
+    if (h.children > 0) pending[levels++] = h.children;
   }
   if (pos != size) return Status::bad_message("trailing bytes after the message");
   return Status::ok();
+}
+
+}  // namespace
+
+Status scan_msgpack(std::string_view bytes) {
+  return walk(bytes, [](std::size_t, const Header&, const unsigned char*) { return Status::ok(); });
+}
+
+Status scan_top_strings(std::string_view bytes, std::span<const std::string_view> keys,
+                        std::span<std::string_view> values) {
+  std::size_t index = 0;  // of the item at depth 1: even a key, odd its value
+  std::ptrdiff_t wanted = -1;
+  std::array<bool, 8> seen{};  // REQUIRES: keys.size() <= 8
+  return walk(bytes, [&](std::size_t depth, const Header& h, const unsigned char* payload) {
+    if (depth == 0) {
+      return h.what == Header::What::kMap ? Status::ok() : Status::bad_message("not a map");
+    }
+    if (depth != 1) return Status::ok();
+    const bool is_key = index++ % 2 == 0;
+    const std::string_view text(reinterpret_cast<const char*>(payload),
+                                h.what == Header::What::kString ? h.payload_bytes : 0);
+    if (is_key) {
+      if (h.what != Header::What::kString) return Status::bad_message("a map key is not a string");
+      const auto at = std::find(keys.begin(), keys.end(), text);
+      wanted = at == keys.end() ? -1 : at - keys.begin();
+      if (wanted >= 0 && seen[wanted]) {
+        return Status::bad_message("field '" + std::string(text) + "' given twice");
+      }
+      if (wanted >= 0) seen[wanted] = true;
+      return Status::ok();
+    }
+    if (wanted >= 0 && h.what == Header::What::kString) values[wanted] = text;
+    return Status::ok();
+  });
 }
 
 }  // namespace bc::msg::detail

@@ -69,8 +69,15 @@ Result<std::vector<std::string>> ensure_cluster_keys(const config::ClusterConfig
   auto lists = KeyLists::load(options.get("KeysDir"));
   if (!lists.is_ok()) return lists.status();
   std::vector<std::pair<Role, std::string>> wanted;
-  for (const std::string& host : hosts)
+  for (const std::string& host : hosts) {
+    // A host's key is named after it; these names are the daemons' and the admin's, whose
+    // keys have other rights (docs/SECURITY.md).
+    if (host == kBrokerKeyName || host == kAdminKeyName) {
+      return Status::invalid_argument("node.cfg names a host " + bc::quoted(host) +
+                                      ", the name of another key: rename the host");
+    }
     wanted.emplace_back(Role::kSupervisor, host);
+  }
   wanted.emplace_back(Role::kSupervisor, std::string(kBrokerKeyName));
   wanted.emplace_back(Role::kAdmin, std::string(kAdminKeyName));
   std::vector<std::string> made;

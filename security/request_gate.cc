@@ -35,10 +35,12 @@ Status RequestGate::admit(const zmq::message_t& frame, const msg::Request& reque
         ErrorCode::kPermissionDenied,
         "permission denied: key " + key->substr(0, 8) + "... is no longer listed (revoked)"));
   }
-  if (!command_allowed(service_, entry->role, request.cmd)) {
+  const Principal who = principal_of(*entry);
+  if (!command_allowed(service_, who, request.cmd)) {
     return refuse(Status(ErrorCode::kPermissionDenied,
                          "permission denied: key '" + entry->name + "' has role " +
-                             std::string(role_name(entry->role)) + ", which may not send '" +
+                             std::string(role_name(entry->role)) + " (" +
+                             std::string(principal_name(who)) + "), which may not send '" +
                              printable(request.cmd) + "' here"));
   }
   if (Status s = replay_.check(*key, request.nonce, request.ts, now_us); !s.is_ok()) {

@@ -103,23 +103,47 @@ TEST(KeyListsParse, NamesFileAndLineOfEveryMistake) {
   EXPECT_THAT(s.message(), HasSubstr("already listed"));
 }
 
-TEST(CommandPolicy, AdminMayAllMonitorOnlyReadsDaemonsOnlyWhatTheCollectorNeeds) {
+TEST(CommandPolicy, AdminMayAllMonitorOnlyReadsDaemonKeyOnlyWhatTheCollectorNeedsHostsNothing) {
+  const Principal kAdmin = Principal::kAdmin, kMonitor = Principal::kMonitor,
+                  kDaemon = Principal::kDaemon, kHost = Principal::kHost;
   for (const char* cmd : {"start", "stop", "exec", "install_begin", "node_control"}) {
-    EXPECT_TRUE(command_allowed(Service::kSupervisor, Role::kAdmin, cmd)) << cmd;
-    EXPECT_FALSE(command_allowed(Service::kSupervisor, Role::kMonitor, cmd)) << cmd;
+    EXPECT_TRUE(command_allowed(Service::kSupervisor, kAdmin, cmd)) << cmd;
+    EXPECT_FALSE(command_allowed(Service::kSupervisor, kMonitor, cmd)) << cmd;
   }
-  EXPECT_TRUE(command_allowed(Service::kSupervisor, Role::kMonitor, "status"));
-  EXPECT_FALSE(command_allowed(Service::kSupervisor, Role::kMonitor, "top"));
-  EXPECT_TRUE(command_allowed(Service::kSupervisor, Role::kSupervisor, "start"));
-  EXPECT_TRUE(command_allowed(Service::kSupervisor, Role::kSupervisor, "mark_failed"));
-  EXPECT_TRUE(command_allowed(Service::kSupervisor, Role::kSupervisor, "watch_crashes"));
-  EXPECT_FALSE(command_allowed(Service::kSupervisor, Role::kMonitor, "watch_crashes"));
-  EXPECT_FALSE(command_allowed(Service::kSupervisor, Role::kSupervisor, "exec"));
-  EXPECT_FALSE(command_allowed(Service::kSupervisor, Role::kSupervisor, "stop"));
-  EXPECT_TRUE(command_allowed(Service::kCollector, Role::kMonitor, "snapshot"));
-  EXPECT_FALSE(command_allowed(Service::kCollector, Role::kMonitor, "cron"));
-  EXPECT_FALSE(command_allowed(Service::kCollector, Role::kMonitor, "cron_disable"));
-  EXPECT_TRUE(command_allowed(Service::kCollector, Role::kAdmin, "cron_disable"));
+  EXPECT_TRUE(command_allowed(Service::kSupervisor, kMonitor, "status"));
+  EXPECT_FALSE(command_allowed(Service::kSupervisor, kMonitor, "top"));
+  EXPECT_TRUE(command_allowed(Service::kSupervisor, kDaemon, "start"));
+  EXPECT_TRUE(command_allowed(Service::kSupervisor, kDaemon, "mark_failed"));
+  EXPECT_TRUE(command_allowed(Service::kSupervisor, kDaemon, "crashes"));
+  EXPECT_TRUE(command_allowed(Service::kSupervisor, kDaemon, "watch_crashes"));
+  EXPECT_FALSE(command_allowed(Service::kSupervisor, kMonitor, "watch_crashes"));
+  EXPECT_FALSE(command_allowed(Service::kSupervisor, kDaemon, "exec"));
+  EXPECT_FALSE(command_allowed(Service::kSupervisor, kDaemon, "stop"));
+  for (const char* cmd : {"ping", "status", "start", "mark_failed", "crashes", "watch_crashes"}) {
+    EXPECT_FALSE(command_allowed(Service::kSupervisor, kHost, cmd)) << cmd;
+    EXPECT_FALSE(command_allowed(Service::kCollector, kHost, cmd)) << cmd;
+  }
+  EXPECT_TRUE(command_allowed(Service::kCollector, kMonitor, "snapshot"));
+  EXPECT_FALSE(command_allowed(Service::kCollector, kMonitor, "cron"));
+  EXPECT_FALSE(command_allowed(Service::kCollector, kMonitor, "cron_disable"));
+  EXPECT_TRUE(command_allowed(Service::kCollector, kAdmin, "cron_disable"));
+}
+
+TEST(CommandPolicy, TheSupervisorListHoldsHostKeysAndTheOneDaemonKey) {
+  EXPECT_EQ(principal_of({"broker", "k", Role::kSupervisor}), Principal::kDaemon);
+  EXPECT_EQ(principal_of({"host1", "k", Role::kSupervisor}), Principal::kHost);
+  EXPECT_EQ(principal_of({"broker", "k", Role::kAdmin}), Principal::kAdmin);
+  EXPECT_EQ(principal_of({"mon", "k", Role::kMonitor}), Principal::kMonitor);
+}
+
+TEST(Keygen, RefusesAHostNamedLikeTheDaemonOrAdminKey) {
+  TempDir dir;
+  const auto o = options_in(dir);
+  for (const char* host : {"broker", "admin"}) {
+    auto made = ensure_cluster_keys(o, {"host1", host});
+    ASSERT_FALSE(made.is_ok()) << host;
+    EXPECT_THAT(made.status().message(), HasSubstr("rename the host")) << host;
+  }
 }
 
 TEST(ReplayGuard, RefusesARepeatedNonceAndAStaleOrFutureTimestamp) {

@@ -1,0 +1,31 @@
+#pragma once
+// The collector's check of every event it folds in, behind the broker's origin check
+// (defence in depth, docs/SECURITY.md "Origin binding"): an event about a node is believed
+// only when node.cfg assigns that node to the host the event comes from, a host's event
+// only when the host is configured, and only on the topic its content implies. Anything
+// else is dropped (never acted on, never mailed), counted, and logged at most once a
+// second. Owned by the collector's event loop.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "collector/cluster_view.h"
+
+namespace bc::collector {
+
+class EventIntake {
+ public:
+  // `host` is the event's envelope host, `node` the node it is about (nullptr for a host
+  // event), `expected_topic` the topic its content implies (msg::topic_for).
+  bool believe(ClusterView& view, std::string_view topic, std::string_view expected_topic,
+               const std::string& host, const std::string* node, SteadyTime now);
+  std::uint64_t refused() const { return refused_; }
+
+ private:
+  std::uint64_t refused_ = 0;
+  std::uint64_t unlogged_ = 0;
+  SteadyTime next_log_{};
+};
+
+}  // namespace bc::collector
