@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
+
 #include <zmq.h>
+#include "common/strings.h"
 
 #include "common/version.h"
 #include "messages/codec.h"
@@ -102,21 +104,12 @@ bool Broker::origin_allowed(const zmq::message_t& topic, const zmq::message_t& b
 }
 
 void Broker::log_forged(std::string_view key, std::string_view topic, const std::string& why) {
-  const auto now = clock_.now();
-  if (now < next_forged_log_) {
-    ++forged_unlogged_;
-    return;
-  }
-  next_forged_log_ = now + std::chrono::seconds(1);
-  // The topic is the publisher's text: bounded and escaped before it reaches the log.
-  std::string shown;
-  for (char c : topic.substr(0, 120))
-    shown += (c >= 0x20 && c < 0x7f) ? c : '?';
+  std::uint64_t unlogged = 0;
+  if (!forged_log_.allow(clock_.now(), unlogged)) return;
   spdlog::warn(
       "dropped an event on '{}' from key '{}': {} ({} forged in all; {} more since the "
       "last line)",
-      shown, key, why, counters_.forged, forged_unlogged_);
-  forged_unlogged_ = 0;
+      printable(topic), key, why, counters_.forged, unlogged);
 }
 
 bool Broker::forward_subscription() {

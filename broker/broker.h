@@ -16,6 +16,7 @@
 
 #include "broker/origin.h"
 #include "common/clock.h"
+#include "common/log_throttle.h"
 #include "common/status.h"
 #include "security/bus_security.h"
 
@@ -65,9 +66,8 @@ class Broker {
   zmq::socket_t in_;
   zmq::socket_t out_;
   BrokerCounters counters_;
-  std::unique_ptr<OriginTable> origins_;  // with CURVE on
-  std::chrono::steady_clock::time_point next_forged_log_{};
-  std::uint64_t forged_unlogged_ = 0;
+  std::unique_ptr<OriginTable> origins_;                // with CURVE on
+  LogThrottle forged_log_{1, std::chrono::seconds(1)};  // "forged" lines: one a second
   std::uint64_t seq_ = 0;
   std::chrono::steady_clock::time_point started_;
   std::atomic<bool> stop_{false};

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "collector/cluster_view.h"
+#include "common/log_throttle.h"
 
 namespace bc::collector {
 
@@ -24,8 +25,7 @@ class EventIntake {
 
  private:
   std::uint64_t refused_ = 0;
-  std::uint64_t unlogged_ = 0;
-  SteadyTime next_log_{};
+  LogThrottle log_{1, std::chrono::seconds(1)};
 };
 
 }  // namespace bc::collector
