@@ -175,8 +175,15 @@ TEST_F(Bounded, ANonceFloodFromAMonitorKeyLeavesTheSupervisorsMemoryBounded) {
     ASSERT_TRUE(receive(kWait)) << "no reply after " << answered;
   EXPECT_EQ(ok, kPings);
   const std::int64_t after = rss_kb(h1.supervisor_pid());
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan keeps freed memory in its quarantine (256 MB by default): RSS says nothing of the
+  // store there. The normal build asserts it; ReplayGuard's unit tests count the store.
+  (void)before;
+  (void)after;
+#else
   // Unbounded, 200k nonces cost about 95 MB; the bounded store holds 4096 of this key's.
   EXPECT_LT(after - before, 30 * 1024) << "RSS " << before << " kB -> " << after << " kB";
+#endif
 }
 
 // The issue: with the shipped units' soft limit of 1024, ~1000 idle connections without a
