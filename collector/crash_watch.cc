@@ -29,16 +29,19 @@ std::size_t CrashWatch::open() const {
 
 void CrashWatch::ask(const std::string& host) {
   const double hold_s = std::chrono::duration<double>(kHold).count();
-  Status sent = requests_.send(host, "watch_crashes", msg::Value::empty_map().set("hold", hold_s),
-                               kHold + comm_timeout_,
-                               [this, host](const Result<msg::Reply>& r) { on_answer(host, r); });
-  if (!sent.is_ok()) return;
   HostWatch& w = hosts_[host];
+  const std::uint64_t generation = w.generation + 1;
+  Status sent = requests_.send(
+      host, "watch_crashes", msg::Value::empty_map().set("hold", hold_s), kHold + comm_timeout_,
+      [this, host, generation](const Result<msg::Reply>& r) { on_answer(host, generation, r); });
+  if (!sent.is_ok()) return;
   ++w.open;
+  w.generation = generation;
   w.asked = clock_.now();
 }
 
-void CrashWatch::on_answer(const std::string& host, const Result<msg::Reply>& reply) {
+void CrashWatch::on_answer(const std::string& host, std::uint64_t generation,
+                           const Result<msg::Reply>& reply) {
   HostWatch& w = hosts_[host];
   --w.open;
   const Status s = reply.is_ok() ? msg::reply_status(*reply) : reply.status();
@@ -63,8 +66,11 @@ void CrashWatch::on_answer(const std::string& host, const Result<msg::Reply>& re
       }
     }
   }
-  // The next crash may follow at once: ask again before anything else.
-  if (w.open == 0 && !w.stopped) ask(host);
+  // The next crash may follow at once: ask again before anything else. Only the newest
+  // watch is renewed: an older one may have gone with a supervisor that restarted (arm()
+  // asked its successor), and counting it as open would leave the host unwatched until its
+  // deadline.
+  if (generation == w.generation && !w.stopped) ask(host);
 }
 
 }  // namespace bc::collector

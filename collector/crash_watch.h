@@ -10,6 +10,7 @@
 // Owned by the collector's event loop thread.
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -39,12 +40,14 @@ class CrashWatch {
 
  private:
   struct HostWatch {
-    int open = 0;  // watches asked and not yet answered
+    int open = 0;                  // watches asked and not yet answered
+    std::uint64_t generation = 0;  // of the newest watch asked: the one renewed
     TimePoint asked{};
     bool stopped = false;  // an error answer: wait for the next arm()
   };
   void ask(const std::string& host);
-  void on_answer(const std::string& host, const Result<msg::Reply>& reply);
+  void on_answer(const std::string& host, std::uint64_t generation,
+                 const Result<msg::Reply>& reply);
 
   AsyncRequests& requests_;
   const Clock& clock_;
