@@ -43,6 +43,18 @@ class Bounded : public ::testing::Test {
   void TearDown() override {
     if (HasFailure()) std::cerr << cluster_.logs();
   }
+  // One host with a node, and a monitor key "mon" that its supervisor knows.
+  void start_with_monitor_key() {
+    SimHost& h1 = cluster_.add_host();
+    cluster_.add_standard_nodes(h1, 1);
+    const Status s = cluster_.start();
+    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
+    const auto keygen = cluster_.shell({"keygen", "monitor", "mon"});
+    ASSERT_EQ(keygen.exit_code, 0) << keygen.out << keygen.err;
+    // Supervisors take keys from installs.
+    const auto install = cluster_.shell({"install"}, Millis(60000));
+    ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
+  }
   SimCluster cluster_{[] {
     SimOptions o;
     o.comm_timeout = 3;
@@ -56,16 +68,8 @@ class Bounded : public ::testing::Test {
 // The issue: a monitor key's request whose command name is 8 MiB was logged twice in
 // full; seven of them rotated all of supervisor.log's history away.
 TEST_F(Bounded, HugeCommandNamesFromAMonitorKeyLeaveTheLogBoundedAndItsHistoryIntact) {
-  SimHost& h1 = cluster_.add_host();
-  cluster_.add_standard_nodes(h1, 1);
-  {
-    const Status s = cluster_.start();
-    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
-  }
-  auto r = cluster_.shell({"keygen", "monitor", "mon"});
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  r = cluster_.shell({"install"}, Millis(60000));  // supervisors take keys from installs
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_NO_FATAL_FAILURE(start_with_monitor_key());
+  SimHost& h1 = cluster_.host(0);
   const std::string log = h1.spool() + "/supervisor.log";
   const std::string history = file_text(log);
   ASSERT_FALSE(history.empty());
@@ -105,7 +109,7 @@ TEST_F(Bounded, HugeCommandNamesFromAMonitorKeyLeaveTheLogBoundedAndItsHistoryIn
   zmq::message_t frame;
   (void)dealer.recv(frame);
   // The supervisor still serves, its log kept its first line and grew by little.
-  r = cluster_.shell({"status"});
+  const auto r = cluster_.shell({"status"});
   EXPECT_THAT(r.out, HasSubstr("worker-1")) << r.err;
   EXPECT_THAT(r.out + r.err, Not(HasSubstr("unreachable")));
   const std::string after = file_text(log);
@@ -125,16 +129,8 @@ std::int64_t rss_kb(pid_t pid) {
 // The issue: 900k pings with fresh 64-byte nonces from a monitor key grew the supervisor
 // from 51 MB to 495 MB (about 490 bytes a nonce), never given back.
 TEST_F(Bounded, ANonceFloodFromAMonitorKeyLeavesTheSupervisorsMemoryBounded) {
-  SimHost& h1 = cluster_.add_host();
-  cluster_.add_standard_nodes(h1, 1);
-  {
-    const Status s = cluster_.start();
-    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
-  }
-  auto r = cluster_.shell({"keygen", "monitor", "mon"});
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  r = cluster_.shell({"install"}, Millis(60000));
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_NO_FATAL_FAILURE(start_with_monitor_key());
+  SimHost& h1 = cluster_.host(0);
   auto mon = admin_security(h1.base(), "mon");
   zmq::context_t ctx;
   zmq::socket_t dealer = net::make_socket(ctx, zmq::socket_type::dealer);
