@@ -38,7 +38,9 @@ struct NodeView {
   std::int64_t started_at = 0;
   std::optional<msg::NodeStats> stats;
   int restarts = 0;
-  std::uint64_t last_event = 0;  // Collector::events_applied_ when a node_state last came
+  // The `ts` of the newest node_state applied: its supervisor's clock, as a status entry's
+  // `as_of` is, so the two can be ordered whichever way each came.
+  std::int64_t last_event_ts = 0;
 };
 
 class ClusterView {

@@ -229,6 +229,7 @@ void Collector::note_sequence(const msg::Envelope& env, std::string_view type,
                               std::string_view body) {
   // The numbering is per publisher across all its event types, so every type is noted: a
   // gap then means events were really lost, and node events may be among them: ask.
+  crash_watch_.heard(env.host, env.ts);
   if (view_.note_sequence(env.host, origin_of(type, body), env.seq)) {
     reconcile(env.host, "sequence gap");
   }
@@ -247,6 +248,7 @@ void Collector::on_heartbeat(const msg::Heartbeat& hb) {
   HostView* host = view_.host(hb.env.host);
   if (host == nullptr) return;
   const bool gap = view_.note_sequence(hb.env.host, hb.role, hb.env.seq);
+  crash_watch_.heard(hb.env.host, hb.env.ts);
   host->last_heartbeat = clock_.now();
   (void)liveness_.heard_heartbeat(host->name);  // host->up says whether it was down
   const bool changed = host->seen && hb.state_version != host->state_version;

@@ -121,10 +121,10 @@ class Collector {
   void check_installed();
   void apply_configuration(config::Cluster cluster, const std::string& version);
   void reconcile(const std::string& host, const std::string& why);
-  void apply_status(const std::string& host, const msg::Value& result, std::uint64_t asked_at);
-  // Takes a supervisor's status of `node` into the view, unless an event newer than
-  // `asked_at` (events_applied_ when we asked) came meanwhile; whether it was taken.
-  bool take_node_status(NodeView& node, const msg::Value& status, std::uint64_t asked_at);
+  void apply_status(const std::string& host, const msg::Value& result);
+  // Takes a supervisor's status of `node` into the view, unless an event it published
+  // after the status was taken has been applied already; whether it was taken.
+  bool take_node_status(NodeView& node, const msg::Value& status);
   // Host and bus liveness (collector_liveness.cc, verdicts by host_liveness.h).
   static constexpr Duration kHostCheck{100};
   void check_hosts();
@@ -185,7 +185,6 @@ class Collector {
   std::vector<msg::Alert> interval_alerts_;  // for the rotation summary mail
   std::mt19937_64 rng_;
   bool cron_enabled_;
-  std::uint64_t events_applied_ = 0;  // node_state events applied so far (NodeView::last_event)
   std::int64_t last_rotation_us_ = 0;
   SteadyTime started_;
   std::atomic<bool> stop_{false};

@@ -17,19 +17,17 @@ void Collector::reconcile(const std::string& host, const std::string& why) {
   } else {
     spdlog::info("reconciling {} ({})", host, why);
   }
-  const std::uint64_t asked_at = events_applied_;
   (void)requests_.send(host, "status", msg::Value::empty_map(), options_.comm_timeout,
-                       [this, host, asked_at](const Result<msg::Reply>& reply) {
+                       [this, host](const Result<msg::Reply>& reply) {
                          if (reply.is_ok() && reply->ok && reply->result) {
-                           apply_status(host, *reply->result, asked_at);
+                           apply_status(host, *reply->result);
                          }
                        });
   fetch_crashes(host, crash_mail_.since(host));
   crash_watch_.arm(host);
 }
 
-void Collector::apply_status(const std::string& host, const msg::Value& result,
-                             std::uint64_t asked_at) {
+void Collector::apply_status(const std::string& host, const msg::Value& result) {
   const msg::Value* nodes = result.find("nodes");
   if (nodes == nullptr || nodes->as_array() == nullptr) return;
   for (const msg::Value& n : *nodes->as_array()) {
@@ -39,17 +37,19 @@ void Collector::apply_status(const std::string& host, const msg::Value& result,
     // would see a crash that is already being repaired.
     const CareState care = care_of(*node).care.state();
     if (care == CareState::kInFlight || care == CareState::kInFlightCrashed) continue;
-    if (!take_node_status(*node, n, asked_at)) continue;
+    if (!take_node_status(*node, n)) continue;
     care_event(*node, CareEvent::kReconciliation, "found crashed by reconciliation");
   }
   // The manager may be among what this status told: whoever waits for it re-derives.
   manager_news();
 }
 
-bool Collector::take_node_status(NodeView& node, const msg::Value& status, std::uint64_t asked_at) {
-  // The status may be older than what the bus has told us since we asked (the reply and
-  // the events take different paths).
-  if (node.last_event > asked_at) return false;
+bool Collector::take_node_status(NodeView& node, const msg::Value& status) {
+  // The reply and the events take different paths, so either may be the newer. Ordered by
+  // the supervisor's own clock, not by arrival: events that arrive after we asked may still
+  // be older than the answer (a restarted supervisor's held re-adoption events were, and
+  // hid a crash the answer told). An entry without `as_of` (an older supervisor) is taken.
+  if (auto as_of = status.get_int("as_of"); as_of && node.last_event_ts > *as_of) return false;
   node.state = node_state_or_unknown(status.get_string("state").value_or(""));
   node.desired =
       desired_state_from_name(status.get_string("desired").value_or("")).value_or(node.desired);

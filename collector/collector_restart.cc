@@ -2,6 +2,8 @@
 // table fed with what happened and the facts it rests on, and the actions it returns
 // performed (the timer, the `start`, the storm guard's `mark_failed`, alert and mail).
 
+#include <algorithm>
+
 #include <spdlog/spdlog.h>
 
 #include "collector/collector.h"
@@ -30,7 +32,7 @@ std::string seconds_text(Duration d) {
 void Collector::on_node_state(const msg::NodeStateChange& e) {
   NodeView* node = view_.node(e.node);
   if (node == nullptr) return;  // not configured (any more): not ours to care for
-  node->last_event = ++events_applied_;
+  node->last_event_ts = std::max(node->last_event_ts, e.env.ts);
   const NodeState before = node->state;
   const NodeState state = node_state_or_unknown(e.state);
   const NodeState prev = node_state_or_unknown(e.prev_state);
@@ -149,10 +151,9 @@ void Collector::send_start(const std::string& name) {
   NodeView* node = view_.node(name);
   if (node == nullptr) return;
   const auto timeout = options_.start_timeout + options_.comm_timeout;
-  const std::uint64_t asked_at = events_applied_;
   Status sent = requests_.send(
       node->spec.host, "start", one_node(name), timeout,
-      [this, name, asked_at](const Result<msg::Reply>& reply) {
+      [this, name](const Result<msg::Reply>& reply) {
         NodeView* n = view_.node(name);
         if (n == nullptr) return;  // removed by an install meanwhile
         ++n->restarts;
@@ -164,7 +165,7 @@ void Collector::send_start(const std::string& name) {
         const msg::Value* nodes =
             reply.is_ok() && reply->result ? reply->result->find("nodes") : nullptr;
         const msg::Value* status = nodes != nullptr ? nodes->find(name) : nullptr;
-        const bool taken = status != nullptr && take_node_status(*n, *status, asked_at);
+        const bool taken = status != nullptr && take_node_status(*n, *status);
         care_event(*n, CareEvent::kStartReply, "crashed again while being restarted");
         if (taken && n->state == NodeState::kRunning) manager_news();
       });

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "messages/codec.h"
 
 namespace bc::collector {
@@ -20,6 +22,11 @@ void CrashWatch::arm(const std::string& host) {
   ask(host);
 }
 
+void CrashWatch::heard(const std::string& host, std::int64_t ts) {
+  HostWatch& w = hosts_[host];
+  w.heard = std::max(w.heard, ts);
+}
+
 std::size_t CrashWatch::open() const {
   std::size_t n = 0;
   for (const auto& [host, w] : hosts_)
@@ -31,8 +38,11 @@ void CrashWatch::ask(const std::string& host) {
   const double hold_s = std::chrono::duration<double>(kHold).count();
   HostWatch& w = hosts_[host];
   const std::uint64_t generation = w.generation + 1;
+  msg::Value args = msg::Value::empty_map().set("hold", hold_s);
+  // Nothing heard yet (our start): the reconciliation that arms us tells the present.
+  if (w.heard > 0) args.set("after", w.heard);
   Status sent = requests_.send(
-      host, "watch_crashes", msg::Value::empty_map().set("hold", hold_s), kHold + comm_timeout_,
+      host, "watch_crashes", std::move(args), kHold + comm_timeout_,
       [this, host, generation](const Result<msg::Reply>& r) { on_answer(host, generation, r); });
   if (!sent.is_ok()) return;
   ++w.open;
@@ -59,6 +69,7 @@ void CrashWatch::on_answer(const std::string& host, std::uint64_t generation,
       auto e = msg::decode<msg::NodeStateChange>(
           std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
       if (e.is_ok() && e->env.host == host) {
+        heard(host, e->env.ts);
         on_crash_(*e);
       } else {
         spdlog::warn("ignored a crash notice from {}: {}", host,

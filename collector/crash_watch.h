@@ -36,6 +36,9 @@ class CrashWatch {
   // open. Called at every reconciliation: a restarted supervisor has forgotten the watch,
   // and it would otherwise only be re-asked at its deadline.
   void arm(const std::string& host);
+  // An event of `host`'s supervisor stamped `ts` was heard (by the bus or a watch): a
+  // watch asks only for crashes later than the newest (crash_watchers.h).
+  void heard(const std::string& host, std::int64_t ts);
   std::size_t open() const;
 
  private:
@@ -43,7 +46,8 @@ class CrashWatch {
     int open = 0;                  // watches asked and not yet answered
     std::uint64_t generation = 0;  // of the newest watch asked: the one renewed
     TimePoint asked{};
-    bool stopped = false;  // an error answer: wait for the next arm()
+    bool stopped = false;    // an error answer: wait for the next arm()
+    std::int64_t heard = 0;  // newest event ts of this host's supervisor; 0: none yet
   };
   void ask(const std::string& host);
   void on_answer(const std::string& host, std::uint64_t generation,

@@ -6,7 +6,16 @@
 
 namespace bc::sup {
 
-void CrashWatchers::add(std::uint64_t request_id, Responder respond, TimePoint deadline) {
+void CrashWatchers::add(std::uint64_t request_id, Responder respond, TimePoint deadline,
+                        std::optional<std::int64_t> after) {
+  if (after) {
+    const msg::NodeStateChange* missed = nullptr;
+    for (const auto& [node, crash] : unsettled_) {
+      if (crash.env.ts > *after && (missed == nullptr || crash.env.ts < missed->env.ts))
+        missed = &crash;
+    }
+    if (missed != nullptr) return answer({request_id, std::move(respond), deadline}, missed);
+  }
   watches_.push_back({request_id, std::move(respond), deadline});
   while (watches_.size() > kMaxWatchers) {
     answer(watches_.front(), nullptr);
@@ -15,6 +24,7 @@ void CrashWatchers::add(std::uint64_t request_id, Responder respond, TimePoint d
 }
 
 void CrashWatchers::notify(const msg::NodeStateChange& crash) {
+  unsettled_[crash.node] = crash;
   for (const Watch& w : watches_)
     answer(w, &crash);
   watches_.clear();

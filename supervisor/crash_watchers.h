@@ -5,12 +5,18 @@
 // asks again. The event is the very one published on the bus (same seq and ts), so a
 // collector that gets it both ways can tell. The bus stays the record; this is the short
 // way for the one message a repair waits on (docs/DECISIONS.md).
+// Between one answer and the next watch, or before a restarted supervisor hears its first
+// watch, a crash would find nobody waiting: a watch names the newest event time it knows of
+// this host (`after`), and a node still crashed since a later crash is answered at once.
 // Owned by the supervisor's event loop thread.
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
+#include <optional>
+#include <string>
 
 #include "messages/node_events.h"
 #include "messages/request.h"
@@ -25,9 +31,14 @@ class CrashWatchers {
   // waiting for its answers cannot pile requests up here.
   static constexpr std::size_t kMaxWatchers = 8;
 
-  void add(std::uint64_t request_id, Responder respond, TimePoint deadline);
+  // Answered at once with the oldest crash stamped later than `after` of a node that has
+  // not settled since; otherwise held.
+  void add(std::uint64_t request_id, Responder respond, TimePoint deadline,
+           std::optional<std::int64_t> after = std::nullopt);
   // Answers every watch with `crash` (already stamped by the publisher).
   void notify(const msg::NodeStateChange& crash);
+  // `node` left the crashed state (restarted, stopped, failed): its crash is old news.
+  void settled(const std::string& node) { unsettled_.erase(node); }
   // Answers the watches whose hold time has run out, with no event.
   void expire(TimePoint now);
   std::size_t size() const { return watches_.size(); }
@@ -40,7 +51,8 @@ class CrashWatchers {
   };
   static void answer(const Watch& w, const msg::NodeStateChange* crash);
 
-  std::deque<Watch> watches_;  // oldest first
+  std::deque<Watch> watches_;                              // oldest first
+  std::map<std::string, msg::NodeStateChange> unsettled_;  // node -> its crash, still crashed
 };
 
 }  // namespace bc::sup

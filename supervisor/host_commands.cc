@@ -126,7 +126,13 @@ void cmd_watch_crashes(Supervisor& sup, const msg::Request& r, const Responder& 
   if (!hold.is_ok()) return fail(r, respond, hold.status());
   const auto deadline = sup.clock().now() + std::chrono::duration_cast<std::chrono::microseconds>(
                                                 std::chrono::duration<double>(*hold));
-  sup.crash_watchers().add(r.id, respond, deadline);
+  std::optional<std::int64_t> after;
+  if (const msg::Value* a = r.args.find("after"); a != nullptr && !a->is_nil()) {
+    after = a->as_int();
+    if (!after)
+      return fail(r, respond, Status::invalid_argument("'after' must be µs since the epoch"));
+  }
+  sup.crash_watchers().add(r.id, respond, deadline, after);
   sup.timers().schedule(deadline, [&sup] { sup.crash_watchers().expire(sup.clock().now()); });
 }
 

@@ -44,7 +44,14 @@ void Supervisor::publish_state(Node& node, NodeState from) {
     e.signal = node.last_exit->exited ? 0 : node.last_exit->signal;
     e.core_dumped = node.last_exit->core_dumped;
   }
-  if (node.lifecycle.state() != NodeState::kCrashed) return announce(e);
+  if (node.lifecycle.state() != NodeState::kCrashed) {
+    // In the gate's order, so that a crash it still holds is not settled before it is told.
+    gate_.publish([this, e = std::move(e)]() mutable {
+      events_.publish(e);
+      watchers_.settled(e.node);
+    });
+    return;
+  }
   // The collector's restart waits on this one: its watch gets it straight away as well,
   // one hop shorter than the bus (crash_watchers.h).
   gate_.publish([this, e = std::move(e)]() mutable {
@@ -232,7 +239,8 @@ msg::Value Supervisor::node_status(const Node& node) const {
       .set("pid", static_cast<std::int64_t>(node.pid))
       .set("started_at", node.pid > 0 ? node.started_at_us : 0)
       .set("configured", node.configured)
-      .set("version", node.pid > 0 ? node.started_version : std::string());
+      .set("version", node.pid > 0 ? node.started_version : std::string())
+      .set("as_of", clock_.wall_us());
   if (!node.last_reason.empty()) v.set("reason", node.last_reason);
   return v;
 }

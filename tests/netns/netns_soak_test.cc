@@ -151,6 +151,31 @@ class NetnsSoak : public NetnsTest {
     return {-1, repaired ? repair : -1};
   }
 
+  // Events lost: the broker killed, the manager crashing meanwhile (its `running` is never
+  // published on a bus), then another node crashing: repaired at once all the same (the
+  // supervisors' answers tell the collector what the bus could not), the broker back.
+  Times lose_events(const std::string& crash_node) {
+    EXPECT_TRUE(c().kill_broker(SIGKILL).is_ok());
+    const pid_t manager = c().node_pids("manager").at(0);
+    EXPECT_EQ(kill(manager, SIGKILL), 0);
+    ++crashes_["manager"];
+    EXPECT_TRUE(runs_again("manager", manager))
+        << "manager not restarted while the broker was down";
+    const pid_t old = c().node_pids(crash_node).at(0);
+    const auto t1 = SteadyClock::now();
+    EXPECT_EQ(kill(old, SIGKILL), 0);
+    ++crashes_[crash_node];
+    const bool repaired = runs_again(crash_node, old);
+    EXPECT_TRUE(repaired) << crash_node << " not restarted after the manager's lost events";
+    const double repair = ms_between(t1, SteadyClock::now());
+    const Status s = c().start_broker();
+    EXPECT_TRUE(s.is_ok()) << s.message();
+    tap().mark();
+    for (int h = 0; h < NetnsCluster::kHosts; ++h)
+      EXPECT_TRUE(tap().wait(heartbeat_of("supervisor", c().address(h)), kWait)) << h;
+    return {-1, repaired ? repair : -1};
+  }
+
   // The collector stopped for twice HostTimeout, then continued: "collector was late".
   Times stop_collector() {
     const std::string log = c().spool(0) + "/collector.log";
@@ -325,6 +350,13 @@ TEST_F(NetnsSoak, RandomFaultsKeepEveryInvariant) {
       {"broker stopped 2 x HostTimeout, node crash meanwhile", 8,
        [&] { return stop_broker(any_node()); }},
       {"collector stopped 2 x HostTimeout", 5, [&] { return stop_collector(); }},
+      {"broker killed, manager and a node crash meanwhile (events lost)", 6,
+       [&] {
+         std::string node = any_node();
+         while (node == "manager")
+           node = any_node();
+         return lose_events(node);
+       }},
   };
   int total_weight = 0;
   for (const auto& k : kinds)

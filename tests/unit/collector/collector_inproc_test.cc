@@ -64,13 +64,25 @@ class FakeSupervisor {
   void serve(const std::function<void(const std::string&)>& on_started) {
     for (;;) {
       std::vector<zmq::message_t> frames;
-      if (!zmq::recv_multipart(socket_, std::back_inserter(frames), zmq::recv_flags::dontwait)) {
+      const bool released = !hold_status && !held_.empty();
+      if (released) {
+        frames = std::move(held_.front());
+        held_.erase(held_.begin());
+      } else if (!zmq::recv_multipart(socket_, std::back_inserter(frames),
+                                      zmq::recv_flags::dontwait)) {
         return;
       }
       auto request = msg::decode<msg::Request>(frames.back().to_string_view());
       if (!request.is_ok()) continue;
-      ++asked_[request->cmd];
-      if (request->cmd == "watch_crashes") continue;  // held, as a real one holds it
+      if (!released) ++asked_[request->cmd];
+      if (request->cmd == "watch_crashes") {  // held, as a real one holds it
+        watch_after.push_back(request->args.get_int("after").value_or(0));
+        continue;
+      }
+      if (request->cmd == "status" && hold_status) {
+        held_.push_back(std::move(frames));
+        continue;
+      }
       msg::Value result = msg::Value::empty_map();
       std::string started;
       if (request->cmd == "status") {
@@ -81,7 +93,8 @@ class FakeSupervisor {
                              .set("state", n.first)
                              .set("desired", n.second)
                              .set("pid", std::int64_t{0})
-                             .set("started_at", std::int64_t{0}));
+                             .set("started_at", std::int64_t{0})
+                             .set("as_of", clock_.wall_us()));
         }
         result.set("nodes", std::move(list));
       } else if (request->cmd == "crashes") {
@@ -108,6 +121,7 @@ class FakeSupervisor {
       if (!started.empty()) on_started(started);
     }
   }
+  std::size_t held() const { return held_.size(); }
   int asked(const std::string& cmd) const {
     auto it = asked_.find(cmd);
     return it == asked_.end() ? 0 : it->second;
@@ -121,12 +135,15 @@ class FakeSupervisor {
 
   std::vector<Start> starts;
   std::vector<std::string> marked_failed;
+  std::vector<std::int64_t> watch_after;  // each watch's `after` (0: none)
+  bool hold_status = false;               // status requests wait (held()) until it is false again
 
  private:
   zmq::socket_t socket_;
   const FakeClock& clock_;
   std::map<std::string, std::pair<std::string, std::string>> nodes_;  // state, desired
   std::map<std::string, int> asked_;
+  std::vector<std::vector<zmq::message_t>> held_;
 };
 
 class CollectorInproc : public ::testing::Test {
@@ -279,6 +296,48 @@ TEST_F(CollectorInproc, ALostManagerRunningEventIsRepairedByTheNextReconciliatio
       << sup1_->starts.size() << " " << sup2_->starts.size();
   EXPECT_EQ(sup1_->started_nodes(), (std::vector<std::string>{"manager", "proxy-1"}));
   EXPECT_EQ(sup2_->started_nodes(), std::vector<std::string>{"worker-1"});
+}
+
+// The soak's case: a status asked, then events the supervisor published before it answered
+// (a restarted supervisor's held re-adoption events) arrive, then the answer, which shows a
+// crash whose own event was lost. The answer is the newer by the supervisor's clock and is
+// taken: the node is restarted, not left to wait for the bus (before, anything that arrived
+// after the question made the collector discard the answer).
+TEST_F(CollectorInproc, AStatusAnswerNewerThanEventsThatArrivedBeforeItIsTaken) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  sup1_->hold_status = true;
+  const int asked = sup1_->asked("status");
+  (void)collector_->run_cron(true);
+  ASSERT_TRUE(turn_until([&] { return sup1_->held() == 1; }));
+  EXPECT_EQ(sup1_->asked("status"), asked + 1);
+  publish_state("manager", "running", "initializing");  // published before the answer
+  turns(3);
+  clock_.advance(1ms);
+  sup1_->set("manager", "crashed", "running");  // its event lost
+  sup1_->hold_status = false;
+  turns(3);
+  clock_.advance(2000ms);
+  ASSERT_TRUE(turn_until([&] { return !sup1_->starts.empty(); }))
+      << "the crash the answer told was discarded";
+  EXPECT_EQ(sup1_->started_nodes(), std::vector<std::string>{"manager"});
+}
+
+// A watch asks only for crashes later than the newest event heard from that host, so that a
+// restarted supervisor (or one between two watches) answers at once with a crash it had
+// nobody to tell (crash_watchers.h).
+TEST_F(CollectorInproc, EveryWatchNamesTheNewestEventHeardFromItsHost) {
+  ASSERT_NO_FATAL_FAILURE(start());
+  ASSERT_FALSE(sup2_->watch_after.empty());
+  EXPECT_EQ(sup2_->watch_after.front(), 0) << "nothing heard yet: no `after`";
+  clock_.advance(5ms);
+  const std::int64_t heard = clock_.wall_us();
+  publish_state("worker-1", "running", "initializing");
+  turns(3);
+  clock_.advance(2000ms);  // past the second in which a watch is not asked again
+  const std::size_t watches = sup2_->watch_after.size();
+  (void)collector_->run_cron(true);
+  ASSERT_TRUE(turn_until([&] { return sup2_->watch_after.size() > watches; }));
+  EXPECT_EQ(sup2_->watch_after.back(), heard);
 }
 
 // An install in the middle of a backoff: the delay already chosen stays, a removed node is

@@ -155,6 +155,47 @@ TEST(CrashWatchers, AWatchRunsOutEmptyAndTheOldestGoesWhenTooManyWait) {
   EXPECT_EQ(w.size(), CrashWatchers::kMaxWatchers);
 }
 
+// A watch that comes after a crash (a restarted supervisor's first, or the one re-asked
+// after an answer) names the newest event its collector heard: a node still crashed since a
+// later crash is answered at once; one that has settled, or a crash heard already, is not.
+TEST(CrashWatchers, AWatchAfterAnUnheardCrashOfANodeStillCrashedIsAnsweredAtOnce) {
+  CrashWatchers w;
+  const auto t0 = Clock::now();
+  std::vector<std::pair<std::uint64_t, std::optional<msg::NodeStateChange>>> got;
+  auto responder = [&](const msg::Reply& r) { got.emplace_back(r.id, watched(r)); };
+  msg::NodeStateChange crash;
+  msg::stamp(crash, "host1", 7, 1'800'000'000'000'000);
+  crash.node = "manager";
+  crash.node_type = "manager";
+  crash.state = "crashed";
+  crash.prev_state = "running";
+  crash.desired = "running";
+  w.notify(crash);  // nobody waiting
+  msg::NodeStateChange later = crash;
+  msg::stamp(later, "host1", 9, 1'800'000'000'500'000);
+  later.node = "proxy-1";
+  later.node_type = "proxy";
+  w.notify(later);
+  w.add(1, responder, t0 + std::chrono::seconds(20), crash.env.ts);  // heard the first
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_TRUE(got[0].second);
+  EXPECT_EQ(*got[0].second, later);
+  w.add(2, responder, t0 + std::chrono::seconds(20), crash.env.ts - 1);  // heard neither
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(*got[1].second, crash) << "the oldest unheard first";
+  w.add(3, responder, t0 + std::chrono::seconds(20), later.env.ts);  // heard both: held
+  w.add(4, responder, t0 + std::chrono::seconds(20));                // no `after`: held
+  EXPECT_EQ(got.size(), 2u);
+  EXPECT_EQ(w.size(), 2u);
+  w.expire(t0 + std::chrono::seconds(20));
+  got.clear();
+  w.settled("manager");
+  w.settled("proxy-1");
+  w.add(5, responder, t0 + std::chrono::seconds(20), 0);  // restarted since: old news
+  EXPECT_TRUE(got.empty());
+  EXPECT_EQ(w.size(), 1u);
+}
+
 PersistedState sample_state() {
   PersistedState state;
   state.host = "host2";
