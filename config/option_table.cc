@@ -165,6 +165,10 @@ constexpr std::array kOptions = {
                "Seconds between SIGTERM and SIGKILL when stopping a node."},
     OptionSpec{"CommTimeout", kDouble, "5", kDesign,
                "Seconds a client waits for a reply before reporting a host unreachable."},
+    OptionSpec{"LockTimeout", kDouble, "30", kDesign,
+               "Seconds a command that changes the cluster (install, deploy, start, stop, "
+               "restart, update, cleanup) waits for another shell's LockFile before giving up; "
+               "a holder stopped (SIGSTOP) past it loses the lock."},
     OptionSpec{"StartTimeout", kDouble, "30", kDesign,
                "Seconds a starting node has to report ready."},
     OptionSpec{"ReadyGraceTime", kDouble, "1", kDesign,

@@ -27,5 +27,7 @@ struct CommandSpec {
 std::span<const CommandSpec> command_table();
 // Exact, case-insensitive lookup; nullptr when unknown.
 const CommandSpec* find_command(std::string_view name);
+// The commands that change the cluster, which run holding the LockFile (lock_file.h).
+bool takes_cluster_lock(std::string_view name);
 
 }  // namespace bc::shell

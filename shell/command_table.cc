@@ -158,4 +158,14 @@ const CommandSpec* find_command(std::string_view name) {
   return nullptr;
 }
 
+bool takes_cluster_lock(std::string_view name) {
+  // zeekctl's list: what installs, starts, stops or removes; reading commands never wait.
+  constexpr std::array<std::string_view, 7> kExclusive = {"cleanup", "deploy", "install", "restart",
+                                                          "start",   "stop",   "update"};
+  for (std::string_view e : kExclusive) {
+    if (iequals(e, name)) return true;
+  }
+  return false;
+}
+
 }  // namespace bc::shell

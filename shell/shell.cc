@@ -1,6 +1,7 @@
 #include "shell/shell.h"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <ostream>
 
@@ -32,12 +33,31 @@ int Shell::run_command_words(const std::vector<std::string>& words) {
                                                          kProductName + " " + kVersion));
   }
   const std::vector<std::string> args(words.begin() + 1, words.end());
+  std::optional<LockFile> lock;
+  if (takes_cluster_lock(spec->name)) {
+    auto taken = take_cluster_lock(words);
+    if (!taken.is_ok()) return ctx_.fail(taken.status());
+    lock = std::move(*taken);
+  }
   try {
     return spec->handler(ctx_, args);
   } catch (const std::exception& e) {
     return ctx_.fail(Status(ErrorCode::kInternal, std::string("internal error in '") +
                                                       std::string(spec->name) + "': " + e.what()));
   }
+}
+
+Result<std::optional<LockFile>> Shell::take_cluster_lock(const std::vector<std::string>& words) {
+  // Without a configuration there is no LockFile to take; the command says what is wrong.
+  const config::Cluster* cluster = ctx_.cluster();
+  if (cluster == nullptr) return std::optional<LockFile>();
+  const auto timeout = std::chrono::milliseconds(
+      std::lround(std::max(0.0, cluster->options.get_double("LockTimeout")) * 1000));
+  auto lock = LockFile::acquire(
+      cluster->options.get("LockFile"), timeout,
+      [this](std::string_view notice) { ctx_.err() << notice << std::endl; }, join(words, " "));
+  if (!lock.is_ok()) return lock.status();
+  return std::optional<LockFile>(std::move(lock).value());
 }
 
 int Shell::run_interactive() {

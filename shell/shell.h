@@ -3,9 +3,12 @@
 // interactive loop. Exceptions stop here (one try/catch per command), so a bug in a
 // handler becomes an error line and exit code, never a dead interactive session.
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/status.h"
+#include "shell/lock_file.h"
 #include "shell/shell_context.h"
 
 namespace bc::shell {
@@ -26,6 +29,9 @@ class Shell {
  private:
   // dispatch() without the --json envelope.
   int run_command_words(const std::vector<std::string>& words);
+  // The LockFile for a command that changes the cluster, held until the command ends;
+  // empty when there is no configuration to name it.
+  Result<std::optional<LockFile>> take_cluster_lock(const std::vector<std::string>& words);
 
   ShellContext& ctx_;
 };

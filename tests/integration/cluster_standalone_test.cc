@@ -24,13 +24,13 @@ using ::testing::Not;
 class ClusterStandalone : public ::testing::Test {
  protected:
   void SetUp() override { write_config(build_path("tests/fake_node/brocluster-fake-node")); }
-  void write_config(const std::string& node_program) {
+  void write_config(const std::string& node_program, const std::string& extra = "") {
     const int port = choose_port_block(4);
     base_.write("etc/cluster.cfg",
                 "NodeProgram = " + node_program + "\nBrokerPubPort = " + std::to_string(port) +
                     "\nBrokerSubPort = " + std::to_string(port + 1) + "\nSupervisorPort = " +
                     std::to_string(port + 2) + "\nCollectorPort = " + std::to_string(port + 3) +
-                    "\nHeartbeatInterval = 0.2\nReadyGraceTime = 0.2\nStopTimeout = 2\n");
+                    "\nHeartbeatInterval = 0.2\nReadyGraceTime = 0.2\nStopTimeout = 2\n" + extra);
     base_.write("etc/node.cfg", "[bro]\ntype=standalone\nhost=localhost\n");
   }
   // Everything this test started: the daemons by their pid files, then whatever still
@@ -270,6 +270,41 @@ TEST_F(ClusterStandalone, DiagOfANodeThatCouldNotStartShowsTheExecError) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("No crash record; state failed: "));
   EXPECT_THAT(r.out, HasSubstr("no-such-program")) << r.out;
+}
+
+// Issue 18: the documented LockFile was never taken (two deploys at once both ran). The
+// commands that change the cluster now run one at a time across shells: a second one waits
+// up to LockTimeout and then names the holder, with its command and since when; a reading
+// command never waits; a holder stopped past the deadline loses the lock.
+TEST_F(ClusterStandalone, ASecondChangingCommandWaitsForTheLockAndNamesItsHolder) {
+  write_config(build_path("tests/fake_node/brocluster-fake-node"),
+               "LockTimeout = 1\nStartTimeout = 20\nenv_vars = FAKE_SLOW_START_MS=3000\n");
+  const std::string lock = spool() + "/lock";
+  BackgroundProcess first({build_path("shell/brocluster"), "--base", base_.path(), "start"});
+  ASSERT_TRUE(poll_until([&] { return file_text(lock, "").find("start") != std::string::npos; },
+                         Millis(10000)))
+      << first.stderr_text();
+  auto r = shell({"stop"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("waiting for lock " + lock + " held by pid " +
+                               std::to_string(first.pid()) + " (start, since "));
+  EXPECT_THAT(r.err, HasSubstr("gave up after 1.0 s"));
+  r = shell({"status"});
+  EXPECT_THAT(r.err, Not(HasSubstr("waiting for lock")));
+  EXPECT_EQ(first.wait_exit(Millis(30000)), 0) << first.stderr_text();
+  EXPECT_EQ(file_text(lock, "?"), "") << "released: nobody named as holder";
+
+  BackgroundProcess second({build_path("shell/brocluster"), "--base", base_.path(), "restart"});
+  ASSERT_TRUE(poll_until([&] { return file_text(lock, "").find("restart") != std::string::npos; },
+                         Millis(10000)))
+      << second.stderr_text();
+  second.send_signal(SIGSTOP);
+  r = shell({"stop"});
+  second.send_signal(SIGCONT);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("(restart, since "));
+  EXPECT_THAT(r.err, HasSubstr("stopped past the deadline: taken over"));
+  (void)second.wait_exit(Millis(30000));
 }
 
 }  // namespace

@@ -104,6 +104,7 @@ const Expected kExpected[] = {
     {"SendMailCommand", S, "/usr/sbin/sendmail -t", X},
     {"StopTimeout", D, "10", X},
     {"CommTimeout", D, "5", X},
+    {"LockTimeout", D, "30", X},
     {"StartTimeout", D, "30", X},
     {"ReadyGraceTime", D, "1", X},
     {"HeartbeatInterval", D, "1", X},

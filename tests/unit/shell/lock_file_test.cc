@@ -1,5 +1,6 @@
-// LockFile: the cluster-wide lock of install/deploy — exclusive, the holder's pid inside, a
-// waiter told once who holds it, a deadline, and release when the holder dies.
+// LockFile: the cluster-wide lock of the commands that change the cluster — exclusive, the
+// holder's pid, time and command inside, a waiter told once who holds it, a deadline,
+// release when the holder dies, and a holder stopped past the deadline taken over.
 
 #include "shell/lock_file.h"
 
@@ -11,9 +12,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "tests/support/run_process.h"
 
@@ -33,13 +36,13 @@ std::string read_file(const std::string& path) {
 // A child process that takes the lock and keeps it until it is killed.
 class ChildHolder {
  public:
-  explicit ChildHolder(const std::string& path) {
+  explicit ChildHolder(const std::string& path, const std::string& command = "") {
     int ready[2];
     EXPECT_EQ(pipe(ready), 0);
     pid_ = fork();
     if (pid_ == 0) {
       close(ready[0]);
-      auto lock = LockFile::acquire(path, milliseconds(0));
+      auto lock = LockFile::acquire(path, milliseconds(0), {}, command);
       const char c = lock.is_ok() ? 'y' : 'n';
       (void)write(ready[1], &c, 1);
       for (;;)
@@ -70,13 +73,13 @@ TEST(LockFile, TakesAFreeLockAndWritesItsPid) {
   {
     auto lock = LockFile::acquire(path, milliseconds(0));
     ASSERT_TRUE(lock.is_ok()) << lock.status().message();
-    EXPECT_EQ(read_file(path), std::to_string(getpid()) + "\n");
-    EXPECT_EQ(LockFile::holder(path), getpid());
+    EXPECT_THAT(read_file(path), ::testing::StartsWith(std::to_string(getpid()) + "\n"));
+    EXPECT_EQ(LockFile::holder(path).pid, getpid());
   }
   // Released: emptied, not removed (a waiter may have the inode open).
   EXPECT_TRUE(std::filesystem::exists(path));
   EXPECT_EQ(read_file(path), "");
-  EXPECT_EQ(LockFile::holder(path), 0);
+  EXPECT_EQ(LockFile::holder(path).pid, 0);
 }
 
 TEST(LockFile, AHeldLockTimesOutNamingTheHolderAndSaysSoOnce) {
@@ -93,13 +96,16 @@ TEST(LockFile, AHeldLockTimesOutNamingTheHolderAndSaysSoOnce) {
   const auto waited = std::chrono::steady_clock::now() - t0;
   ASSERT_FALSE(lock.is_ok());
   EXPECT_EQ(lock.status().code(), ErrorCode::kBusy);
-  EXPECT_EQ(lock.status().message(), "lock " + path + " is held by pid " +
-                                         std::to_string(child.pid()) + "; gave up after 0.3 s");
+  EXPECT_THAT(
+      lock.status().message(),
+      ::testing::MatchesRegex("lock " + path + " is held by pid " + std::to_string(child.pid()) +
+                              " \\(since [0-9:]{8}\\); gave up after 0.3 s"));
   EXPECT_EQ(notices, 1);
-  EXPECT_EQ(notice, "waiting for lock " + path + " held by pid " + std::to_string(child.pid()));
+  EXPECT_THAT(notice, HasSubstr("waiting for lock " + path + " held by pid " +
+                                std::to_string(child.pid()) + " (since "));
   EXPECT_GE(waited, milliseconds(300));
   EXPECT_LT(waited, milliseconds(2000));
-  EXPECT_EQ(LockFile::holder(path), child.pid());
+  EXPECT_EQ(LockFile::holder(path).pid, child.pid());
 }
 
 TEST(LockFile, AZeroTimeoutTriesOnce) {
@@ -121,7 +127,48 @@ TEST(LockFile, AWaiterGetsTheLockWhenItsHolderDies) {
   // kernel drops its flock and we get the lock well before the deadline.
   auto lock = LockFile::acquire(path, milliseconds(10000), [&](std::string_view) { child.end(); });
   ASSERT_TRUE(lock.is_ok()) << lock.status().message();
-  EXPECT_EQ(LockFile::holder(path), getpid());
+  EXPECT_EQ(LockFile::holder(path).pid, getpid());
+}
+
+TEST(LockFile, AWaiterIsToldTheHoldersCommandAndWhenItStarted) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/lock";
+  const std::time_t before = std::time(nullptr);
+  ChildHolder child(path, "deploy");
+  const LockFile::Holder h = LockFile::holder(path);
+  EXPECT_EQ(h.pid, child.pid());
+  EXPECT_EQ(h.command, "deploy");
+  EXPECT_GE(h.since, before);
+  EXPECT_LE(h.since, std::time(nullptr));
+  auto lock = LockFile::acquire(path, milliseconds(50));
+  ASSERT_FALSE(lock.is_ok());
+  EXPECT_THAT(lock.status().message(),
+              HasSubstr("held by pid " + std::to_string(child.pid()) + " (deploy, since "));
+}
+
+// A holder stopped (SIGSTOP, Ctrl-Z) when the deadline passes would block every shell for
+// as long as it stays stopped: the waiter takes the lock over, says so, and a running
+// holder is never taken over (AHeldLockTimesOut... above).
+TEST(LockFile, AHolderStoppedPastTheDeadlineLosesTheLock) {
+  test::TempDir dir;
+  const std::string path = dir.path() + "/lock";
+  ChildHolder child(path, "install");
+  ASSERT_EQ(kill(child.pid(), SIGSTOP), 0);
+  std::vector<std::string> notices;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto lock = LockFile::acquire(
+      path, milliseconds(300), [&](std::string_view text) { notices.emplace_back(text); }, "stop");
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  kill(child.pid(), SIGCONT);
+  ASSERT_TRUE(lock.is_ok()) << lock.status().message();
+  EXPECT_GE(waited, milliseconds(300));
+  ASSERT_EQ(notices.size(), 2u);
+  EXPECT_THAT(notices[1], HasSubstr("(install, since "));
+  EXPECT_THAT(notices[1], HasSubstr("stopped past the deadline: taken over"));
+  EXPECT_EQ(LockFile::holder(path).pid, getpid());
+  EXPECT_EQ(LockFile::holder(path).command, "stop");
+  // Nobody else gets it while we hold it, the continued old holder included.
+  EXPECT_FALSE(LockFile::acquire(path, milliseconds(0)).is_ok());
 }
 
 TEST(LockFile, MovingKeepsTheLockAndReleasesOnce) {
