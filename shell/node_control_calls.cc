@@ -78,6 +78,7 @@ int print_answers(ShellContext& ctx, const std::vector<NodeAnswer>& answers,
   msg::Value json = msg::Value::empty_array();
   for (const NodeAnswer& a : answers) {
     if (!a.ok() && !(printer.tolerated && printer.tolerated(a))) rc = 1;
+    if (a.ok() && printer.failed && printer.failed(a)) rc = 1;
     if (!ctx.json()) {
       printer.text(ctx.out(), a);
       continue;

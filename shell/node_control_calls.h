@@ -46,13 +46,15 @@ struct AnswerPrinter {
   std::function<void(std::ostream&, const NodeAnswer&)> text;
   // A not-ok answer that is no failure (update: a node that is not running); optional.
   std::function<bool(const NodeAnswer&)> tolerated;
+  // An ok answer that is a failure all the same (update: a change refused); optional.
+  std::function<bool(const NodeAnswer&)> failed;
   // More fields of an answer's JSON entry; optional.
   std::function<void(const NodeAnswer&, msg::Value&)> annotate;
 };
 
 // The one loop of the per-node commands (print, netstats, peerstatus, update): each answer
 // as text, or with --json one array of answer_json() entries. Returns the exit code: 1
-// when an answer failed (and is not tolerated).
+// when an answer failed (and is not tolerated) or is a failure by `failed`.
 int print_answers(ShellContext& ctx, const std::vector<NodeAnswer>& answers,
                   const AnswerPrinter& printer);
 

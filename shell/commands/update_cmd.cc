@@ -1,7 +1,8 @@
 // `update [<nodes>]`: every running node re-reads its scripts and analysis.dat and applies
 // what can change live (docs/NODE-PROTOCOL.md §3). Per node: what changed, what was
 // refused and why (it needs a restart), or that nothing changed. Nodes that are not
-// running are skipped, which is not a failure; a node that could not update is.
+// running are skipped, which is not a failure; a node that could not update is, and so is
+// a change refused (exit 1: what was installed is not what runs until a restart).
 
 #include <ostream>
 
@@ -46,6 +47,10 @@ int cmd_update(ShellContext& ctx, const std::vector<std::string>& args) {
   const auto skipped = [](const NodeAnswer& a) { return a.status.code() == ErrorCode::kConflict; };
   AnswerPrinter printer;
   printer.tolerated = skipped;
+  printer.failed = [](const NodeAnswer& a) {
+    const msg::Value* refused = a.result.find("refused");
+    return refused != nullptr && refused->as_array() != nullptr && !refused->as_array()->empty();
+  };
   printer.annotate = [&](const NodeAnswer& a, msg::Value& v) { v.set("skipped", skipped(a)); };
   printer.text = [&](std::ostream& out, const NodeAnswer& a) {
     if (skipped(a)) {

@@ -234,8 +234,12 @@ TEST_F(NodeControl, UpdateAfterInstallAppliesAChangedRedef) {
   EXPECT_THAT(r.out, HasSubstr("manager: site_limit needs a restart: ")) << r.out;
   EXPECT_THAT(r.out, HasSubstr("worker-1: skipped (not running)\n")) << r.out;
   EXPECT_THAT(r.out, HasSubstr("worker-2: not supported by this node program\n")) << r.out;
+  // The refused change stays refused until a restart, and says so in the exit code too
+  // (issue 18: `update` exited 0 with a change refused).
   r = cluster_.shell({"update", "manager", "worker-1"});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("manager: site_limit needs a restart: ")) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("worker-1: skipped (not running)\n")) << r.out;
 
   r = cluster_.shell({"print", "Scan::scan_interval", "manager"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
