@@ -123,8 +123,10 @@ constexpr std::array kCommands = {
                 &cmd_start, true},
     CommandSpec{"status", "status [<nodes>]", "Prints the status of the nodes.",
                 "Prints the current status of the given nodes: name, type, host, status, pid,\n"
-                "peers and start time. Nodes that still run though an install removed them\n"
-                "follow, as 'running (not configured)'.",
+                "peers and start time. Peers are the connected peers as of the last stats\n"
+                "sample (StatsInterval); n/a for a node program without a control endpoint.\n"
+                "Nodes that still run though an install removed them follow, as\n"
+                "'running (not configured)'.",
                 &cmd_status, true},
     CommandSpec{"stop", "stop [<nodes>]", "Stops the nodes.",
                 "Stops the given nodes, or the whole cluster: workers, then proxies, then the\n"

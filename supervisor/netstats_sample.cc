@@ -21,4 +21,15 @@ void fill_packets(msg::NodeStats& stats, const msg::Reply& netstats) {
   if (auto link = r.get_uint("link"); link.is_ok()) stats.packets_link = *link;
 }
 
+std::optional<int> connected_peers(const msg::Reply& peerstatus) {
+  if (!peerstatus.ok || !peerstatus.result) return std::nullopt;
+  const msg::Value* peers = peerstatus.result->find("peers");
+  if (peers == nullptr || peers->as_array() == nullptr) return std::nullopt;
+  int connected = 0;
+  for (const msg::Value& p : *peers->as_array()) {
+    if (p.get_string("state").value_or("") == "connected") ++connected;
+  }
+  return connected;
+}
+
 }  // namespace bc::sup

@@ -4,6 +4,7 @@
 // StatsInterval of the running nodes that have a control endpoint.
 
 #include <chrono>
+#include <optional>
 
 #include "messages/node_events.h"
 #include "messages/request.h"
@@ -19,5 +20,9 @@ std::chrono::milliseconds netstats_wait(std::chrono::milliseconds stats_interval
 // error reply, a node that does not capture (a manager, a proxy) or a malformed answer
 // leaves them unset ("-" in stats.log).
 void fill_packets(msg::NodeStats& stats, const msg::Reply& netstats);
+
+// The peers in state `connected` of a `peerstatus` reply; nullopt for an error or a
+// malformed answer.
+std::optional<int> connected_peers(const msg::Reply& peerstatus);
 
 }  // namespace bc::sup

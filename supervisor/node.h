@@ -57,6 +57,9 @@ struct Node {
 
   CpuMeter cpu;
   std::optional<double> last_cpu_pct;
+  // Peers connected at the last stats sample (peerstatus); nullopt: not asked yet, or the
+  // node has no control endpoint to ask.
+  std::optional<int> peers;
 
   std::string_view type_name() const { return config::node_type_name(spec.type); }
 };

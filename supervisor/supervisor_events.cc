@@ -220,12 +220,22 @@ void Supervisor::publish_node_stats(const Node& node, msg::NodeStats stats) {
     return;
   }
   const Millis wait = netstats_wait(options_.stats_interval);
-  Status asked = samples_.start(node.spec.name, dir, 0, "netstats", msg::Value::empty_map(),
-                                clock_.now() + wait, static_cast<long>(wait.count()),
-                                [this, stats](const msg::Reply& reply) mutable {
-                                  fill_packets(stats, reply);
-                                  events_.publish(stats);
-                                });
+  const std::string name = node.spec.name;
+  Status asked =
+      samples_.start(name, dir, 0, "netstats", msg::Value::empty_map(), clock_.now() + wait,
+                     static_cast<long>(wait.count()),
+                     [this, stats, name, dir, wait](const msg::Reply& reply) mutable {
+                       fill_packets(stats, reply);
+                       events_.publish(stats);
+                       // The peers for `status` (its Peers column), sampled here so that status
+                       // itself never waits on a node.
+                       (void)samples_.start(name, dir, 0, "peerstatus", msg::Value::empty_map(),
+                                            clock_.now() + wait, static_cast<long>(wait.count()),
+                                            [this, name](const msg::Reply& peers) {
+                                              if (auto it = nodes_.find(name); it != nodes_.end())
+                                                it->second.peers = connected_peers(peers);
+                                            });
+                     });
   if (!asked.is_ok()) events_.publish(stats);
 }
 
@@ -242,6 +252,14 @@ msg::Value Supervisor::node_status(const Node& node) const {
       .set("version", node.pid > 0 ? node.started_version : std::string())
       .set("as_of", clock_.wall_us());
   if (!node.last_reason.empty()) v.set("reason", node.last_reason);
+  if (node.lifecycle.state() == NodeState::kRunning) {
+    std::error_code ec;
+    if (node.peers) {
+      v.set("peers", static_cast<std::int64_t>(*node.peers));
+    } else if (!std::filesystem::exists(node_dir(options_, node.spec) + "/.control", ec)) {
+      v.set("peers", "n/a");  // a program without a control endpoint tells no peers
+    }
+  }
   return v;
 }
 

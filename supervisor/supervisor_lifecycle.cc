@@ -147,6 +147,7 @@ bool Supervisor::spawn(Node& node) {
   node.notify_fd = pipe_fds[0];
   node.notify_buffer.clear();
   node.last_exit.reset();
+  node.peers.reset();  // the new process has its own, told by the next stats sample
   node.started_version = installer_.current_version().value_or("");
   node.cpu = CpuMeter();
   node.last_cpu_pct.reset();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <optional>
 #include <ostream>
 
 #include "messages/codec.h"
@@ -24,6 +25,7 @@ namespace {
 struct Row {
   std::string name, type, host, status = "unknown", pid, peers = "-", started;
   std::int64_t pid_value = 0, started_us = 0;
+  std::optional<std::int64_t> peers_value;
   bool configured = true;
 };
 
@@ -55,6 +57,16 @@ void fill_from_reply(std::vector<Row>& rows, const Outcome& outcome, const std::
         row.started_us = n.get_int("started_at").is_ok() ? *n.get_int("started_at") : 0;
         row.pid = row.pid_value > 0 ? std::to_string(row.pid_value) : "";
         row.started = format_time(row.started_us, time_fmt);
+        // Connected peers as of the supervisor's last stats sample; "n/a" for a program
+        // without a control endpoint; "-" before the first sample or without a process.
+        if (const msg::Value* peers = n.find("peers"); peers != nullptr) {
+          if (auto count = peers->as_int()) {
+            row.peers = std::to_string(*count);
+            row.peers_value = *count;
+          } else if (const std::string* text = peers->as_string()) {
+            row.peers = *text;
+          }
+        }
       }
     }
   }
@@ -70,6 +82,7 @@ msg::Value rows_json(const std::vector<Row>& rows) {
         .set("status", r.status)
         .set("pid", r.pid_value)
         .set("started", r.started_us)
+        .set("peers", r.peers_value ? msg::Value(*r.peers_value) : msg::Value())
         .set("configured", r.configured);
     list.push_back(std::move(v));
   }

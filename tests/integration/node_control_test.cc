@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
+#include <sstream>
 #include <zmq.hpp>
 
 #include "tests/support/bus_client.h"
@@ -135,6 +138,26 @@ TEST_F(NodeControl, PrintNetstatsPeerstatusThroughShellAndSupervisor) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("manager:\n  listening on tcp://")) << r.out;
   EXPECT_THAT(r.out, HasSubstr("worker-1:\n  manager (manager) tcp://")) << r.out;
+
+  // status's Peers column (issue 18: always "-"): the connected peers of the supervisor's
+  // last stats sample; "n/a" for the fake node, which has no control endpoint.
+  std::map<std::string, std::string> peers;
+  EXPECT_TRUE(poll_until(
+      [&] {
+        const auto status = cluster_.shell({"status"});
+        std::istringstream lines(status.out);
+        for (std::string line; std::getline(lines, line);) {
+          std::istringstream words(line);
+          std::vector<std::string> w{std::istream_iterator<std::string>(words), {}};
+          if (w.size() >= 6) peers[w[0]] = w[5];
+        }
+        return peers["worker-1"] == "1";
+      },
+      Millis(10000)))
+      << "worker-1 Peers: " << peers["worker-1"];
+  EXPECT_EQ(peers["proxy-1"], "n/a");
+  EXPECT_EQ(peers["worker-2"], "n/a");
+  EXPECT_EQ(peers["Name"], "Peers");
 
   // Bad requests are refused before anything is sent.
   for (const auto& [args, code] : std::vector<std::pair<msg::Value, ErrorCode>>{
