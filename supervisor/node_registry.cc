@@ -48,7 +48,11 @@ Result<std::vector<std::string>> select_names(const std::vector<std::string>& co
     const bool known =
         std::find(configured.begin(), configured.end(), name) != configured.end() ||
         std::find(unconfigured.begin(), unconfigured.end(), name) != unconfigured.end();
-    if (!known) return Status::not_found("unknown node '" + printable(name) + "' on host " + host);
+    if (!known) {
+      // Most often a node just added to node.cfg: the supervisor knows the installed one.
+      return Status::not_found("unknown node '" + printable(name) + "' on host " + host +
+                               " (not in its installed node.cfg: run install after adding it)");
+    }
   }
   std::vector<std::string> out;
   for (const std::string& name : configured) {

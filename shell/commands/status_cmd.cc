@@ -48,6 +48,9 @@ void fill_from_reply(std::vector<Row>& rows, const Outcome& outcome, const std::
     const msg::Reply& reply = *outcome.reply;
     const msg::Value* nodes = reply.result ? reply.result->find("nodes") : nullptr;
     if (nodes == nullptr || nodes->as_array() == nullptr) continue;
+    // The host was asked for all its nodes: one it does not know is in the edited node.cfg
+    // only (an install will add it), and its neighbours are shown as they are.
+    row.status = "not installed (run install)";
     for (const msg::Value& n : *nodes->as_array()) {
       if (n.get_string("name").is_ok() && *n.get_string("name") == row.name) {
         row.status = n.get_string("state").is_ok() ? *n.get_string("state") : "unknown";
@@ -123,12 +126,11 @@ int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
   std::vector<Row> rows;
   for (const auto& n : nodes)
     rows.push_back(row_of(n));
+  // Each host is asked for all its nodes (its not-configured ones included), not for the
+  // ones named: a name it does not know would make it refuse the whole request.
   std::vector<Call> calls;
-  for (const auto& [host, host_nodes] : by_host(nodes)) {
-    msg::Value call_args = nodes_arg(host_nodes);
-    if (args.empty()) call_args.set("unconfigured", true);
-    calls.push_back({host, "status", std::move(call_args), host});
-  }
+  for (const auto& host : by_host(nodes))
+    calls.push_back({host.first, "status", msg::Value::empty_map(), host.first});
   ClusterClient client(ctx.zmq(), cluster, ctx.security());
   auto edited = edited_bundle_async(cluster);
   const std::string time_fmt = cluster.options.get("TimeFmt");
@@ -140,8 +142,6 @@ int cmd_status(ShellContext& ctx, const std::vector<std::string>& args) {
     if (!o.reply.is_ok()) {
       ctx.warn(o.reply.status().message());
     } else if (!o.reply->ok) {
-      // E.g. a supervisor running an older node.cfg that lacks a node: its rows stay
-      // "unknown", and the reason is shown.
       ctx.warn(o.call.host + ": " + msg::reply_status(*o.reply).message());
     }
     if (args.empty()) add_unconfigured_rows(rows, o);

@@ -208,7 +208,19 @@ TEST_F(Install, NodesAddedAndRemovedByInstall) {
   const std::string original = file_text(node_cfg);
   std::ofstream(node_cfg, std::ios::app)
       << "\n[worker-3]\ntype=worker\nhost=" << cluster_.host(1).name() << "\ninterface=lo\n";
-  auto r = cluster_.shell({"install"}, Millis(60000));
+  // Before the install (issue 18: every node of that host showed `unknown`, and start said
+  // "unknown node" with no hint): the new node says what to do, its neighbours run.
+  auto r = cluster_.shell({"status"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(
+      r.out, ::testing::ContainsRegex("worker-3 +worker +[0-9.]+ +not installed \\(run install\\)"))
+      << r.out;
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("worker-1 +worker +[0-9.]+ +running")) << r.out;
+  EXPECT_THAT(r.out, Not(HasSubstr("unknown"))) << r.out;
+  r = cluster_.shell({"start", "worker-3"}, Millis(60000));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out + r.err, HasSubstr("run install")) << r.out << r.err;
+  r = cluster_.shell({"install"}, Millis(60000));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   r = cluster_.shell({"start", "worker-3"}, Millis(60000));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;

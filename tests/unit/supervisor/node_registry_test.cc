@@ -69,7 +69,9 @@ TEST(SelectNames, AnUnknownNameIsNotFoundNamingItAndTheHost) {
   auto r = select_names({"manager"}, {"worker-3"}, {"worker-3", "wroker-1"}, false, "h1");
   ASSERT_FALSE(r.is_ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kNotFound);
-  EXPECT_EQ(r.status().message(), "unknown node 'wroker-1' on host h1");
+  EXPECT_EQ(r.status().message(),
+            "unknown node 'wroker-1' on host h1 (not in its installed node.cfg: run install "
+            "after adding it)");
 }
 
 TEST(UnconfiguredSpec, RebuildsNameTypeHostAndProgramFromTheStateFile) {
