@@ -3,6 +3,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <map>
+#include <utility>
+#include <vector>
+
 #include "collector/collector.h"
 #include "common/file_util.h"
 #include "messages/codec.h"
@@ -160,16 +164,29 @@ void Collector::on_host_stats(const msg::HostStats& s) {
   HostView* host = view_.host(s.env.host);
   if (host == nullptr) return;
   host->disks = s.disks;
+  // The paths of one filesystem fill up together: one alarm (and one mail) for them all.
+  std::vector<std::pair<const msg::DiskUsage*, std::string>> filesystems;  // first, its paths
+  std::map<std::uint64_t, std::size_t> by_device;
   for (const auto& d : s.disks) {
-    auto alarm = disk_watch_.observe(s.env.host, d.path, d.avail_pct);
+    if (d.device) {
+      auto [it, added] = by_device.emplace(*d.device, filesystems.size());
+      if (!added) {
+        filesystems[it->second].second += ", " + d.path;
+        continue;
+      }
+    }
+    filesystems.emplace_back(&d, d.path);
+  }
+  for (const auto& [d, paths] : filesystems) {
+    auto alarm = disk_watch_.observe(s.env.host, paths, d->avail_pct);
     if (!alarm) continue;
     char pct[32];
-    std::snprintf(pct, sizeof pct, "%.1f%%", d.avail_pct);
+    std::snprintf(pct, sizeof pct, "%.1f%%", d->avail_pct);
     const std::string message =
-        alarm->low ? "low disk space on " + s.env.host + ": " + d.path + " has " + pct +
+        alarm->low ? "low disk space on " + s.env.host + ": " + paths + " has " + pct +
                          " available (MinDiskSpace " +
                          std::to_string(static_cast<int>(options_.min_disk_pct)) + "%)"
-                   : "disk space on " + s.env.host + ": " + d.path + " is back to " + pct;
+                   : "disk space on " + s.env.host + ": " + paths + " is back to " + pct;
     alert(msg::kAlertDiskSpace, alarm->low ? "warning" : "info", message, s.env.host);
     (void)mailer_.send(
         alarm->low ? "low disk space on " + s.env.host : "disk space ok on " + s.env.host,

@@ -109,6 +109,8 @@ struct DiskUsage {
   std::uint64_t total_bytes = 0;
   std::uint64_t avail_bytes = 0;
   double avail_pct = 0;  // 0..100
+  // The filesystem (stat's st_dev): paths on one filesystem are one disk to alert about.
+  std::optional<std::uint64_t> device;
 
   template <class V>
   void fields(V& visit) {
@@ -116,6 +118,7 @@ struct DiskUsage {
     visit("total_bytes", total_bytes, Presence::kRequired);
     visit("avail_bytes", avail_bytes, Presence::kRequired);
     visit("avail_pct", avail_pct, Presence::kRequired);
+    visit("device", device, Presence::kOptional);
   }
   Status validate() const;
   bool operator==(const DiskUsage&) const = default;

@@ -1,6 +1,7 @@
 #include "supervisor/proc_reader.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -156,6 +157,8 @@ Result<DiskUsage> disk_usage(const std::string& path) {
   }
   DiskUsage du;
   du.path = path;
+  if (struct stat st{}; ::stat(path.c_str(), &st) == 0)
+    du.device = static_cast<std::uint64_t>(st.st_dev);
   du.total_bytes = static_cast<std::uint64_t>(vfs.f_blocks) * vfs.f_frsize;
   du.avail_bytes = static_cast<std::uint64_t>(vfs.f_bavail) * vfs.f_frsize;
   if (du.total_bytes > 0) {

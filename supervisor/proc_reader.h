@@ -45,6 +45,7 @@ struct DiskUsage {
   std::uint64_t total_bytes = 0;
   std::uint64_t avail_bytes = 0;  // available to unprivileged users (f_bavail)
   double avail_pct = 0;           // avail / total * 100, 0 when total is 0
+  std::optional<std::uint64_t> device;  // st_dev: which paths share a filesystem
 };
 
 // Parses the text of a /proc/<pid>/stat file. The comm field is delimited by the LAST ')'

@@ -309,7 +309,7 @@ void Supervisor::publish_stats() {
   for (const auto& path : options_.df_paths) {
     auto du = disk_usage(path);
     if (!du.is_ok()) continue;
-    h.disks.push_back({path, du->total_bytes, du->avail_bytes, du->avail_pct});
+    h.disks.push_back({path, du->total_bytes, du->avail_bytes, du->avail_pct, du->device});
   }
   events_.publish(h);
   timers_.schedule(clock_.now() + options_.stats_interval, [this] { publish_stats(); });

@@ -66,7 +66,8 @@ HostStats sample_host_stats() {
   m.cpu_count = 8;
   m.mem_total = 16ull << 30;
   m.mem_available = 9ull << 30;
-  m.disks = {{"/", 100ull << 30, 40ull << 30, 40.0}, {"/var/spool", 50ull << 30, 5ull << 30, 10.0}};
+  m.disks = {{"/", 100ull << 30, 40ull << 30, 40.0, 2049},
+             {"/var/spool", 50ull << 30, 5ull << 30, 10.0, std::nullopt}};
   return m;
 }
 
