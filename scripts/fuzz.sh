@@ -15,7 +15,7 @@ if [ "${1:-}" = --build-only ]; then
   shift
 fi
 seconds=${1:-30}
-targets=(fuzz_messages fuzz_config fuzz_install fuzz_script)
+targets=(fuzz_messages fuzz_config fuzz_install fuzz_script fuzz_intake)
 dir=build-fuzz
 
 scripts/deps.sh
