@@ -3,9 +3,6 @@
 #include <unistd.h>
 #include <zmq.h>
 
-#include <atomic>
-#include <cstring>
-
 #include "common/clock.h"
 #include "messages/codec.h"
 #include "net/socket_factory.h"
@@ -18,45 +15,15 @@ RequestClient::RequestClient(zmq::context_t& ctx, std::string endpoint,
     : socket_(make_socket(ctx, zmq::socket_type::dealer)), endpoint_(std::move(endpoint)) {
   if (security != nullptr) setup_ = security->secure_client(socket_, server);
   if (!setup_.is_ok()) return;
-  if (security != nullptr && security->enabled()) {
-    // A server that refuses our key closes the connection in the handshake: without the
-    // monitor that looks like a server that never answers, and the user waits for nothing.
-    static std::atomic<int> counter{0};
-    const std::string address =
-        "inproc://request-monitor-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
-    if (zmq_socket_monitor(socket_.handle(), address.c_str(),
-                           ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) ==
-        0) {
-      monitor_.emplace(ctx, zmq::socket_type::pair);
-      monitor_->set(zmq::sockopt::linger, 0);
-      monitor_->connect(address);
-    }
-  }
+  handshake_.emplace(ctx, socket_, security != nullptr && security->enabled());
   socket_.connect(endpoint_);
 }
 
 bool RequestClient::check_refused() {
   if (!refused_.is_ok()) return true;
-  if (!monitor_) return false;
-  for (;;) {
-    zmq::message_t event;
-    if (!monitor_->recv(event, zmq::recv_flags::dontwait)) return false;
-    while (event.more()) {  // the second frame: the peer's address
-      zmq::message_t address;
-      (void)monitor_->recv(address, zmq::recv_flags::none);
-      if (!address.more()) break;
-    }
-    if (event.size() < 2) continue;
-    std::uint16_t id = 0;
-    std::memcpy(&id, event.data(), sizeof id);
-    if ((id & (ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)) != 0) {
-      refused_ = Status(ErrorCode::kPermissionDenied,
-                        endpoint_ +
-                            " refused our key (CURVE authentication failed): the key "
-                            "is unknown there, revoked, or not of a role it accepts");
-      return true;
-    }
-  }
+  if (!handshake_) return false;
+  refused_ = handshake_->check(endpoint_);
+  return !refused_.is_ok();
 }
 
 std::uint64_t RequestClient::send(std::string_view cmd, msg::Value args) {
@@ -121,8 +88,8 @@ Result<msg::Reply> RequestClient::wait(std::uint64_t id, std::chrono::millisecon
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     zmq::pollitem_t items[2] = {{socket_.handle(), 0, ZMQ_POLLIN, 0},
-                                {monitor_ ? monitor_->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, monitor_ ? 2 : 1, left);
+                                {monitor() ? monitor()->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
+    zmq::poll(items, monitor() ? 2 : 1, left);
   }
   return Status::unreachable("no reply from " + endpoint_ + " within " +
                              std::to_string(timeout.count()) + " ms");

@@ -16,6 +16,7 @@
 
 #include "common/status.h"
 #include "messages/request.h"
+#include "net/handshake_watch.h"
 #include "security/bus_security.h"
 
 namespace bc::net {
@@ -50,7 +51,7 @@ class RequestClient {
   const Status& setup() const { return setup_; }
   // With CURVE: the socket's monitor (poll it too), and whether the server refused our key
   // (reads the monitor's events; the refusal then stays). Without CURVE: nullptr / false.
-  zmq::socket_t* monitor() { return monitor_ ? &*monitor_ : nullptr; }
+  zmq::socket_t* monitor() { return handshake_ ? handshake_->monitor() : nullptr; }
   bool check_refused();
   const Status& refused() const { return refused_; }
 
@@ -65,7 +66,7 @@ class RequestClient {
   std::map<std::uint64_t, msg::Reply> inbox_;
   Status setup_;    // why the connection cannot be secured, if it cannot
   Status refused_;  // the server refused our key: no reply will ever come
-  std::optional<zmq::socket_t> monitor_;
+  std::optional<HandshakeWatch> handshake_;
 };
 
 }  // namespace bc::net

@@ -5,6 +5,7 @@
 
 #include "config/endpoints.h"
 #include "messages/codec.h"
+#include "net/handshake_watch.h"
 #include "net/socket_factory.h"
 #include "shell/commands/handlers.h"
 #include "shell/event_text.h"
@@ -24,6 +25,9 @@ int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args) {
       !s.is_ok()) {
     return ctx.fail(s.message());
   }
+  // A broker that refuses our key is said at once, as status says it (issue 18: tap waited
+  // silently for ever).
+  net::HandshakeWatch handshake(ctx.zmq(), sub, ctx.security()->enabled());
   sub.connect(endpoint);
   if (args.empty()) sub.set(zmq::sockopt::subscribe, "");
   for (const auto& prefix : args)
@@ -34,11 +38,18 @@ int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args) {
   while (!interrupted()) {
     // stdout too: a pipe whose reader has gone (`| head`) reports an error at once, so we
     // end without waiting for the next event to fail its write.
-    zmq::pollitem_t items[] = {{sub.handle(), 0, ZMQ_POLLIN, 0}, {nullptr, 1, 0, 0}};
+    zmq::socket_t* monitor = handshake.monitor();
+    zmq::pollitem_t items[] = {{sub.handle(), 0, ZMQ_POLLIN, 0},
+                               {nullptr, 1, 0, 0},
+                               {monitor ? monitor->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
     try {
-      zmq::poll(items, 2, std::chrono::milliseconds(250));
+      zmq::poll(items, monitor ? 3 : 2, std::chrono::milliseconds(250));
     } catch (const zmq::error_t&) {
       continue;  // EINTR: the loop condition decides
+    }
+    if (Status refused = handshake.check(endpoint); !refused.is_ok()) {
+      clear_interrupt();
+      return ctx.fail(refused);
     }
     if (items[1].revents & ZMQ_POLLERR) break;
     if ((items[0].revents & ZMQ_POLLIN) == 0) continue;
