@@ -69,11 +69,13 @@ class ClusterOneBox : public ::testing::Test {
   std::string spool() const { return base_.path() + "/spool"; }
   std::string pid_file(const std::string& daemon) const { return spool() + "/" + daemon + ".pid"; }
   std::string log(const std::string& daemon) const { return spool() + "/" + daemon + ".log"; }
-  ProcessResult shell(const std::vector<std::string>& args) const {
+  // One-shot, or interactive with `input` on stdin when args are empty.
+  ProcessResult shell(const std::vector<std::string>& args, const std::string& input = {}) const {
     std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", base_.path()};
     argv.insert(argv.end(), args.begin(), args.end());
     RunOptions run;
     run.timeout = Millis(30000);
+    run.stdin_data = input;
     return run_process(argv, run);
   }
   std::vector<pid_t> node_pids(const std::string& node) const {
@@ -178,6 +180,17 @@ TEST_F(ClusterOneBox, DaemonsStatusListsEachDaemonWithPidEndpointAndWhetherItAns
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   for (const char* d : kDaemons)
     EXPECT_THAT(r.out, ContainsRegex(std::string("\n") + d + " +- +tcp://[0-9.:]+ +not running\n"));
+}
+
+// The interactive shell knows the command, and `help` lists it.
+TEST_F(ClusterOneBox, DaemonsWorksInTheInteractiveShell) {
+  auto r = shell({}, "help\ndaemons start\ndaemons\ndaemons stop\nquit\n");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("  daemons [start|stop|restart|status]"));
+  EXPECT_THAT(r.out, HasSubstr("brocluster-supervisor started (pid "));
+  EXPECT_THAT(r.out, ContainsRegex("\nsupervisor +[0-9]+ +tcp://127.0.0.1:[0-9]+ +yes\n"));
+  EXPECT_THAT(r.out, HasSubstr("stopped brocluster-supervisor (pid "));
+  EXPECT_EQ(daemons_left(), std::vector<pid_t>{});
 }
 
 TEST_F(ClusterOneBox, DaemonsStopLeavesNoDaemonAndTheNodesRunUnlessWithNodes) {
