@@ -61,9 +61,20 @@ std::string last_line(const std::string& text) {
   return {};
 }
 
-// The daemon's last error in its log ("... error: <why>"), or "".
-std::string last_logged_error(const std::string& log_file) {
-  const std::vector<std::string> lines = split_trimmed(tail_file(log_file, 8192), "\n");
+// The log's size now: where this start's lines begin.
+std::uintmax_t log_size(const std::string& log_file) {
+  std::error_code ec;
+  const std::uintmax_t size = fs::file_size(log_file, ec);
+  return ec ? 0 : size;
+}
+
+// The daemon's last error in its log ("... error: <why>") since `from`, or "": an older
+// run's error is not this start's.
+std::string last_logged_error(const std::string& log_file, std::uintmax_t from) {
+  auto text = read_file(log_file);
+  if (!text.is_ok()) return {};
+  const std::string fresh = from <= text->size() ? text->substr(from) : *text;  // rotated
+  const std::vector<std::string> lines = split_trimmed(fresh, "\n");
   for (auto it = lines.rbegin(); it != lines.rend(); ++it) {
     for (const char* level : {" error: ", " critical: "}) {
       const auto at = it->find(level);
@@ -170,6 +181,7 @@ Status start_daemon(ShellContext& ctx, const LocalDaemon& d) {
   if (!d.host.empty()) argv.insert(argv.end(), {"--host", d.host});
   // The daemon detaches and its first process exits once it serves, or as soon as it has
   // failed (it reports why, or its pipe closes when it dies).
+  const std::uintmax_t log_before = log_size(d.log_file);
   auto run = run_command(argv, kStartDeadline);
   if (!run.is_ok()) return run.status();
   // Another shell may have started it at the same moment: what counts is that it runs.
@@ -180,7 +192,8 @@ Status start_daemon(ShellContext& ctx, const LocalDaemon& d) {
   }
   std::string why = last_line(run->output);
   if (why.empty() || why.starts_with("daemon exited or did not become ready")) {
-    if (std::string logged = last_logged_error(d.log_file); !logged.empty()) why = logged;
+    if (std::string logged = last_logged_error(d.log_file, log_before); !logged.empty())
+      why = logged;
   }
   if (why.empty()) why = "it exited with code " + std::to_string(run->exit_code);
   return Status(ErrorCode::kFailed,
