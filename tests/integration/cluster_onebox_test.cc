@@ -263,6 +263,21 @@ TEST_F(ClusterOneBox, ADaemonFailingOnAPortInUseIsReportedWithItsErrorWithinASec
   EXPECT_EQ(node_pids("manager").size(), 0u);
 }
 
+TEST_F(ClusterOneBox, ADaemonWithAnUnreadableKeyIsReportedWithItsError) {
+  ASSERT_EQ(shell({"keygen"}).exit_code, 0);
+  base_.write("etc/keys/secret/broker.key", "garbage\n");
+  const auto t0 = SteadyClock::now();
+  auto r = shell({"start"});
+  const double took = seconds_since(t0);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_LT(took, 1.0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("Error: brocluster-broker did not start: " + base_.path() +
+                               "/etc/keys/secret/broker.key:1: "))
+      << r.err;
+  EXPECT_THAT(r.err, HasSubstr("(its log: " + log("broker") + ")")) << r.err;
+  EXPECT_THAT(r.err, Not(HasSubstr("starting brocluster-supervisor")));
+}
+
 TEST_F(ClusterOneBox, AStalePidFileDoesNotBlockAStart) {
   // The broker's names a process that is gone, the supervisor's one that is another
   // program now (this test), the collector's garbage.
