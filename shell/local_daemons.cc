@@ -44,9 +44,18 @@ LocalDaemon make_daemon(const std::string& spool, const char* name, std::string 
           std::move(host)};
 }
 
-bool broker_runs_here(const config::Cluster& cluster) {
+// The broker and the collector run on BrokerHost: on `host` when BrokerHost is that
+// node.cfg host (by address), else, for a broker box without nodes, when it is this
+// machine. (Simulated hosts share this machine, so "BrokerHost is local" alone would put
+// a broker on each.)
+bool broker_runs_on(const config::Cluster& cluster, const std::string& host) {
+  if (cluster.standalone()) return true;
   const std::string broker = config::broker_address(cluster);
-  return cluster.standalone() || is_local_host(broker, broker);
+  for (const std::string& h : cluster.hosts()) {
+    if (config::host_address(cluster, h) == broker)
+      return config::host_address(cluster, host) == broker;
+  }
+  return is_local_host(broker, broker);
 }
 
 // The last line of `text` that says something, without a leading "Error: ".
@@ -144,7 +153,7 @@ Result<std::string> this_host(const config::Cluster& cluster, const std::string&
 std::vector<LocalDaemon> daemons_of(const config::Cluster& cluster, const std::string& host) {
   const std::string spool = cluster.options.get("SpoolDir");
   std::vector<LocalDaemon> out;
-  const bool broker = broker_runs_here(cluster);
+  const bool broker = broker_runs_on(cluster, host);
   if (broker) out.push_back(make_daemon(spool, "broker", config::broker_sub_endpoint(cluster), ""));
   out.push_back(make_daemon(spool, "supervisor", config::supervisor_endpoint(cluster, host), host));
   if (broker)

@@ -32,7 +32,8 @@ struct LocalDaemon {
 // when several are and none was asked for.
 Result<std::string> this_host(const config::Cluster& cluster, const std::string& requested);
 
-// The daemons `host` runs, in start order (broker, supervisor, collector).
+// The daemons `host` runs, in start order: broker, supervisor, collector (the broker and
+// the collector only where BrokerHost is `host`, or this machine when no node runs there).
 std::vector<LocalDaemon> daemons_of(const config::Cluster& cluster, const std::string& host);
 
 // Starts whatever local daemon is missing when every host of node.cfg is this machine

@@ -306,3 +306,63 @@ TEST_F(ClusterOneBox, AStalePidFileDoesNotBlockAStart) {
 
 }  // namespace
 }  // namespace bc::test
+
+namespace bc::test {
+namespace {
+
+// `brocluster <args>` run from `host`'s BroBase, as on that host.
+ProcessResult shell_on(const SimHost& host, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", host.base()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv);
+}
+
+// On a cluster of several hosts `daemons` manages the daemons of the host it runs on: the
+// supervisor everywhere, broker and collector on BrokerHost only. Simulated hosts share
+// this machine, so each names itself with --host.
+TEST(ClusterDaemonsMultiHost, EachHostManagesItsOwnDaemons) {
+  SimCluster c;
+  SimHost& h1 = c.add_host();
+  SimHost& h2 = c.add_host();
+  c.add_node(h1, "manager", "manager");
+  c.add_node(h1, "proxy-1", "proxy");
+  c.add_node(h2, "worker-1", "worker");
+  ASSERT_TRUE(c.start().is_ok()) << c.logs();
+  ASSERT_TRUE(c.kill_supervisor(h2, SIGKILL).is_ok());
+
+  // Several hosts of node.cfg are this machine: which one is asked for.
+  auto r = shell_on(h2, {"daemons", "start"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("several hosts of node.cfg are this machine (" + h1.name() + ", " +
+                               h2.name() + "); say which one with --host"));
+
+  r = shell_on(h2, {"daemons", "start", "--host", h2.name()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("brocluster-supervisor started (pid "));
+  EXPECT_THAT(r.err, Not(HasSubstr("brocluster-broker")));
+  EXPECT_THAT(r.err, Not(HasSubstr("brocluster-collector")));
+  EXPECT_TRUE(pid_alive(read_pid_file(h2.spool() + "/supervisor.pid")));
+
+  r = shell_on(h2, {"--json", "daemons", "status", "--host", h2.name()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto doc = Json::parse(r.out);
+  ASSERT_TRUE(doc && (*doc)["daemons"].size() == 1) << r.out;
+  EXPECT_EQ((*doc)["daemons"][0]["name"].str(), "supervisor");
+  EXPECT_EQ((*doc)["daemons"][0]["endpoint"].str(), c.supervisor_endpoint(h2));
+  EXPECT_TRUE((*doc)["daemons"][0]["answers"].boolean()) << r.out;
+
+  // The broker's host has all three; SimCluster runs no collector.
+  r = shell_on(h1, {"daemons", "--host", h1.name()});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, ContainsRegex("\nbroker +[0-9]+ +tcp://[0-9.:]+ +yes\n")) << r.out;
+  EXPECT_THAT(r.out, ContainsRegex("\nsupervisor +[0-9]+ +tcp://[0-9.:]+ +yes\n")) << r.out;
+  EXPECT_THAT(r.out, ContainsRegex("\ncollector +- +tcp://[0-9.:]+ +not running\n")) << r.out;
+
+  // The cluster works with the supervisor `daemons` started.
+  r = c.shell({"start"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(c.node_pids("worker-1").size(), 1u);
+}
+
+}  // namespace
+}  // namespace bc::test
