@@ -141,6 +141,10 @@ constexpr std::array kOptions = {
     OptionSpec{"BindAddress", kString, "", kDesign,
                "Address daemons bind to; empty = the address node.cfg gives the daemon's "
                "host (loopback for a standalone localhost)."},
+    OptionSpec{"StartLocalDaemons", kBool, "1", kDesign,
+               "When every host of node.cfg is this machine (standalone or one-box), the "
+               "shell starts the missing broker, supervisor and collector itself; 0 leaves "
+               "them to systemd or `brocluster daemons`."},
     // --- Security (docs/SECURITY.md).
     OptionSpec{"BusSecurity", kString, "curve", kDesign,
                "curve: every TCP socket of the bus is authenticated and encrypted with "

@@ -122,6 +122,9 @@ run status
 run keygen
 run keygen monitor nagios
 run keys
+run daemons
+run daemons stop
+run daemons start
 # The interactive shell reads commands from its input.
 {
   echo

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "config/endpoints.h"
+#include "shell/local_daemons.h"
 
 namespace bc::shell {
 
@@ -35,7 +36,8 @@ std::vector<Outcome> ClusterClient::run(const std::vector<Call>& calls,
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.1f", static_cast<double>(timeout.count()) / 1000.0);
     outcomes.push_back(
-        {call, Status::unreachable("host " + call.host + " did not answer within " + secs + " s")});
+        {call, Status::unreachable("host " + call.host + " did not answer within " + secs + " s; " +
+                                   supervisor_start_hint(call.host))});
     ids.push_back(client_for(call.host).send(call.cmd, call.args));
   }
   std::vector<bool> done(calls.size(), false);

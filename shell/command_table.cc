@@ -47,6 +47,17 @@ constexpr std::array kCommands = {
                 "does no harm. 'cron disable' stops the scheduled runs, 'cron ?' shows the\n"
                 "current setting.",
                 &cmd_cron, true},
+    CommandSpec{"daemons", "daemons [start|stop|restart|status]",
+                "Starts, stops or reports this machine's daemons.",
+                "Manages the daemons of this machine: its supervisor, and the broker and the\n"
+                "collector where BrokerHost is this machine. 'status' (the default) lists\n"
+                "each with its pid, endpoint and whether it answers; 'start' starts those\n"
+                "not running; 'stop' ends them, while the nodes keep running (a new\n"
+                "supervisor takes them over); 'stop --with-nodes' stops this host's nodes\n"
+                "first; 'restart' does stop and start. '--host <name>' names this machine's\n"
+                "node.cfg host when several are this machine. For a standalone or one-box\n"
+                "cluster the shell starts the daemons itself when a command needs them.",
+                &cmd_daemons, false},
     CommandSpec{"deploy", "deploy", "Checks, installs and restarts, stopping at a failure.",
                 "Runs check, install and restart in turn, stopping at the first failure.",
                 &cmd_deploy, false},

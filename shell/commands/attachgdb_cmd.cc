@@ -3,22 +3,18 @@
 // terminal) the supervisor of the node's host runs `gdb -batch` on it and its backtrace
 // of all threads is printed per node (docs/PROTOCOL.md, `backtrace`).
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <climits>
 #include <map>
 #include <ostream>
-#include <set>
 
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
 #include "shell/host_calls.h"
 #include "shell/local_daemons.h"
+#include "shell/local_host.h"
 #include "shell/node_args.h"
 #include "shell/node_control_calls.h"
 
@@ -28,38 +24,6 @@ namespace {
 // gdb -batch on a process with many threads takes seconds; the supervisor's job limit is
 // 30 s, our deadline a little more.
 constexpr std::chrono::milliseconds kBacktraceWait{35000};
-
-// Numeric addresses of this machine's interfaces.
-std::set<std::string> own_addresses() {
-  std::set<std::string> out;
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return out;
-  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
-    if (i->ifa_addr == nullptr) continue;
-    char text[INET6_ADDRSTRLEN] = {};
-    const int family = i->ifa_addr->sa_family;
-    if (family == AF_INET) {
-      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, text, sizeof text);
-    } else if (family == AF_INET6) {
-      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr, text,
-                sizeof text);
-    } else {
-      continue;
-    }
-    out.insert(text);
-  }
-  freeifaddrs(list);
-  return out;
-}
-
-// A node is local when its host is this machine: its node.cfg name is our host name, or
-// its address is a loopback address or one of our interfaces'.
-bool is_local(const config::NodeSpec& node, const std::set<std::string>& addresses) {
-  char name[HOST_NAME_MAX + 1] = {};
-  if (gethostname(name, sizeof name) == 0 && node.host == name) return true;
-  const std::string& a = node.address.empty() ? node.host : node.address;
-  return a == "localhost" || a.starts_with("127.") || a == "::1" || addresses.count(a) > 0;
-}
 
 // gdb owns the terminal until it exits; Ctrl-C is for it, not for the shell.
 int run_gdb(pid_t target) {
@@ -125,9 +89,8 @@ int cmd_attachgdb(ShellContext& ctx, const std::vector<std::string>& args) {
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
   std::vector<config::NodeSpec> local, remote;
   const bool terminal = isatty(STDIN_FILENO) == 1 && !ctx.json();
-  const std::set<std::string> addresses = terminal ? own_addresses() : std::set<std::string>{};
   for (const auto& node : *nodes)
-    (terminal && is_local(node, addresses) ? local : remote).push_back(node);
+    (terminal && is_local_node(node) ? local : remote).push_back(node);
   int rc = 0;
   msg::Value json = msg::Value::empty_array();
   for (const NodeAnswer& a :

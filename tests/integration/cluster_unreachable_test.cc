@@ -56,6 +56,10 @@ TEST_F(ClusterUnreachable, HostWithoutSupervisorShowsUnreachableWithinCommTimeou
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_LT(took, kLimit);
   EXPECT_THAT(r.err, HasSubstr("host " + h3.name() + " did not answer within 1.0 s"));
+  // ... and how to bring it back.
+  EXPECT_THAT(r.err, HasSubstr("is its supervisor running? Start it on " + h3.name() +
+                               " with `brocluster daemons start` or `systemctl start "
+                               "brocluster-supervisor`"));
   for (const auto& line : split_lines(r.out)) {
     if (line.starts_with("worker-2 ")) {
       EXPECT_THAT(line, HasSubstr(" unreachable"));

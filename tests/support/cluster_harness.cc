@@ -255,6 +255,10 @@ void SimCluster::write_config() const {
       << "StopTimeout = " << options_.stop_timeout << '\n'
       << "StartTimeout = " << options_.start_timeout << '\n'
       << "StatsInterval = " << options_.stats << '\n';
+  // Each simulated host has a BroBase and daemons of its own, which start() starts; a
+  // shell that started "missing" ones for a one-box cluster (one host on 127.0.0.x) would
+  // add a collector the test did not ask for. Standalone keeps the shell's own daemons.
+  if (node_cfg_.find("type=standalone") == std::string::npos) cfg << "StartLocalDaemons = 0\n";
   for (const auto& line : options_.extra)
     cfg << line << '\n';
   std::vector<std::string> names;

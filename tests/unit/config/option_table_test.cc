@@ -99,6 +99,7 @@ const Expected kExpected[] = {
     {"CollectorPort", I, "7763", X},
     {"BrokerHost", S, "", X},
     {"BindAddress", S, "", X},
+    {"StartLocalDaemons", B, "1", X},
     {"NodeProgram", S, "${BinDir}/brocluster-node", X},
     {"NodePortBase", I, "7770", X},
     {"SendMailCommand", S, "/usr/sbin/sendmail -t", X},

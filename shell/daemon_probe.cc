@@ -1,0 +1,50 @@
+#include "shell/daemon_probe.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "messages/codec.h"
+#include "net/request_client.h"
+#include "net/socket_factory.h"
+
+namespace bc::shell {
+namespace {
+
+std::chrono::milliseconds seconds_option(const config::Cluster& cluster, const char* name) {
+  return std::chrono::milliseconds(
+      static_cast<long>(std::lround(cluster.options.get_double(name) * 1000)));
+}
+
+Status probe_broker(ShellContext& ctx, const LocalDaemon& d, std::chrono::milliseconds timeout) {
+  zmq::socket_t sub = net::make_socket(ctx.zmq(), zmq::socket_type::sub);
+  if (Status s = ctx.security()->secure_client(sub, std::string(security::kBrokerKeyName));
+      !s.is_ok()) {
+    return s;
+  }
+  sub.connect(d.endpoint);
+  sub.set(zmq::sockopt::subscribe, "");
+  zmq::pollitem_t item{sub.handle(), 0, ZMQ_POLLIN, 0};
+  if (zmq::poll(&item, 1, timeout) > 0) return Status::ok();
+  return Status::unreachable("nothing arrived from " + d.endpoint + " within " +
+                             std::to_string(timeout.count()) + " ms");
+}
+
+}  // namespace
+
+Status probe_daemon(ShellContext& ctx, const LocalDaemon& d) {
+  const config::Cluster& cluster = *ctx.cluster();
+  const auto comm = seconds_option(cluster, "CommTimeout");
+  if (d.name == "broker") {
+    const auto beats =
+        2 * seconds_option(cluster, "HeartbeatInterval") + std::chrono::milliseconds(500);
+    return probe_broker(ctx, d, std::min(beats, comm));
+  }
+  const std::string server =
+      d.name == "supervisor" ? d.host : std::string(security::kBrokerKeyName);
+  net::RequestClient client(ctx.zmq(), d.endpoint, ctx.security(), server);
+  auto reply = client.call("ping", msg::Value::empty_map(), comm);
+  if (!reply.is_ok()) return reply.status();
+  return msg::reply_status(*reply);
+}
+
+}  // namespace bc::shell
