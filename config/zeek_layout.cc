@@ -138,6 +138,7 @@ class LayoutBuilder {
   }
 
   void add(const NodeSpec& n) {
+    specs_.push_back(&n);
     ZeekNodePorts& p = layout_.nodes.emplace_back();
     p.name = n.name;
     p.type = n.type;
@@ -187,10 +188,8 @@ class LayoutBuilder {
     out += "redef Cluster::nodes = {\n";
     out += "\t[\"control\"] = [$node_type=Cluster::CONTROL, $ip=" +
            zeek_addr(layout_.manager_address) + ", $p=" + port_text(layout_.control_port) + "],\n";
-    for (const ZeekNodePorts& n : layout_.nodes) {
-      const auto spec = std::find_if(nodes_.begin(), nodes_.end(),
-                                     [&n](const NodeSpec& s) { return s.name == n.name; });
-      out += render_node(n, *spec, manager->name);
+    for (std::size_t i = 0; i < layout_.nodes.size(); ++i) {
+      out += render_node(layout_.nodes[i], *specs_[i], manager->name);
     }
     out += "};\n";
     if (traits_.deprecation_pragma) out += "@pragma pop ignore-deprecations\n";
@@ -250,6 +249,7 @@ class LayoutBuilder {
   PortCounter zeek_ports_;
   PortCounter metrics_ports_;
   ZeekLayout layout_;
+  std::vector<const NodeSpec*> specs_;  // parallel to layout_.nodes
 };
 
 }  // namespace
