@@ -1,5 +1,7 @@
 #include "config/option_checks.h"
 
+#include <arpa/inet.h>
+
 #include <array>
 #include <cmath>
 #include <vector>
@@ -40,6 +42,8 @@ constexpr std::array kRanges = {
 };
 
 Range range_of(const OptionSpec& spec) {
+  // MetricsPort 0 means "no metrics ports", as in zeekctl.
+  if (spec.name == "MetricsPort") return Range{spec.name, 0, 65535, false};
   if (is_port_option(spec.name)) return Range{spec.name, 1, 65535, false};
   for (const Range& r : kRanges) {
     if (r.name == spec.name) return r;
@@ -88,6 +92,16 @@ std::optional<std::string> check_type(const OptionSpec& spec, const std::string&
 
 }  // namespace
 
+bool is_zeek_port_option(std::string_view name) {
+  return name == "ZeekPort" || name == "MetricsPort";
+}
+
+bool is_numeric_address(const std::string& text) {
+  in6_addr v6{};
+  in_addr v4{};
+  return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
+}
+
 bool is_port_option(std::string_view name) {
   return name.size() > 4 && name.substr(name.size() - 4) == "Port";
 }
@@ -102,6 +116,10 @@ std::optional<std::string> check_option_value(const OptionSpec& spec, const std:
   }
   if (spec.name == "BusSecurity" && value != "curve" && value != "plain") {
     return prefix(spec) + "invalid value '" + value + "' (expected curve or plain)";
+  }
+  if (spec.name == "MetricsAddress" && !value.empty() && !is_numeric_address(value)) {
+    return prefix(spec) + "invalid address '" + value +
+           "' (expected a numeric IPv4 or IPv6 address, or empty)";
   }
   if (spec.name == "RestartPolicy" && !restart_mode_from_name(value)) {
     return prefix(spec) + "invalid value '" + value + "' (expected " +
@@ -123,6 +141,7 @@ void check_ports(const ClusterConfig& config, const std::string& file,
   for (const OptionSpec& spec : option_table()) {
     if (!is_port_option(spec.name)) continue;
     const std::int64_t port = config.get_int(spec.name);
+    if (port == 0) continue;  // MetricsPort 0: no metrics ports
     const int line = line_of(spec.name);
     if (port >= kEphemeralPortFirst && port <= kEphemeralPortLast) {
       diags.warning(file, line,

@@ -19,6 +19,11 @@ inline constexpr std::int64_t kEphemeralPortLast = 60999;
 
 // Options whose canonical name ends in "Port" are TCP ports.
 bool is_port_option(std::string_view name);
+// Zeek's port options (ZeekPort, MetricsPort): the first of a range handed out to Zeek
+// nodes (config/zeek_layout.h), not a port of BroCluster's own.
+bool is_zeek_port_option(std::string_view name);
+// A numeric IPv4 or IPv6 address (inet_pton).
+bool is_numeric_address(const std::string& text);
 
 // Error message when `value` (fully interpolated) is not acceptable for `spec`: wrong
 // type, out of range, bad port, malformed env_vars. nullopt when fine.

@@ -12,8 +12,9 @@ using enum OptionCategory;
 
 // Names, types and defaults of kUser and kInternal rows are the manual's "Option
 // Reference" verbatim, except where docs/CONFIG.md ("Decisions") says otherwise
-// (ClusterCfg, MailTo, HaveBroccoli). Port defaults stay below 9991 and outside both the
-// Linux ephemeral range 32768-60999 and 27759-27770 (a unit test pins this).
+// (ClusterCfg, MailTo, HaveBroccoli). BroCluster's own port defaults stay below 9991 and
+// outside both the Linux ephemeral range 32768-60999 and 27759-27770, where ZeekPort and
+// MetricsPort hand out Zeek's ports (a unit test pins this).
 constexpr std::array kOptions = {
     // --- The manual's user options.
     OptionSpec{"AuxScriptsManager", kString, "", kUser,
@@ -221,6 +222,17 @@ constexpr std::array kOptions = {
                "Seconds between cron maintenance runs of the collector."},
     OptionSpec{"MailHostUpDown", kBool, "1", kDesign,
                "True to mail when a host stops or resumes sending heartbeats."},
+    // --- Ports of Zeek nodes (profile zeek; docs/ZEEK.md). zeekctl's names and defaults.
+    OptionSpec{"ZeekPort", kInt, "27760", kDesign,
+               "First TCP port handed out to Zeek nodes, one each in zeekctl's order "
+               "(control, manager, loggers, proxies, workers; ZeroMQ takes two first on Zeek "
+               ">= 8.1)."},
+    OptionSpec{"MetricsPort", kInt, "9991", kDesign,
+               "First Prometheus metrics port of Zeek nodes (Zeek >= 7.0), one each, manager "
+               "first; 0 = no metrics ports."},
+    OptionSpec{"MetricsAddress", kString, "127.0.0.1", kDesign,
+               "Address Zeek nodes bind their metrics port to; empty = Zeek's own default (all "
+               "addresses)."},
 };
 
 }  // namespace

@@ -5,12 +5,14 @@
 #include "common/os_error.h"
 #include "common/strings.h"
 #include "config/node_scripts.h"
+#include "install/zeek_files.h"
 
 namespace bc::install {
 
 namespace fs = std::filesystem;
 
-Result<Bundle> cluster_bundle(const config::Cluster& cluster) {
+Result<Bundle> cluster_bundle(const config::Cluster& cluster,
+                              const std::optional<config::ZeekVersion>& zeek) {
   BundleSources src;
   src.etc_dir = cluster.options.get("CfgDir");
   // A directory that does not exist holds no scripts: left out, it keeps the search order
@@ -25,6 +27,11 @@ Result<Bundle> cluster_bundle(const config::Cluster& cluster) {
   for (const config::NodeSpec& node : cluster.nodes) {
     src.generated["auto/scripts-" + node.name + ".txt"] =
         join(config::node_scripts(cluster.options, node), "\n") + "\n";
+  }
+  if (zeek) {
+    auto files = zeek_auto_files(cluster, *zeek, config::local_ephemeral_range());
+    if (!files.is_ok()) return files.status();
+    src.generated.merge(*files);
   }
   if (!cluster.options.get_bool("HaveNFS")) {
     // Without a shared file system every host needs the binaries too; with NFS they are

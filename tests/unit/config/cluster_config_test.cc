@@ -181,6 +181,32 @@ TEST(ClusterConfigPorts, TwoEndpointsOnOnePortIsAnError) {
                                  "already used by BrokerPubPort"));
 }
 
+TEST(ClusterConfigPorts, ZeekPortOptionsAreValidated) {
+  const Parsed p = parse("ZeekPort = 0\nMetricsPort = 70000\nMetricsAddress = localhost\n");
+  EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:1: option 'ZeekPort': port 0 out of range "
+                                 "1..65535"));
+  EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:2: option 'MetricsPort': port 70000 out of "
+                                 "range"));
+  EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:3: option 'MetricsAddress': invalid address "
+                                 "'localhost' (expected a numeric IPv4 or IPv6 address, or "
+                                 "empty)"));
+}
+
+TEST(ClusterConfigPorts, MetricsPortZeroAndAnyNumericAddressAreAccepted) {
+  const Parsed p = parse("MetricsPort = 0\nMetricsAddress = ::1\n");
+  EXPECT_EQ(p.diags, "");
+  EXPECT_EQ(p.config.get_int("MetricsPort"), 0);
+  EXPECT_EQ(parse("MetricsAddress = 10.1.2.3\n").diags, "");
+  EXPECT_EQ(parse("MetricsAddress =\n").diags, "");
+}
+
+TEST(ClusterConfigPorts, ZeekPortInTheEphemeralRangeIsAWarning) {
+  const Parsed p = parse("ZeekPort = 47760\n");
+  EXPECT_FALSE(p.errors);
+  EXPECT_THAT(p.diags, HasSubstr("Warning: cluster.cfg:1: option 'ZeekPort': port 47760 lies in "
+                                 "the ephemeral port range"));
+}
+
 TEST(ClusterConfigEnvVars, MalformedGlobalEnvVarsIsAnError) {
   const Parsed p = parse("env_vars = A=1, FOO\n");
   EXPECT_THAT(p.diags, HasSubstr("Error: cluster.cfg:1: option 'env_vars': item 'FOO' has no '=' "

@@ -127,6 +127,9 @@ const Expected kExpected[] = {
     {"CronEnabled", B, "1", X},
     {"CronInterval", D, "300", X},
     {"MailHostUpDown", B, "1", X},
+    {"ZeekPort", I, "27760", X},
+    {"MetricsPort", I, "9991", X},
+    {"MetricsAddress", S, "127.0.0.1", X},
     {"BusSecurity", S, "curve", X},
     {"ReplayWindow", D, "60", X},
     {"env_vars", S, "", X},
@@ -168,7 +171,7 @@ TEST(OptionTable, TypeNames) {
 TEST(OptionTable, DefaultPortsAvoidEphemeralAndReservedRanges) {
   int ports = 0;
   for (const OptionSpec& spec : option_table()) {
-    if (!detail::is_port_option(spec.name)) continue;
+    if (!detail::is_port_option(spec.name) || detail::is_zeek_port_option(spec.name)) continue;
     ++ports;
     std::int64_t port = 0;
     ASSERT_TRUE(parse_int(spec.default_value, &port)) << spec.name;
@@ -178,6 +181,19 @@ TEST(OptionTable, DefaultPortsAvoidEphemeralAndReservedRanges) {
     EXPECT_GE(port, 1) << spec.name;
   }
   EXPECT_EQ(ports, 4);
+}
+
+// zeekctl's defaults: Zeek nodes get 27760.. and metrics ports 9991.., the ranges the
+// test above keeps BroCluster's own ports out of.
+TEST(OptionTable, ZeekPortDefaultsAreZeekctls) {
+  Diagnostics diags;
+  const ClusterConfig config = parse_cluster_config("", "cluster.cfg", {{"BroBase", "/b"}}, diags);
+  EXPECT_EQ(config.get_int("ZeekPort"), 27760);
+  EXPECT_EQ(config.get_int("MetricsPort"), 9991);
+  EXPECT_EQ(config.get("MetricsAddress"), "127.0.0.1");
+  EXPECT_TRUE(detail::is_zeek_port_option("ZeekPort"));
+  EXPECT_TRUE(detail::is_zeek_port_option("MetricsPort"));
+  EXPECT_FALSE(detail::is_zeek_port_option("BrokerPubPort"));
 }
 
 TEST(OptionTable, EveryDefaultResolvesAndValidatesWithoutDiagnostics) {

@@ -1,0 +1,18 @@
+# Automatically generated. Do not edit.
+redef Cluster::manager_is_logger = F;
+redef Cluster::nodes = {
+	["control"] = [$node_type=Cluster::CONTROL, $ip=127.0.0.1, $p=27762/tcp],
+	["manager"] = [$node_type=Cluster::MANAGER, $ip=127.0.0.1, $p=27763/tcp, $metrics_port=9991/tcp],
+	["logger-1"] = [$node_type=Cluster::LOGGER, $ip=127.0.0.1, $p=27764/tcp, $metrics_port=9992/tcp],
+	["proxy-1"] = [$node_type=Cluster::PROXY, $ip=127.0.0.1, $p=27765/tcp, $manager="manager", $metrics_port=9993/tcp],
+	["worker-1-1"] = [$node_type=Cluster::WORKER, $ip=127.0.0.1, $p=27766/tcp, $manager="manager", $metrics_port=9994/tcp],
+	["worker-1-2"] = [$node_type=Cluster::WORKER, $ip=127.0.0.1, $p=27767/tcp, $manager="manager", $metrics_port=9995/tcp],
+};
+
+event zeek_init()
+	{
+	if ( getenv("ZEEKCTL_DISABLE_LISTEN") == "" && (Cluster::local_node_type() == Cluster::MANAGER || ! Cluster::is_enabled()) )
+		{
+		Cluster::listen_websocket([$listen_addr=127.0.0.1, $listen_port=27759/tcp]);
+		}
+	}
