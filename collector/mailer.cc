@@ -19,6 +19,7 @@
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
+#include "common/exec_path.h"
 #include "common/strings.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -34,7 +35,6 @@ constexpr std::size_t kMaxLine = 998;      // RFC 5322 line limit, without the l
 constexpr std::size_t kMaxSubject = 900;   // bytes, before encoding
 constexpr std::size_t kEncodedChunk = 45;  // bytes per RFC 2047 word: 60 base64 chars
 constexpr std::size_t kStderrPeek = 4096;  // how much of sendmail's stderr is looked at
-constexpr char kDefaultPath[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 std::string errno_text(int err) {
   char buf[256];
@@ -247,16 +247,6 @@ int above_stdio(int fd) {
   const int moved = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
   ::close(fd);
   return moved;
-}
-
-std::optional<std::string> resolve_program(const std::string& name) {
-  if (name.find('/') != std::string::npos) return name;
-  const char* env = std::getenv("PATH");
-  for (const auto& dir : split_trimmed(env != nullptr && *env != '\0' ? env : kDefaultPath, ":")) {
-    const std::string candidate = dir + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return std::nullopt;
 }
 
 // An unlinked temporary for the child's stderr: nothing to clean up, even after a crash.
@@ -474,7 +464,7 @@ void Mailer::start_due() {
 
 void Mailer::start(const std::string& file, Entry& entry) {
   if (argv_.empty()) return record_failure(file, entry, "cannot run: SendMailCommand is empty");
-  const auto program = resolve_program(argv_[0]);
+  const auto program = find_in_path(argv_[0], process_path());
   if (!program) {
     return record_failure(file, entry, "cannot execute '" + argv_[0] + "': not found in PATH");
   }

@@ -12,6 +12,7 @@
 #include <csignal>
 #include <optional>
 
+#include "common/exec_path.h"
 #include "common/file_util.h"
 #include "common/os_error.h"
 #include "supervisor/proc_reader.h"
@@ -161,24 +162,10 @@ Status ChildPlan::prepare(const SpawnSpec& spec) {
 }
 
 Status ChildPlan::resolve_program(const SpawnSpec& spec) {
-  if (spec.program.find('/') != std::string::npos) {
-    program_ = spec.program;
-    return Status::ok();
-  }
-  const std::string path = env_path(spec.env);
-  std::size_t begin = 0;
-  while (begin <= path.size()) {
-    std::size_t end = path.find(':', begin);
-    if (end == std::string::npos) end = path.size();
-    const std::string dir = end > begin ? path.substr(begin, end - begin) : ".";
-    const std::string candidate = dir + "/" + spec.program;
-    if (::access(candidate.c_str(), X_OK) == 0) {
-      program_ = candidate;
-      return Status::ok();
-    }
-    begin = end + 1;
-  }
-  return io_status("cannot execute " + quoted(spec.program), ENOENT);
+  auto found = find_in_path(spec.program, env_path(spec.env));
+  if (!found) return io_status("cannot execute " + quoted(spec.program), ENOENT);
+  program_ = *found;
+  return Status::ok();
 }
 
 Status ChildPlan::open_stdio(const SpawnSpec& spec) {

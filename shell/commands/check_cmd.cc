@@ -13,6 +13,7 @@
 #include "shell/commands/handlers.h"
 #include "shell/node_args.h"
 #include "shell/node_program.h"
+#include "shell/program_checks.h"
 #include "shell/run_command.h"
 #include "shell/shell_context.h"
 
@@ -65,8 +66,16 @@ bool check_configuration(ShellContext& ctx, const std::vector<std::string>& args
     ctx.fail("cannot find brocluster-node to check the scripts with (NodeProgram, BinDir)");
     return false;
   }
-  std::map<std::string, ScriptCheck> by_scripts;
   bool all_ok = true;
+  msg::Value findings = msg::Value::empty_array();
+  for (const ProgramFinding& f : program_findings(*cluster, *nodes)) {
+    all_ok = all_ok && !f.error;
+    if (!ctx.json()) ctx.err() << (f.error ? "error: " : "warning: ") << f.text << '\n';
+    findings.push_back(msg::Value::empty_map()
+                           .set("severity", f.error ? "error" : "warning")
+                           .set("message", f.text));
+  }
+  std::map<std::string, ScriptCheck> by_scripts;
   msg::Value list = msg::Value::empty_array();
   for (const config::NodeSpec& node : *nodes) {
     const std::string key = std::string(config::node_type_name(node.type)) + "|" +
@@ -85,7 +94,9 @@ bool check_configuration(ShellContext& ctx, const std::vector<std::string>& args
     list.push_back(
         msg::Value::empty_map().set("node", node.name).set("ok", c.ok).set("errors", c.errors));
   }
-  if (json != nullptr) json->set("config_ok", true).set("nodes", std::move(list));
+  if (json != nullptr) {
+    json->set("config_ok", true).set("nodes", std::move(list)).set("findings", std::move(findings));
+  }
   return all_ok;
 }
 

@@ -309,5 +309,30 @@ TEST_F(ClusterStandalone, ASecondChangingCommandWaitsForTheLockAndNamesItsHolder
   (void)second.wait_exit(Millis(30000));
 }
 
+// Issue 18: check accepted a program= that does not exist and a sendmail that is missing.
+// A node program missing for a node of this machine is an error (its start would fail); a
+// missing sendmail is a warning (the cluster runs, its mails do not go out).
+TEST_F(ClusterStandalone, CheckReportsAMissingNodeProgramAndAMissingSendmail) {
+  write_config(build_path("tests/fake_node/brocluster-fake-node"),
+               "MailTo = ops@example.org\nSendMailCommand = /nonexistent/sendmail -t\n"
+               "PolicyDir = " +
+                   source_path("policy") + "\nSitePolicyPath = " + source_path("policy/local") +
+                   "\n");
+  base_.write("etc/node.cfg",
+              "[bro]\ntype=standalone\nhost=localhost\nprogram=/nonexistent/zeek\n");
+  auto r = shell({"check"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("error: " + base_.path() +
+                               "/etc/node.cfg:1: [bro] program=/nonexistent/zeek: does not exist"));
+  EXPECT_THAT(r.err, HasSubstr("warning: " + base_.path() +
+                               "/etc/cluster.cfg: SendMailCommand '/nonexistent/sendmail -t': "
+                               "does not exist: crash reports and alerts cannot be mailed"));
+  base_.write("etc/node.cfg", "[bro]\ntype=standalone\nhost=localhost\n");
+  r = shell({"check"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("warning: ")) << "the sendmail is still missing";
+  EXPECT_THAT(r.err, Not(HasSubstr("error: "))) << r.err;
+}
+
 }  // namespace
 }  // namespace bc::test
