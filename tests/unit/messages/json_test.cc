@@ -33,7 +33,8 @@ TEST(Json, HostStatsWithNestedList) {
             R"({"v":1,"type":"host_stats","host":"host2","seq":11,"ts":1700000000000003,)"
             R"("load1":0.5,"load5":0.25,"load15":0.125,"cpu_count":8,)"
             R"("mem_total":17179869184,"mem_available":9663676416,"disks":[)"
-            R"({"path":"/","total_bytes":107374182400,"avail_bytes":42949672960,"avail_pct":40},)"
+            R"({"path":"/","total_bytes":107374182400,"avail_bytes":42949672960,"avail_pct":40,)"
+            R"("device":2049},)"
             R"({"path":"/var/spool","total_bytes":53687091200,"avail_bytes":5368709120,)"
             R"("avail_pct":10}]})");
 }
