@@ -94,12 +94,12 @@ Status Supervisor::start_backtrace(const msg::CrashReport& report,
                                    ? options_.node_program
                                    : node->second.spec.program;
   const JobSpec spec = core_backtrace_job(gdb, program, *report.core_path, report.record_dir);
-  return jobs_.start(spec,
-                     [pending = report, done = std::move(done)](const JobResult& result) mutable {
-                       pending.backtrace = backtrace_text(result);
-                       (void)update_crash_record(pending);
-                       done(pending);
-                     });
+  return jobs_.start(
+      spec, [this, pending = report, done = std::move(done)](const JobResult& result) mutable {
+        pending.backtrace = backtrace_text(result);
+        (void)update_crash_record(options_, pending);
+        done(pending);
+      });
 }
 
 void Supervisor::restore() {
