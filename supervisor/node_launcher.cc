@@ -1,5 +1,7 @@
 #include "supervisor/node_launcher.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -34,6 +36,13 @@ std::string node_dir(const SupervisorOptions& options, const config::NodeSpec& n
 Result<DirFd> open_node_dir(const SupervisorOptions& options, const config::NodeSpec& node,
                             CreateDirs create) {
   return open_dir_nofollow(options.spool_dir, node.name, create);
+}
+
+bool has_control_endpoint(const SupervisorOptions& options, const config::NodeSpec& node) {
+  auto dir = open_node_dir(options, node);
+  if (!dir.is_ok()) return false;
+  const auto st = stat_at(*dir, ".control");
+  return st && S_ISSOCK(st->st_mode);
 }
 
 std::vector<std::string> node_environment(const SupervisorOptions& options,

@@ -28,6 +28,11 @@ Result<DirFd> open_node_dir(const SupervisorOptions& options, const config::Node
 // The whole environment of the node: a few variables passed through from ours (PATH,
 // HOME, USER, LANG, LC_ALL, TZ), the CLUSTER_* contract, then the node's env_vars (which
 // win over everything before them).
+// Whether the node offers a control endpoint: a socket `.control` in its dir, seen without
+// following a link in its place or in the dir's (ZeroMQ's ipc transport then connects by
+// path: the check is what the supervisor can do about a node that plays games there).
+bool has_control_endpoint(const SupervisorOptions& options, const config::NodeSpec& node);
+
 std::vector<std::string> node_environment(const SupervisorOptions& options,
                                           const config::NodeSpec& node);
 

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
-#include <filesystem>
 #include <thread>
 
 #include "common/file_util.h"
@@ -213,9 +212,7 @@ void Supervisor::send_heartbeat() {
 
 void Supervisor::publish_node_stats(const Node& node, msg::NodeStats stats) {
   const std::string dir = node_dir(options_, node.spec);
-  std::error_code ec;
-  if (node.lifecycle.state() != NodeState::kRunning ||
-      !std::filesystem::exists(dir + "/.control", ec)) {
+  if (node.lifecycle.state() != NodeState::kRunning || !has_control_endpoint(options_, node.spec)) {
     events_.publish(stats);
     return;
   }
