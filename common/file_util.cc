@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <vector>
@@ -55,6 +56,90 @@ int fill_temp(int fd, std::string_view content, mode_t mode, bool sync) {
   return 0;
 }
 
+// Overwrites in place and cuts to length. No O_TRUNC: truncating first frees the file's
+// blocks and journals it (on ext4 the most expensive step of a node start); overwriting and
+// then cutting to the new length keeps the block when the size barely changes, as it does
+// for these files.
+Status overwrite(UniqueFd& fd, const std::string& shown, std::string_view content, mode_t mode) {
+  // The mode is the caller's even for a file left by an older version with a wider one.
+  int err = ::fchmod(fd.get(), mode) == 0 ? 0 : errno;
+  if (err == 0) err = write_all(fd.get(), content);
+  if (err == 0 && ::ftruncate(fd.get(), static_cast<off_t>(content.size())) != 0) err = errno;
+  if (err == 0 && fd.close() != 0) err = errno;
+  return err == 0 ? Status::ok() : io_status("cannot write " + quoted(shown), err);
+}
+
+Result<std::string> read_all(int fd, const std::string& shown, std::size_t max_bytes) {
+  std::string out;
+  char buf[16384];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_status("cannot read " + quoted(shown), errno);
+    if (n == 0) return out;
+    if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
+      return Status(ErrorCode::kTooLarge,
+                    quoted(shown) + " is larger than " + std::to_string(max_bytes) + " bytes");
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+std::string tail_fd(int fd, std::size_t max_bytes, std::uint64_t upto) {
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || max_bytes == 0) {
+    return {};
+  }
+  const auto size = static_cast<std::size_t>(
+      std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), upto));
+  // One byte before the window tells whether the window starts a line.
+  const std::size_t start = size > max_bytes ? size - max_bytes - 1 : 0;
+  std::string out(size - start, '\0');
+  std::size_t got = 0;
+  while (got < out.size()) {
+    const ssize_t n =
+        ::pread(fd, out.data() + got, out.size() - got, static_cast<off_t>(start + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
+  if (size <= max_bytes) return out;
+  // Drop the partial first line, unless the window is one (long) line.
+  const auto nl = out.find('\n');
+  const bool useful = nl != std::string::npos && nl + 1 < out.size();
+  out.erase(0, useful ? nl + 1 : std::min<std::size_t>(1, out.size()));
+  return out;
+}
+
+Status check_regular(int fd, const std::string& shown) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Status(ErrorCode::kIo, "cannot read " + quoted(shown) + ": not a regular file");
+  }
+  return Status::ok();
+}
+
+Status copy_prefix(int in, const std::string& from, UniqueFd& out, const std::string& to,
+                   std::uint64_t bytes) {
+  char buf[65536];
+  std::uint64_t left = bytes;
+  while (left > 0) {
+    const ssize_t n =
+        ::read(in, buf, static_cast<std::size_t>(std::min<std::uint64_t>(left, sizeof buf)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_status("cannot read " + quoted(from), errno);
+    if (n == 0) break;
+    if (int err = write_all(out.get(), std::string_view(buf, static_cast<std::size_t>(n)));
+        err != 0) {
+      return io_status("cannot write " + quoted(to), err);
+    }
+    left -= static_cast<std::uint64_t>(n);
+  }
+  if (out.close() != 0) return io_status("cannot write " + quoted(to), errno);
+  return Status::ok();
+}
+
 }  // namespace
 
 Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode,
@@ -79,95 +164,92 @@ Status write_file_atomic(const std::string& path, std::string_view content, mode
   return Status::ok();
 }
 
+Status write_file_atomic(const DirFd& dir, std::string_view name, std::string_view content,
+                         mode_t mode, Durability durability) {
+  const bool sync = durability == Durability::kSync;
+  const std::string what = "cannot write " + quoted(dir.path_of(name));
+  if (!is_single_component(name)) return Status::invalid_argument(what + ": not a file name");
+  // mkostemp has no *at form: the same hidden name, made unique by pid and a counter
+  // (O_EXCL creates, and never follows a link).
+  static std::atomic<unsigned> counter{0};
+  std::string tmp;
+  UniqueFd fd(-1);
+  for (int attempt = 0; attempt < 100 && fd.get() < 0; ++attempt) {
+    tmp = "." + std::string(name) + ".tmp." + std::to_string(::getpid()) + "." +
+          std::to_string(counter.fetch_add(1));
+    fd = UniqueFd(::openat(dir.get(), tmp.c_str(),
+                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (fd.get() < 0 && errno != EEXIST) break;
+  }
+  if (fd.get() < 0) return io_status(what, errno);
+  int err = fill_temp(fd.get(), content, mode, sync);
+  if (err == 0 && fd.close() != 0) err = errno;
+  if (err == 0 && ::renameat(dir.get(), tmp.c_str(), dir.get(), std::string(name).c_str()) != 0)
+    err = errno;
+  if (err != 0) {
+    ::unlinkat(dir.get(), tmp.c_str(), 0);
+    return io_status(what, err);
+  }
+  if (sync && ::fsync(dir.get()) != 0) return io_status(what, errno);
+  return Status::ok();
+}
+
 Status write_file_in_place(const std::string& path, std::string_view content, mode_t mode) {
-  // No O_TRUNC: truncating first frees the file's blocks and journals it (on ext4 the most
-  // expensive step of a node start); overwriting and then cutting to the new length keeps
-  // the block when the size barely changes, as it does for these files.
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, mode));
   if (fd.get() < 0) return io_status("cannot write " + quoted(path), errno);
-  // The mode is the caller's even for a file left by an older version with a wider one.
-  int err = ::fchmod(fd.get(), mode) == 0 ? 0 : errno;
-  if (err == 0) err = write_all(fd.get(), content);
-  if (err == 0 && ::ftruncate(fd.get(), static_cast<off_t>(content.size())) != 0) err = errno;
-  if (err == 0 && fd.close() != 0) err = errno;
-  return err == 0 ? Status::ok() : io_status("cannot write " + quoted(path), err);
+  return overwrite(fd, path, content, mode);
+}
+
+Status write_file_in_place(const DirFd& dir, std::string_view name, std::string_view content,
+                           mode_t mode) {
+  auto fd = open_file_at(dir, name, O_WRONLY | O_CREAT, mode);
+  if (!fd.is_ok()) return fd.status();
+  return overwrite(*fd, dir.path_of(name), content, mode);
 }
 
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes, Follow follow) {
-  const std::string what = "cannot read " + quoted(path);
   UniqueFd fd(
       ::open(path.c_str(), O_RDONLY | O_CLOEXEC | (follow == Follow::kNo ? O_NOFOLLOW : 0)));
-  if (fd.get() < 0) return file_status(what, errno);
-  std::string out;
-  char buf[16384];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), buf, sizeof(buf));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_status(what, errno);
-    if (n == 0) return out;
-    if (out.size() + static_cast<std::size_t>(n) > max_bytes) {
-      return Status(ErrorCode::kTooLarge,
-                    quoted(path) + " is larger than " + std::to_string(max_bytes) + " bytes");
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
+  if (fd.get() < 0) return file_status("cannot read " + quoted(path), errno);
+  return read_all(fd.get(), path, max_bytes);
+}
+
+Result<std::string> read_file(const DirFd& dir, std::string_view name, std::size_t max_bytes) {
+  auto fd = open_file_at(dir, name, O_RDONLY | O_NONBLOCK);
+  if (!fd.is_ok()) return fd.status();
+  return read_all(fd->get(), dir.path_of(name), max_bytes);
 }
 
 std::string tail_file(const std::string& path, std::size_t max_bytes, std::uint64_t upto) {
   // Never through a symlink, never a FIFO or device: a node could plant either in its dir.
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-  struct stat st {};
-  if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode) || max_bytes == 0) {
-    return {};
-  }
-  const auto size = static_cast<std::size_t>(
-      std::min<std::uint64_t>(static_cast<std::uint64_t>(st.st_size), upto));
-  // One byte before the window tells whether the window starts a line.
-  const std::size_t start = size > max_bytes ? size - max_bytes - 1 : 0;
-  std::string out(size - start, '\0');
-  std::size_t got = 0;
-  while (got < out.size()) {
-    const ssize_t n =
-        ::pread(fd.get(), out.data() + got, out.size() - got, static_cast<off_t>(start + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  out.resize(got);
-  if (size <= max_bytes) return out;
-  // Drop the partial first line, unless the window is one (long) line.
-  const auto nl = out.find('\n');
-  const bool useful = nl != std::string::npos && nl + 1 < out.size();
-  out.erase(0, useful ? nl + 1 : std::min<std::size_t>(1, out.size()));
-  return out;
+  return tail_fd(fd.get(), max_bytes, upto);
+}
+
+std::string tail_file(const DirFd& dir, std::string_view name, std::size_t max_bytes,
+                      std::uint64_t upto) {
+  auto fd = open_file_at(dir, name, O_RDONLY | O_NONBLOCK);
+  return fd.is_ok() ? tail_fd(fd->get(), max_bytes, upto) : std::string();
 }
 
 Status copy_file_prefix(const std::string& from, const std::string& to, std::uint64_t bytes,
                         mode_t mode) {
   UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (in.get() < 0) return file_status("cannot read " + quoted(from), errno);
-  struct stat st {};
-  if (::fstat(in.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Status(ErrorCode::kIo, "cannot read " + quoted(from) + ": not a regular file");
-  }
+  if (Status s = check_regular(in.get(), from); !s.is_ok()) return s;
   UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode));
   if (out.get() < 0) return io_status("cannot write " + quoted(to), errno);
-  char buf[65536];
-  std::uint64_t left = bytes;
-  while (left > 0) {
-    const ssize_t n =
-        ::read(in.get(), buf, static_cast<std::size_t>(std::min<std::uint64_t>(left, sizeof buf)));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return io_status("cannot read " + quoted(from), errno);
-    if (n == 0) break;
-    if (int err = write_all(out.get(), std::string_view(buf, static_cast<std::size_t>(n)));
-        err != 0) {
-      return io_status("cannot write " + quoted(to), err);
-    }
-    left -= static_cast<std::uint64_t>(n);
-  }
-  if (out.close() != 0) return io_status("cannot write " + quoted(to), errno);
-  return Status::ok();
+  return copy_prefix(in.get(), from, out, to, bytes);
+}
+
+Status copy_file_prefix(const DirFd& from_dir, std::string_view from, const DirFd& to_dir,
+                        std::string_view to, std::uint64_t bytes, mode_t mode) {
+  auto in = open_file_at(from_dir, from, O_RDONLY | O_NONBLOCK);
+  if (!in.is_ok()) return in.status();
+  if (Status s = check_regular(in->get(), from_dir.path_of(from)); !s.is_ok()) return s;
+  auto out = open_file_at(to_dir, to, O_WRONLY | O_CREAT | O_TRUNC, mode);
+  if (!out.is_ok()) return out.status();
+  return copy_prefix(in->get(), from_dir.path_of(from), *out, to_dir.path_of(to), bytes);
 }
 
 Status ensure_dir(const std::string& path, mode_t mode) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/dir_fd.h"
 #include "common/status.h"
 
 namespace bc {
@@ -31,12 +32,21 @@ enum class Durability {
 Status write_file_atomic(const std::string& path, std::string_view content, mode_t mode = 0644,
                          Durability durability = Durability::kSync);
 
+// Each function that takes a DirFd and a name does the same inside that directory, reached
+// without following a symlink (dir_fd.h): `name` is one component, never followed either,
+// and messages name dir.path_of(name). The supervisor uses these for everything inside a
+// node's directory and its crash records.
+Status write_file_atomic(const DirFd& dir, std::string_view name, std::string_view content,
+                         mode_t mode = 0644, Durability durability = Durability::kSync);
+
 // Overwrites `path` in place (no temporary, no rename, no fsync): for diagnostic
 // files that are rewritten on every node start, where a reader seeing a half-written file
 // costs nothing and a rename per file costs a directory update. The file gets exactly
 // `mode`, and a symlink at `path` is refused (ELOOP), never followed. The message names
 // `path`.
 Status write_file_in_place(const std::string& path, std::string_view content, mode_t mode = 0644);
+Status write_file_in_place(const DirFd& dir, std::string_view name, std::string_view content,
+                           mode_t mode = 0644);
 
 // Whether the last component of a path may be a symlink. kNo for files in directories that
 // someone else (a node program) can write: there a symlink is refused, not followed.
@@ -46,6 +56,9 @@ enum class Follow { kYes, kNo };
 // `max_bytes` (so a corrupt or hostile file cannot exhaust memory), kIo otherwise.
 Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 16 << 20,
                               Follow follow = Follow::kYes);
+// Never follows `name`; a FIFO there is not waited for.
+Result<std::string> read_file(const DirFd& dir, std::string_view name,
+                              std::size_t max_bytes = 16 << 20);
 
 // The last `max_bytes` of the file's first `upto` bytes (of the whole file by default),
 // starting just after a newline when the window holds one (so the first line is not cut
@@ -55,12 +68,16 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes = 1
 // anything but a regular file: a node's dir is the node's to fill.
 std::string tail_file(const std::string& path, std::size_t max_bytes,
                       std::uint64_t upto = UINT64_MAX);
+std::string tail_file(const DirFd& dir, std::string_view name, std::size_t max_bytes,
+                      std::uint64_t upto = UINT64_MAX);
 
 // Copies the first `bytes` bytes of `from` (fewer if it is shorter) into a new or
 // truncated `to` with `mode`. Neither is followed when it is a symlink, and `from` must be
 // a regular file. The message names the path that failed.
 Status copy_file_prefix(const std::string& from, const std::string& to, std::uint64_t bytes,
                         mode_t mode = 0644);
+Status copy_file_prefix(const DirFd& from_dir, std::string_view from, const DirFd& to_dir,
+                        std::string_view to, std::uint64_t bytes, mode_t mode = 0644);
 
 // mkdir -p with `mode` for the directories it creates, then checks that the directory is
 // writable and searchable (access(W_OK|X_OK)) so that a node start fails fast with a clear

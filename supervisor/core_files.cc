@@ -1,6 +1,5 @@
 #include "supervisor/core_files.h"
 
-#include <dirent.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -12,15 +11,11 @@
 #include <cstring>
 
 #include "common/file_util.h"
+#include "common/os_error.h"
 #include "common/unique_fd.h"
 
 namespace bc::sup {
 namespace {
-
-std::string errno_text(int err) {
-  char buf[256];
-  return strerror_r(err, buf, sizeof buf);
-}
 
 std::string size_text(std::uint64_t bytes) {
   if (bytes < (1u << 20)) return std::to_string(bytes) + " bytes";
@@ -29,37 +24,28 @@ std::string size_text(std::uint64_t bytes) {
 }
 
 // An ELF file of type ET_CORE: what the kernel writes, whatever the pattern named it.
-bool is_elf_core(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-  if (fd.get() < 0) return false;
+bool is_elf_core(const DirFd& dir, const std::string& name) {
+  auto fd = open_file_at(dir, name, O_RDONLY | O_NONBLOCK);
+  if (!fd.is_ok()) return false;
   unsigned char h[EI_NIDENT + 2];
-  if (::read(fd.get(), h, sizeof h) != static_cast<ssize_t>(sizeof h)) return false;
+  if (::read(fd->get(), h, sizeof h) != static_cast<ssize_t>(sizeof h)) return false;
   if (std::memcmp(h, ELFMAG, SELFMAG) != 0) return false;
   const unsigned type = h[EI_DATA] == ELFDATA2MSB ? (h[EI_NIDENT] << 8) | h[EI_NIDENT + 1]
                                                   : h[EI_NIDENT] | (h[EI_NIDENT + 1] << 8);
   return type == ET_CORE;
 }
 
-std::string scan_for_core(const std::string& dir, std::int64_t after_us) {
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) return {};
+std::string scan_for_core(const DirFd& dir, std::int64_t after_us) {
   std::string best;
   std::int64_t best_mtime = after_us;
-  while (const dirent* e = ::readdir(d)) {
-    const std::string path = dir + "/" + e->d_name;
-    const std::int64_t mtime = file_mtime_us(path);  // 0 for directories and the missing
-    if (mtime > best_mtime && is_elf_core(path)) {
-      best = path;
+  for (const std::string& name : list_dir(dir)) {
+    const std::int64_t mtime = file_mtime_us(dir, name);  // 0 for directories and links
+    if (mtime > best_mtime && is_elf_core(dir, name)) {
+      best = name;
       best_mtime = mtime;
     }
   }
-  ::closedir(d);
   return best;
-}
-
-std::uint64_t size_of(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 ? static_cast<std::uint64_t>(st.st_size) : 0;
 }
 
 }  // namespace
@@ -82,62 +68,64 @@ CorePattern read_core_pattern(const std::string& file) {
   return parse_core_pattern(text.is_ok() ? *text : std::string());
 }
 
-std::int64_t file_mtime_us(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return 0;
-  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000 + st.st_mtim.tv_nsec / 1000;
+std::int64_t file_mtime_us(const DirFd& dir, std::string_view name) {
+  const auto st = stat_at(dir, name);
+  if (!st || !S_ISREG(st->st_mode)) return 0;
+  return static_cast<std::int64_t>(st->st_mtim.tv_sec) * 1'000'000 + st->st_mtim.tv_nsec / 1000;
 }
 
-std::string find_core_file(const std::string& dir, pid_t pid, std::int64_t stale_mtime_us,
-                           bool scan, std::int64_t started_us) {
+std::string find_core_file(const DirFd& dir, pid_t pid, std::int64_t stale_mtime_us, bool scan,
+                           std::int64_t started_us) {
   for (const std::string& name : {"core." + std::to_string(pid), std::string("core")}) {
-    const std::string p = dir + "/" + name;
-    const std::int64_t mtime = file_mtime_us(p);
+    const std::int64_t mtime = file_mtime_us(dir, name);
     // With core_pattern "core" every crash of a node writes the same file: unchanged since
     // the start, it is a previous crash's (found when a node crashed with a core, was
     // restarted and then exited without one: its record named the old core).
-    if (mtime != 0 && (stale_mtime_us == 0 || mtime > stale_mtime_us)) return p;
+    if (mtime != 0 && (stale_mtime_us == 0 || mtime > stale_mtime_us)) return name;
   }
   if (!scan) return {};
   // The kernel stamps the core when it writes it, after the process started.
   return scan_for_core(dir, std::max(stale_mtime_us, started_us));
 }
 
-std::string take_core(const std::string& core, pid_t pid) {
-  const auto slash = core.rfind('/');
-  const std::string taken = core.substr(0, slash == std::string::npos ? 0 : slash + 1) + ".core-" +
-                            std::to_string(pid) + ".taken";
-  return ::rename(core.c_str(), taken.c_str()) == 0 ? taken : core;
+std::string take_core(const DirFd& dir, const std::string& core, pid_t pid) {
+  const std::string taken = ".core-" + std::to_string(pid) + ".taken";
+  return rename_at(dir, core, dir, taken).is_ok() ? taken : core;
 }
 
-void keep_core(const std::string& taken, std::uint64_t max_bytes, msg::CrashReport& r) {
-  const std::uint64_t size = size_of(taken);
+void keep_core(const DirFd& node_dir, const std::string& taken, const DirFd& record,
+               std::uint64_t max_bytes, msg::CrashReport& r) {
+  // Only a regular file: the name may have been swapped for a link since it was taken.
+  const auto st = stat_at(node_dir, taken);
+  const std::uint64_t size =
+      st && S_ISREG(st->st_mode) ? static_cast<std::uint64_t>(st->st_size) : 0;
   r.core_size = size;
-  if (size > max_bytes) {
-    ::unlink(taken.c_str());
-    r.core_note = "core file of " + size_text(size) + " not kept: " +
+  if (!st || !S_ISREG(st->st_mode) || size > max_bytes) {
+    (void)remove_at(node_dir, taken);
+    r.core_note =
+        !st || !S_ISREG(st->st_mode)
+            ? "core file not kept: " + quoted(node_dir.path_of(taken)) + " is not a regular file"
+            : "core file of " + size_text(size) + " not kept: " +
                   (max_bytes == 0 ? std::string("CrashCoreMaxSize is 0")
                                   : "larger than CrashCoreMaxSize (" + size_text(max_bytes) + ")");
     return;
   }
-  const std::string kept = r.record_dir + "/core";
-  if (::rename(taken.c_str(), kept.c_str()) == 0) {
+  const std::string kept = record.path_of("core");
+  int err = 0;
+  Status moved = rename_at(node_dir, taken, record, "core", &err);
+  if (moved.is_ok()) {
     r.core_path = kept;
     return;
   }
-  const int err = errno;
   // TmpDir on another file system than SpoolDir: copy, then free the node's dir.
-  Status copied =
-      err == EXDEV
-          ? copy_file_prefix(taken, kept, size, 0600)
-          : Status::io_error("cannot move '" + taken + "' to '" + kept + "': " + errno_text(err));
-  if (copied.is_ok()) {
-    ::unlink(taken.c_str());
+  if (err == EXDEV) moved = copy_file_prefix(node_dir, taken, record, "core", size, 0600);
+  if (moved.is_ok()) {
+    (void)remove_at(node_dir, taken);
     r.core_path = kept;
   } else {
     // Left where it is, under a name the node's next run does not overwrite.
-    r.core_path = taken;
-    r.core_note = "core file not moved into the record: " + copied.message();
+    r.core_path = node_dir.path_of(taken);
+    r.core_note = "core file not moved into the record: " + moved.message();
   }
 }
 

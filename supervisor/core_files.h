@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/dir_fd.h"
 #include "messages/crash.h"
 
 namespace bc::sup {
@@ -34,26 +35,33 @@ CorePattern parse_core_pattern(std::string text);
 // Reads `file` (normally /proc/sys/kernel/core_pattern); "core" when it cannot be read.
 CorePattern read_core_pattern(const std::string& file);
 
-// Last modification time of `path` in us since the epoch; 0 when there is no such file.
-std::int64_t file_mtime_us(const std::string& path);
+// Everything here works inside the node's dir and the record's as opened by the caller
+// (dir_fd.h): a name the node replaced with a symlink is not followed, and neither is the
+// node's dir itself.
 
-// The core file a process left in its working dir ("core.<pid>", "core"), or empty. A
+// Last modification time of the regular file `name` in `dir` in us since the epoch; 0 when
+// there is no such file (or it is something else, a symlink included).
+std::int64_t file_mtime_us(const DirFd& dir, std::string_view name);
+
+// The name of the core file a process left in its working dir ("core.<pid>", "core"), or
+// empty. A
 // file not modified since `stale_mtime_us` (the mtime it had before the process started,
 // see Node::stale_core_mtime_us) is an earlier crash's core and is ignored; 0: none was.
 // With `scan` (the process is known to have dumped core) and no such name, any ELF core
 // file in `dir` modified after `stale_mtime_us` and `started_us` is taken (patterns such as
 // "core.%e.%p"), the newest first.
-std::string find_core_file(const std::string& dir, pid_t pid, std::int64_t stale_mtime_us = 0,
+std::string find_core_file(const DirFd& dir, pid_t pid, std::int64_t stale_mtime_us = 0,
                            bool scan = false, std::int64_t started_us = 0);
 
-// Renames `core` to "<its dir>/.core-<pid>.taken" so that the node's next run cannot
-// overwrite it; returns the new path, or `core` itself when the rename failed.
-std::string take_core(const std::string& core, pid_t pid);
+// Renames `core` in `dir` to ".core-<pid>.taken" so that the node's next run cannot
+// overwrite it; returns the new name, or `core` itself when the rename failed.
+std::string take_core(const DirFd& dir, const std::string& core, pid_t pid);
 
-// Moves `taken` into `report.record_dir` as "core" when it is at most `max_bytes` long
-// (renamed, or copied across file systems), else deletes it; sets core_path (when kept),
-// core_size and core_note. REQUIRES: record_dir exists.
-void keep_core(const std::string& taken, std::uint64_t max_bytes, msg::CrashReport& report);
+// Moves `taken` from `node_dir` into `record` (the dir of `report.record_dir`) as "core"
+// when it is a regular file of at most `max_bytes` (renamed, or copied across file
+// systems), else deletes it; sets core_path (when kept), core_size and core_note.
+void keep_core(const DirFd& node_dir, const std::string& taken, const DirFd& record,
+               std::uint64_t max_bytes, msg::CrashReport& report);
 
 // The record's words when a process that dumped core (or died of a signal that dumps
 // core) left no core file in `node_dir`: where the pattern sent it, or why there is none.

@@ -7,10 +7,12 @@
 // are kept per node: older ones, and the cores in them, are deleted.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/dir_fd.h"
 #include "common/status.h"
 #include "messages/crash.h"
 #include "supervisor/core_files.h"
@@ -22,15 +24,27 @@ namespace bc::sup {
 inline constexpr int kKeepPerNode = 20;
 inline constexpr std::size_t kTailBytes = 16 * 1024;
 
-// The directory holding `node`'s crash records.
+// The directory holding `node`'s crash records: TmpDir/crashes/<node>.
 std::string crash_root(const SupervisorOptions& options, const std::string& node);
+// That directory opened from TmpDir without following a symlink in crashes/ or <node>/
+// (dir_fd.h): the node runs as our user and could put one there.
+Result<DirFd> open_crash_root(const SupervisorOptions& options, const std::string& node,
+                              CreateDirs create = CreateDirs::kNo);
+
+// What a record and `diag` say in place of a tail they did not read.
+std::string unread_note(const Status& why);
 
 // What a crash record needs from the moment of the crash, taken at once (a few stats and
 // two small reads) so that the rest can be written later, off the crash-repair path, while
 // a restarted node already appends to the same logs and rewrites its .cmdline/.env_vars.
 struct CrashSnapshot {
   msg::CrashReport report;  // everything but the tails; record_dir set
-  std::string node_dir;
+  std::string tmp_dir;      // TmpDir, where the walk to record_dir starts
+  // The node's dir, opened at the crash without following a symlink; null when that was
+  // refused, and then `node_dir_error` says why and the record keeps none of its files.
+  std::shared_ptr<const DirFd> node_dir;
+  std::string node_dir_path;
+  Status node_dir_error;
   std::uint64_t stdout_size = 0;  // the logs' lengths at the crash
   std::uint64_t stderr_size = 0;
   std::optional<std::string> cmdline;  // .cmdline and .env_vars as the crashed run had them
@@ -58,7 +72,7 @@ Result<msg::CrashReport> write_crash_record(const SupervisorOptions& options, co
                                             std::int64_t ended_at_us);
 
 // Rewrites report.txt/report.bin of an existing record (after the backtrace arrived).
-Status update_crash_record(const msg::CrashReport& report);
+Status update_crash_record(const SupervisorOptions& options, const msg::CrashReport& report);
 
 // The newest record of `node`, if any.
 Result<msg::CrashReport> latest_crash_record(const SupervisorOptions& options,

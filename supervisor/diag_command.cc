@@ -5,6 +5,8 @@
 // record is completed; the reply waits for it. Without gdb the report says so and names
 // the core, so that it can be read elsewhere.
 
+#include <sys/stat.h>
+
 #include <memory>
 #include <vector>
 
@@ -38,8 +40,10 @@ struct DiagReply {
   }
 };
 
+// Whether gdb has a core to read (it opens the file by its path itself).
 bool file_exists(const std::string& path) {
-  return file_mtime_us(path) != 0;
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 // The record's fields; `backtrace_note` says why a kept core has no backtrace.
@@ -78,9 +82,16 @@ void cmd_diag(Supervisor& sup, const msg::Request& r, const Responder& respond) 
     msg::Value& v = reply->entries.back();
     auto report = latest_crash_record(sup.options(), node->spec.name);
     if (!report.is_ok()) {
-      const std::string dir = node_dir(sup.options(), node->spec);
-      v.set("stdout_tail", tail_file(dir + "/stdout.log", kTailBytes))
-          .set("stderr_tail", tail_file(dir + "/stderr.log", kTailBytes));
+      auto dir = open_node_dir(sup.options(), node->spec);
+      if (dir.is_ok()) {
+        v.set("stdout_tail", tail_file(*dir, "stdout.log", kTailBytes))
+            .set("stderr_tail", tail_file(*dir, "stderr.log", kTailBytes));
+      } else if (dir.status().code() != ErrorCode::kNotFound) {
+        v.set("stdout_tail", unread_note(dir.status()))
+            .set("stderr_tail", unread_note(dir.status()));
+      } else {
+        v.set("stdout_tail", std::string()).set("stderr_tail", std::string());
+      }
       continue;
     }
     if (report->backtrace || !report->core_path || !file_exists(*report->core_path)) {

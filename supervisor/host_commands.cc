@@ -1,6 +1,5 @@
 #include "supervisor/host_commands.h"
 
-#include <filesystem>
 #include <set>
 
 #include "common/file_util.h"
@@ -10,7 +9,6 @@
 namespace bc::sup {
 namespace {
 
-namespace fs = std::filesystem;
 using Responder = Supervisor::Responder;
 
 void fail(const msg::Request& r, const Responder& respond, const Status& s) {
@@ -30,12 +28,12 @@ Result<double> seconds_arg(const msg::Value& args, std::string_view key, double 
   return *d;
 }
 
-// Removes what is inside `dir`, not `dir` itself (it may be a mount point).
-void clear_dir(const std::string& dir, const std::set<std::string>& keep = {}) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (keep.count(entry.path().filename().string()) == 0) fs::remove_all(entry.path(), ec);
-  }
+// Removes what is inside a directory, not the directory itself (it may be a mount point),
+// without following a symlink into or below it. Absent is clean.
+Status clear(const Result<DirFd>& dir, const std::set<std::string>& keep = {}) {
+  if (!dir.is_ok())
+    return dir.status().code() == ErrorCode::kNotFound ? Status::ok() : dir.status();
+  return clear_dir_at(*dir, keep);
 }
 
 Result<std::uint64_t> read_counter(const std::string& iface, const char* name) {
@@ -153,13 +151,13 @@ void cmd_cleanup(Supervisor& sup, const msg::Request& r, const Responder& respon
     verdict->expect(node->spec.name);
     node->last_reason = "cleanup";
     sup.apply(*node, NodeEvent::kCleanup, verdict);
-    if (outcome.is_ok()) {
-      clear_dir(node_dir(sup.options(), node->spec));
-      if (all) clear_dir(crash_root(sup.options(), node->spec.name));
-    }
+    if (outcome.is_ok()) outcome = clear(open_node_dir(sup.options(), node->spec));
+    if (outcome.is_ok() && all) outcome = clear(open_crash_root(sup.options(), node->spec.name));
     pending.report(node->spec.name, outcome, sup.node_status(*node));
   }
-  if (all && nodes->size() == sup.nodes().size()) clear_dir(sup.options().tmp_dir, {"jobs"});
+  if (all && nodes->size() == sup.nodes().size()) {
+    (void)clear(open_dir_nofollow(sup.options().tmp_dir, ""), {"jobs"});
+  }
   pending.seal();
 }
 

@@ -6,7 +6,6 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
-#include <filesystem>
 
 #include "common/strings.h"
 #include "supervisor/core_backtrace.h"
@@ -87,8 +86,7 @@ void cmd_node_control(Supervisor& sup, const msg::Request& r, const Responder& r
   if (!node.is_ok()) return fail(r, respond, node.status());
   const std::string& name = (*node)->spec.name;
   const std::string dir = node_dir(sup.options(), (*node)->spec);
-  std::error_code ec;
-  if (!std::filesystem::exists(dir + "/.control", ec)) {
+  if (!has_control_endpoint(sup.options(), (*node)->spec)) {
     return fail(
         r, respond,
         Status::unsupported(name + ": not supported by this node program (no control endpoint)"));

@@ -1,5 +1,7 @@
 #include "supervisor/node_launcher.h"
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <filesystem>
 
@@ -29,6 +31,18 @@ void put(std::vector<std::string>& env, const std::string& key, const std::strin
 
 std::string node_dir(const SupervisorOptions& options, const config::NodeSpec& node) {
   return options.spool_dir + "/" + node.name;
+}
+
+Result<DirFd> open_node_dir(const SupervisorOptions& options, const config::NodeSpec& node,
+                            CreateDirs create) {
+  return open_dir_nofollow(options.spool_dir, node.name, create);
+}
+
+bool has_control_endpoint(const SupervisorOptions& options, const config::NodeSpec& node) {
+  auto dir = open_node_dir(options, node);
+  if (!dir.is_ok()) return false;
+  const auto st = stat_at(*dir, ".control");
+  return st && S_ISSOCK(st->st_mode);
 }
 
 std::vector<std::string> node_environment(const SupervisorOptions& options,
@@ -70,30 +84,30 @@ SpawnSpec make_spawn_spec(const SupervisorOptions& options, const config::NodeSp
   spec.argv.insert(spec.argv.end(), options.bro_args.begin(), options.bro_args.end());
   spec.cwd = node_dir(options, node);
   spec.env = node_environment(options, node);
-  spec.stdout_path = spec.cwd + "/stdout.log";
-  spec.stderr_path = spec.cwd + "/stderr.log";
+  spec.stdout_path = "stdout.log";
+  spec.stderr_path = "stderr.log";
   spec.cpus = node.pin_cpus;
   spec.mem_limit_bytes = options.mem_limit_bytes;
   spec.core_dumps = true;
   return spec;
 }
 
-Status write_start_files(const SpawnSpec& spec) {
+Status write_start_files(const DirFd& dir, const SpawnSpec& spec) {
   std::string cmdline = join(spec.argv, " ") + "\n";
   std::string env;
   for (const auto& entry : spec.env)
     env += entry + "\n";
   // Diagnostics, not state: written in place, a torn write costs nothing but a hint.
-  if (Status s = write_file_in_place(spec.cwd + "/.cmdline", cmdline); !s.is_ok()) return s;
+  if (Status s = write_file_in_place(dir, ".cmdline", cmdline); !s.is_ok()) return s;
   // The environment may carry secrets (env_vars of node.cfg/cluster.cfg): owner only.
-  return write_file_in_place(spec.cwd + "/.env_vars", env, 0600);
+  return write_file_in_place(dir, ".env_vars", env, 0600);
 }
 
-Status write_started_files(const std::string& dir, pid_t pid, std::int64_t started_at_us) {
-  if (Status s = write_file_in_place(dir + "/.pid", std::to_string(pid) + "\n"); !s.is_ok()) {
+Status write_started_files(const DirFd& dir, pid_t pid, std::int64_t started_at_us) {
+  if (Status s = write_file_in_place(dir, ".pid", std::to_string(pid) + "\n"); !s.is_ok()) {
     return s;
   }
-  return write_file_in_place(dir + "/.startup", std::to_string(started_at_us) + "\n");
+  return write_file_in_place(dir, ".startup", std::to_string(started_at_us) + "\n");
 }
 
 }  // namespace bc::sup

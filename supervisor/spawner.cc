@@ -12,6 +12,7 @@
 #include <csignal>
 #include <optional>
 
+#include "common/dir_fd.h"
 #include "common/exec_path.h"
 #include "common/file_util.h"
 #include "common/os_error.h"
@@ -54,6 +55,8 @@ class ChildPlan {
 
  private:
   Status resolve_program(const SpawnSpec& spec);
+  Status open_cwd(const SpawnSpec& spec);
+  int open_log(const std::string& path) const;
   Status open_stdio(const SpawnSpec& spec);
   Status prepare_cpus(const std::vector<int>& cpus);
   void prepare_limits(const SpawnSpec& spec);
@@ -62,7 +65,7 @@ class ChildPlan {
   void close_other_fds() const;
 
   std::string program_;
-  std::string cwd_;
+  DirFd cwd_;
   std::vector<char*> argv_;
   std::vector<char*> envp_;
   int stdio_[3] = {-1, -1, -1};
@@ -89,20 +92,8 @@ int above_stdio(int fd) {
   return moved;
 }
 
-int open_log(const std::string& path) {
-  if (path.empty()) return above_stdio(::open("/dev/null", O_WRONLY | O_CLOEXEC));
-  // Never through a symlink: the node's dir is the node's to fill, and a link planted there
-  // would have the supervisor write (and later mail the tail of) any file it can open.
-  return above_stdio(
-      ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
-}
-
 Status log_open_status(const std::string& path, int err) {
-  if (err == ELOOP) {
-    return Status(ErrorCode::kPermissionDenied,
-                  "refusing log file " + quoted(path) +
-                      ": it is a symbolic link (remove it; a node's logs are regular files)");
-  }
+  if (err == ELOOP) return symlink_refused("log file", path);
   return io_status("cannot open log file " + quoted(path), err);
 }
 
@@ -143,8 +134,7 @@ Status ChildPlan::prepare(const SpawnSpec& spec) {
     envp_.push_back(const_cast<char*>(kv.c_str()));
   }
   envp_.push_back(nullptr);
-  cwd_ = spec.cwd;
-  if (Status s = ensure_dir(cwd_); !s) return s;
+  if (Status s = open_cwd(spec); !s) return s;
   if (Status s = resolve_program(spec); !s) return s;
   if (Status s = prepare_cpus(spec.cpus); !s) return s;
   prepare_limits(spec);
@@ -168,13 +158,51 @@ Status ChildPlan::resolve_program(const SpawnSpec& spec) {
   return Status::ok();
 }
 
+Status ChildPlan::open_cwd(const SpawnSpec& spec) {
+  // Above 3, like every fd the child keeps until exec: its dup2s onto 0..3 come first.
+  if (spec.cwd_fd >= 0) {
+    // The caller's walk to it (dir_fd.h) is what makes it safe: neither created nor
+    // looked up again by path here.
+    cwd_ = DirFd(::fcntl(spec.cwd_fd, F_DUPFD_CLOEXEC, 4), spec.cwd);
+    if (!cwd_.is_open()) return io_status("cannot open directory " + quoted(spec.cwd), errno);
+    if (::faccessat(cwd_.get(), ".", W_OK | X_OK, 0) != 0) {
+      return io_status("directory " + quoted(spec.cwd) + " is not writable", errno);
+    }
+    return Status::ok();
+  }
+  if (Status s = ensure_dir(spec.cwd); !s) return s;
+  auto dir = open_dir_nofollow(spec.cwd, "");
+  if (!dir.is_ok()) return dir.status();
+  cwd_ = DirFd(::fcntl(dir->get(), F_DUPFD_CLOEXEC, 4), spec.cwd);
+  if (!cwd_.is_open()) return io_status("cannot open directory " + quoted(spec.cwd), errno);
+  return Status::ok();
+}
+
+// Never through a symlink: the node's dir is the node's to fill, and a link planted there
+// would have the supervisor write (and later mail the tail of) any file it can open. A
+// bare name is opened in the working dir as the spawner holds it, not by path.
+int ChildPlan::open_log(const std::string& path) const {
+  if (path.empty()) return above_stdio(::open("/dev/null", O_WRONLY | O_CLOEXEC));
+  const int dir = path.front() == '/' ? AT_FDCWD : cwd_.get();
+  return above_stdio(
+      ::openat(dir, path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
+}
+
 Status ChildPlan::open_stdio(const SpawnSpec& spec) {
   stdio_[0] = above_stdio(::open("/dev/null", O_RDONLY | O_CLOEXEC));
   if (stdio_[0] < 0) return io_status("cannot open '/dev/null'", errno);
-  stdio_[1] = open_log(spec.stdout_path);
-  if (stdio_[1] < 0) return log_open_status(spec.stdout_path, errno);
-  stdio_[2] = open_log(spec.stderr_path);
-  if (stdio_[2] < 0) return log_open_status(spec.stderr_path, errno);
+  for (auto [fd, path] : {std::pair{1, &spec.stdout_path}, {2, &spec.stderr_path}}) {
+    if (!path->empty() && path->front() != '/' && !is_single_component(*path)) {
+      return Status::invalid_argument("log file " + quoted(*path) +
+                                      " is neither absolute nor a name in the working dir");
+    }
+    stdio_[fd] = open_log(*path);
+    if (stdio_[fd] < 0) {
+      const int err = errno;
+      return log_open_status(path->empty() || path->front() == '/' ? *path : cwd_.path_of(*path),
+                             err);
+    }
+  }
   return Status::ok();
 }
 
@@ -254,7 +282,7 @@ void ChildPlan::run_child() const {
   if (cpus_ != nullptr && ::sched_setaffinity(0, cpus_size_, cpus_) != 0) fail(Stage::kAffinity);
   if (set_mem_limit_ && ::setrlimit(RLIMIT_AS, &mem_limit_) != 0) fail(Stage::kMemLimit);
   if (::setrlimit(RLIMIT_CORE, &core_limit_) != 0) fail(Stage::kCoreLimit);
-  if (::chdir(cwd_.c_str()) != 0) fail(Stage::kChdir);
+  if (::fchdir(cwd_.get()) != 0) fail(Stage::kChdir);
   close_other_fds();
   reset_signals();
   ::execve(program_.c_str(), argv_.data(), envp_.data());

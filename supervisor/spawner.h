@@ -28,8 +28,14 @@ struct SpawnSpec {
   std::string program;
   std::vector<std::string> argv;  // argv[0] included; REQUIRES: not empty
   std::string cwd;                // created if missing; must be writable
-  std::vector<std::string> env;   // "K=V" entries: the WHOLE environment of the child
-  std::string stdout_path;        // opened O_APPEND|O_CREAT, mode 0640; empty: /dev/null
+  // When >= 0: cwd already open (the caller keeps it, and made it), so that cwd is neither
+  // created nor looked up by path; cwd then only names it in messages.
+  int cwd_fd = -1;
+  std::vector<std::string> env;  // "K=V" entries: the WHOLE environment of the child
+  // Opened O_APPEND|O_CREAT|O_NOFOLLOW, mode 0640 (a symlink is refused); an absolute path,
+  // or a bare name of a file in the working dir (opened in it, not by path); empty:
+  // /dev/null.
+  std::string stdout_path;
   std::string stderr_path;
   std::vector<int> cpus;              // sched_setaffinity; empty: inherit
   std::uint64_t mem_limit_bytes = 0;  // RLIMIT_AS soft limit; 0: inherit

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
-#include <filesystem>
 #include <thread>
 
 #include "common/file_util.h"
@@ -94,12 +93,12 @@ Status Supervisor::start_backtrace(const msg::CrashReport& report,
                                    ? options_.node_program
                                    : node->second.spec.program;
   const JobSpec spec = core_backtrace_job(gdb, program, *report.core_path, report.record_dir);
-  return jobs_.start(spec,
-                     [pending = report, done = std::move(done)](const JobResult& result) mutable {
-                       pending.backtrace = backtrace_text(result);
-                       (void)update_crash_record(pending);
-                       done(pending);
-                     });
+  return jobs_.start(
+      spec, [this, pending = report, done = std::move(done)](const JobResult& result) mutable {
+        pending.backtrace = backtrace_text(result);
+        (void)update_crash_record(options_, pending);
+        done(pending);
+      });
 }
 
 void Supervisor::restore() {
@@ -213,9 +212,7 @@ void Supervisor::send_heartbeat() {
 
 void Supervisor::publish_node_stats(const Node& node, msg::NodeStats stats) {
   const std::string dir = node_dir(options_, node.spec);
-  std::error_code ec;
-  if (node.lifecycle.state() != NodeState::kRunning ||
-      !std::filesystem::exists(dir + "/.control", ec)) {
+  if (node.lifecycle.state() != NodeState::kRunning || !has_control_endpoint(options_, node.spec)) {
     events_.publish(stats);
     return;
   }
@@ -253,10 +250,9 @@ msg::Value Supervisor::node_status(const Node& node) const {
       .set("as_of", clock_.wall_us());
   if (!node.last_reason.empty()) v.set("reason", node.last_reason);
   if (node.lifecycle.state() == NodeState::kRunning) {
-    std::error_code ec;
     if (node.peers) {
       v.set("peers", static_cast<std::int64_t>(*node.peers));
-    } else if (!std::filesystem::exists(node_dir(options_, node.spec) + "/.control", ec)) {
+    } else if (!has_control_endpoint(options_, node.spec)) {
       v.set("peers", "n/a");  // a program without a control endpoint tells no peers
     }
   }

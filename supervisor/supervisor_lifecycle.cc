@@ -123,13 +123,21 @@ void Supervisor::answer(Node& node, Action action, std::string_view note,
 
 bool Supervisor::spawn(Node& node) {
   SpawnSpec spec = make_spawn_spec(options_, node.spec);
+  // Every file of the run is reached through this fd, never through a link in its place.
+  auto dir = open_node_dir(options_, node.spec, CreateDirs::kYes);
+  if (!dir.is_ok()) {
+    node.last_reason = dir.status().message();
+    spdlog::error("host {}: node {}: {}", options_.host, node.spec.name, node.last_reason);
+    return false;
+  }
+  spec.cwd_fd = dir->get();
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     node.last_reason = std::string("pipe: ") + strerror(errno);
     return false;
   }
   spec.notify_fd = pipe_fds[1];
-  node.stale_core_mtime_us = file_mtime_us(spec.cwd + "/core");
+  node.stale_core_mtime_us = file_mtime_us(*dir, "core");
   auto child = spawner_.spawn(spec);
   close(pipe_fds[1]);
   if (!child.is_ok()) {
@@ -153,8 +161,8 @@ bool Supervisor::spawn(Node& node) {
   node.last_cpu_pct.reset();
   by_pid_[node.pid] = node.spec.name;
   // Diagnostics of the run, written while the new process starts (the spawn made the dir).
-  (void)write_start_files(spec);
-  (void)write_started_files(spec.cwd, node.pid, node.started_at_us);
+  (void)write_start_files(*dir, spec);
+  (void)write_started_files(*dir, node.pid, node.started_at_us);
   heartbeat_if_due();  // a start of many nodes is one loop turn
   return true;
 }

@@ -338,5 +338,100 @@ TEST_F(Bounded, ASymlinkedStderrLogIsRefusedWithAClearError) {
   EXPECT_THAT(file_text(h1.spool() + "/supervisor.log"), Not(HasSubstr("NOT FOR THE SUPERVISOR")));
 }
 
+// O_NOFOLLOW guards only a path's last component: a node (which runs as the supervisor's
+// user) that swaps its whole dir for a link to another directory must not have the
+// supervisor read its crash tails there, move a core out of it, or write the next run's
+// files into it.
+TEST_F(Bounded, ANodeDirSwappedForASymlinkIsNeitherReadNorWrittenThrough) {
+  SimHost& h1 = cluster_.add_host();
+  cluster_.add_standard_nodes(h1, 1);
+  {
+    const Status s = cluster_.start();
+    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
+  }
+  auto r = cluster_.shell({"start", "worker-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_EQ(cluster_.node_pids("worker-1").size(), 1u);
+  const std::string outside = scratch_.path() + "/outside";
+  fs::create_directories(outside);
+  { std::ofstream(outside + "/stderr.log") << "NOT FOR THE SUPERVISOR\n"; }
+  { std::ofstream(outside + "/core") << "NOT FOR THE SUPERVISOR (core)\n"; }
+  const auto listing = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(outside))
+      names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const auto before = listing();
+  const std::string dir = h1.node_dir("worker-1");
+  fs::rename(dir, dir + ".away");
+  fs::create_directory_symlink(outside, dir);
+  ::kill(cluster_.node_pids("worker-1").front(), SIGSEGV);
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const auto records = h1.crash_records("worker-1");
+        return !records.empty() && fs::exists(records.back() + "/report.txt");
+      },
+      kWait));
+  const std::string record = h1.crash_records("worker-1").back();
+  const std::string why = "refusing directory '" + dir + "': it is a symbolic link";
+  EXPECT_THAT(file_text(record + "/report.txt"), HasSubstr(why));
+  for (const auto& file : fs::recursive_directory_iterator(record)) {
+    if (!file.is_regular_file()) continue;
+    EXPECT_THAT(file_text(file.path().string()), Not(HasSubstr("NOT FOR THE SUPERVISOR")))
+        << file.path();
+  }
+  // A start (the operator's; the collector's restart meets the same) is refused, naming
+  // the dir, and leaves the directory behind the link as it was.
+  r = cluster_.shell({"start", "worker-1"});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.out + r.err, HasSubstr("worker-1"));
+  EXPECT_THAT(r.out + r.err, HasSubstr(why)) << r.out << r.err;
+  EXPECT_TRUE(cluster_.node_pids("worker-1").empty());
+  EXPECT_EQ(listing(), before);
+  EXPECT_EQ(file_text(outside + "/core"), "NOT FOR THE SUPERVISOR (core)\n");
+  const std::string log = file_text(h1.spool() + "/supervisor.log");
+  EXPECT_THAT(log, HasSubstr(why));
+  EXPECT_THAT(log, Not(HasSubstr("NOT FOR THE SUPERVISOR")));
+  // `diag` shows the record, with the reason in place of the tails.
+  r = cluster_.shell({"diag", "worker-1"});
+  EXPECT_THAT(r.out, HasSubstr(why)) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("NOT FOR THE SUPERVISOR")));
+  // `cleanup` empties no directory through the link.
+  r = cluster_.shell({"cleanup", "worker-1"});
+  EXPECT_THAT(r.out + r.err, HasSubstr(why)) << r.out << r.err;
+  EXPECT_EQ(listing(), before);
+  fs::remove(dir);
+  fs::rename(dir + ".away", dir);
+}
+
+// The crash records' own dir: a link at TmpDir/crashes/<node> gets no record written
+// through it, and the supervisor's log says why.
+TEST_F(Bounded, ACrashRecordDirSwappedForASymlinkGetsNothingWrittenThroughIt) {
+  SimHost& h1 = cluster_.add_host();
+  cluster_.add_standard_nodes(h1, 1);
+  {
+    const Status s = cluster_.start();
+    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
+  }
+  auto r = cluster_.shell({"start", "worker-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_EQ(cluster_.node_pids("worker-1").size(), 1u);
+  const std::string outside = scratch_.path() + "/outside";
+  fs::create_directories(outside);
+  const std::string root = h1.tmp() + "/crashes/worker-1";
+  fs::create_directories(h1.tmp() + "/crashes");
+  fs::remove_all(root);
+  fs::create_directory_symlink(outside, root);
+  ::kill(cluster_.node_pids("worker-1").front(), SIGKILL);
+  const std::string why = "refusing directory '" + root + "': it is a symbolic link";
+  const std::string log = h1.spool() + "/supervisor.log";
+  ASSERT_TRUE(poll_until([&] { return file_text(log).find(why) != std::string::npos; }, kWait))
+      << file_text(log);
+  EXPECT_THAT(file_text(log), HasSubstr("crash record not written"));
+  EXPECT_TRUE(fs::is_empty(outside));
+}
+
 }  // namespace
 }  // namespace bc::test

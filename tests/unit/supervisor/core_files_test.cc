@@ -224,7 +224,7 @@ TEST_F(CoreFilesTest, ASegfaultWithoutCoreBlamesTheCoreSizeLimit) {
 // not this crash's.
 TEST_F(CoreFilesTest, NoNoteForAnExitAndAnOldCoreIsLeftAlone) {
   write_core("core", "old");
-  node_.stale_core_mtime_us = file_mtime_us(node_dir() + "/core");
+  node_.stale_core_mtime_us = file_mtime_us(*open_node_dir(options_, node_.spec), "core");
   ExitInfo exit;
   exit.pid = 100;
   exit.exited = true;
@@ -234,6 +234,52 @@ TEST_F(CoreFilesTest, NoNoteForAnExitAndAnOldCoreIsLeftAlone) {
   EXPECT_FALSE(report->core_path);
   EXPECT_FALSE(report->core_note);
   EXPECT_TRUE(fs::exists(node_dir() + "/core"));
+}
+
+// The node runs as our user and can swap its whole dir for a link (to a dir holding a core
+// and logs of its choosing): the record is written, without a byte read or moved through
+// the link, and says why it has no tails.
+TEST_F(CoreFilesTest, ASymlinkedNodeDirIsNotFollowedAndTheRecordSaysWhy) {
+  const std::string elsewhere = dir_.path() + "/elsewhere";
+  ASSERT_TRUE(ensure_dir(elsewhere));
+  ASSERT_TRUE(write_file_atomic(elsewhere + "/stderr.log", "SECRET\n"));
+  ASSERT_TRUE(write_file_atomic(elsewhere + "/core", "SECRET core"));
+  fs::remove_all(node_dir());
+  fs::create_directory_symlink(elsewhere, node_dir());
+  auto report = crash(100, 1);
+  ASSERT_TRUE(report.is_ok()) << report.status().to_string();
+  const std::string why = "refusing directory '" + node_dir() + "': it is a symbolic link";
+  EXPECT_THAT(report->stderr_tail, HasSubstr(why));
+  EXPECT_THAT(report->stdout_tail, HasSubstr(why));
+  EXPECT_FALSE(report->core_path);
+  for (const auto& f : fs::recursive_directory_iterator(report->record_dir)) {
+    EXPECT_THAT(*read_file(f.path().string()), Not(HasSubstr("SECRET"))) << f.path();
+  }
+  EXPECT_THAT(*read_file(report->record_dir + "/report.txt"), HasSubstr(why));
+  // The link's target is as it was: its core neither taken nor moved.
+  std::vector<std::string> names;
+  for (const auto& f : fs::directory_iterator(elsewhere))
+    names.push_back(f.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"core", "stderr.log"}));
+}
+
+// The same for the records: a link at TmpDir/crashes/<node> is refused, nothing is written
+// where it points, and the error names it.
+TEST_F(CoreFilesTest, ASymlinkedCrashRecordDirIsRefusedAndNothingWrittenThroughIt) {
+  const std::string elsewhere = dir_.path() + "/elsewhere";
+  ASSERT_TRUE(ensure_dir(elsewhere));
+  ASSERT_TRUE(ensure_dir(options_.tmp_dir + "/crashes"));
+  fs::create_directory_symlink(elsewhere, crash_root(options_, "worker-1"));
+  write_core("core", "core of pid 100");
+  auto report = crash(100, 1);
+  ASSERT_FALSE(report.is_ok());
+  EXPECT_THAT(report.status().message(),
+              HasSubstr("refusing directory '" + crash_root(options_, "worker-1") +
+                        "': it is a symbolic link"));
+  EXPECT_TRUE(fs::is_empty(elsewhere));
+  EXPECT_FALSE(latest_crash_record(options_, "worker-1").is_ok());
+  EXPECT_THAT(crash_records_since(options_, "worker-1", 0), ::testing::IsEmpty());
 }
 
 TEST(CorePattern, IsClassifiedByWhereItSendsCores) {

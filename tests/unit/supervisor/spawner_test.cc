@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "common/dir_fd.h"
 #include "common/file_util.h"
 #include "supervisor/proc_reader.h"
 #include "supervisor/signal_fd.h"
@@ -55,6 +56,11 @@ class SpawnerTest : public ::testing::Test {
   PosixSpawner spawner_;
 };
 
+bool file_exists_at(const std::string& dir, const std::string& name) {
+  struct stat st {};
+  return ::lstat((dir + "/" + name).c_str(), &st) == 0;
+}
+
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -71,6 +77,40 @@ TEST_F(SpawnerTest, RunsInCwdWithLogsAndReportsExitCode) {
   struct stat st {};
   ASSERT_EQ(::stat(spec.stdout_path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & ~0640 & 0777, 0U) << "log mode must not exceed 0640";
+}
+
+// A working dir handed over open (the supervisor's walk to a node's dir): the child runs in
+// it and the logs named in it are created in it, even when its path now leads elsewhere.
+TEST_F(SpawnerTest, AnOpenCwdIsUsedAndItsLogsOpenedInItNotByPath) {
+  auto spec = spec_for({"/bin/sh", "-c", "echo out; ls"});
+  ASSERT_TRUE(ensure_dir(spec.cwd));
+  auto dir = open_dir_nofollow(spec.cwd, "");
+  ASSERT_TRUE(dir.is_ok());
+  const std::string moved = tmp_ / "moved";
+  ASSERT_EQ(::rename(spec.cwd.c_str(), moved.c_str()), 0);
+  ASSERT_TRUE(ensure_dir(tmp_ / "elsewhere"));
+  ASSERT_EQ(::symlink((tmp_ / "elsewhere").c_str(), spec.cwd.c_str()), 0);
+  spec.cwd_fd = dir->get();
+  spec.stdout_path = "stdout.log";
+  spec.stderr_path = "stderr.log";
+  auto child = spawner_.spawn(spec);
+  ASSERT_TRUE(child.is_ok()) << child.status().to_string();
+  ChildGuard guard(child->pid, child->pidfd);
+  ASSERT_TRUE(testing::wait_exit(child->pid));
+  guard.release();
+  EXPECT_EQ(testing::slurp(moved + "/stdout.log"), "out\nstderr.log\nstdout.log\n");
+  EXPECT_FALSE(file_exists_at(tmp_ / "elsewhere", "stdout.log"));
+
+  // A log name planted as a link in that dir is refused, naming it.
+  ASSERT_EQ(::unlink((moved + "/stderr.log").c_str()), 0);
+  ASSERT_EQ(::symlink((tmp_ / "elsewhere/target").c_str(), (moved + "/stderr.log").c_str()), 0);
+  auto refused = spawner_.spawn(spec);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("refusing log file '" + spec.cwd +
+                                            "/stderr.log': it is a symbolic link"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_FALSE(file_exists_at(tmp_ / "elsewhere", "target"));
 }
 
 TEST_F(SpawnerTest, EnvironmentIsExactlyTheSpec) {
