@@ -6,7 +6,9 @@
 
 #include "common/strings.h"
 #include "config/node_config.h"
+#include "config/node_profile.h"
 #include "config/restart_settings.h"
+#include "config/text_util.h"
 
 namespace bc::config::detail {
 namespace {
@@ -102,6 +104,12 @@ std::optional<std::string> check_option_value(const OptionSpec& spec, const std:
   }
   if (spec.name == "BusSecurity" && value != "curve" && value != "plain") {
     return prefix(spec) + "invalid value '" + value + "' (expected curve or plain)";
+  }
+  if (spec.name == "NodeProfile" && !node_profile_from_name(value)) {
+    return prefix(spec) + invalid_profile_message(value);
+  }
+  if (spec.name == "ClusterBackend" && !iequal(value, "zeromq") && !iequal(value, "broker")) {
+    return prefix(spec) + "invalid value '" + value + "' (expected ZeroMQ or Broker)";
   }
   if (spec.name == "RestartPolicy" && !restart_mode_from_name(value)) {
     return prefix(spec) + "invalid value '" + value + "' (expected " +
