@@ -165,20 +165,24 @@ Status ChildPlan::resolve_program(const SpawnSpec& spec) {
     program_ = spec.program;
     return Status::ok();
   }
-  const std::string path = env_path(spec.env);
+  program_ = find_program(spec.program, spec.env);
+  if (!program_.empty()) return Status::ok();
+  return io_status("cannot execute " + quoted(spec.program), ENOENT);
+}
+
+std::string find_program(const std::string& program, const std::vector<std::string>& env) {
+  if (program.find('/') != std::string::npos) return program;
+  const std::string path = env_path(env);
   std::size_t begin = 0;
   while (begin <= path.size()) {
     std::size_t end = path.find(':', begin);
     if (end == std::string::npos) end = path.size();
     const std::string dir = end > begin ? path.substr(begin, end - begin) : ".";
-    const std::string candidate = dir + "/" + spec.program;
-    if (::access(candidate.c_str(), X_OK) == 0) {
-      program_ = candidate;
-      return Status::ok();
-    }
+    const std::string candidate = dir + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     begin = end + 1;
   }
-  return io_status("cannot execute " + quoted(spec.program), ENOENT);
+  return "";
 }
 
 Status ChildPlan::open_stdio(const SpawnSpec& spec) {
