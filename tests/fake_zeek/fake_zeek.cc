@@ -16,6 +16,7 @@
 //   slow_stop_ms=<n>         after SIGTERM, stay TERMINATING n ms; -1: never end (only
 //                            SIGKILL ends it; further SIGTERMs are ignored)
 //   crash_on_term=1          abort() when asked to stop (a crash during shutdown)
+//   exit_on_term=<code>      exit with <code> when asked to stop, without TERMINATED
 //   print_env=1              write fake-zeek.env (environment) and fake-zeek.argv (one
 //                            argument per line) into the working dir at start
 //   stderr=<text>            write <text> to stderr at start
@@ -238,6 +239,8 @@ int run(const Args& args, const std::string& node) {
   }
   write_status("TERMINATING [sig_handler]");
   if (setting("crash_on_term") == "1") std::abort();
+  if (const std::string code = setting("exit_on_term"); !code.empty())
+    return std::atoi(code.c_str());
   if (const long slow = number("slow_stop_ms", 0); slow != 0) {
     if (slow < 0) signal(SIGTERM, SIG_IGN);
     const auto begin = std::chrono::steady_clock::now();
