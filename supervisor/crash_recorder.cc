@@ -110,6 +110,11 @@ CrashSnapshot snapshot_crash(const SupervisorOptions& options, const Node& node,
   snap.node_dir = node_dir(options, node.spec);
   snap.stdout_size = file_size(snap.node_dir + "/stdout.log");
   snap.stderr_size = file_size(snap.node_dir + "/stderr.log");
+  // Zeek's own account of the end (profile zeek): its .status line and its reporter.log.
+  if (!node.zeek_status.empty()) r.status_line = node.zeek_status;
+  if (std::error_code ec; fs::is_regular_file(snap.node_dir + "/reporter.log", ec)) {
+    snap.reporter_size = file_size(snap.node_dir + "/reporter.log");
+  }
   for (auto [name, into] : {std::pair{".cmdline", &snap.cmdline}, {".env_vars", &snap.env_vars}}) {
     if (auto bytes = read_file(snap.node_dir + "/" + name, kMaxCopy, Follow::kNo); bytes.is_ok()) {
       *into = std::move(*bytes);
@@ -126,6 +131,9 @@ Result<msg::CrashReport> write_crash_record(const CrashSnapshot& snap) {
   const std::string& dir = snap.node_dir;
   r.stdout_tail = tail_file(dir + "/stdout.log", kTailBytes, snap.stdout_size);
   r.stderr_tail = tail_file(dir + "/stderr.log", kTailBytes, snap.stderr_size);
+  if (snap.reporter_size) {
+    r.reporter_tail = tail_file(dir + "/reporter.log", kTailBytes, *snap.reporter_size);
+  }
   if (Status s = ensure_dir(r.record_dir, 0750); !s.is_ok()) return s;
   if (!snap.core_taken.empty()) keep_core(snap.core_taken, snap.core_max_bytes, r);
   // Copies are diagnostics: one that fails is logged by nobody and costs the report nothing.
@@ -217,7 +225,9 @@ std::string render_crash_report(const msg::CrashReport& r) {
     out << "\n";
   }
   if (r.core_note) out << "Core note:  " << *r.core_note << "\n";
+  if (r.status_line) out << ".status:    " << *r.status_line << "\n";
   out << "\n==== stdout (tail)\n" << r.stdout_tail << "\n==== stderr (tail)\n" << r.stderr_tail;
+  if (r.reporter_tail) out << "\n==== reporter.log (tail)\n" << *r.reporter_tail;
   if (r.backtrace) out << "\n==== backtrace\n" << *r.backtrace;
   out << "\n";
   return out.str();

@@ -10,7 +10,8 @@
 // last -p prefix (zeekctl passes the node name last; a standalone node has no CLUSTER_NODE).
 //
 //   * version=<x.y.z>        what --version reports ($FAKE_ZEEK_VERSION wins; default 6.0.3)
-//   crash_at_start=<code>    INITIALIZING, a fatal error on stderr, TERMINATED, exit <code>
+//   crash_at_start=<code>    INITIALIZING, a fatal error on stderr and in reporter.log,
+//                            TERMINATED, exit <code>
 //   slow_start_ms=<n>        stay INITIALIZING for n ms before RUNNING
 //   crash_after_ms=<n>       abort() (SIGABRT) n ms after RUNNING
 //   slow_stop_ms=<n>         after SIGTERM, stay TERMINATING n ms; -1: never end (only
@@ -213,6 +214,8 @@ int run(const Args& args, const std::string& node) {
   }
   if (const std::string code = setting("crash_at_start"); !code.empty()) {
     std::cerr << "fatal error: fake zeek " << node << " told to fail at start" << std::endl;
+    std::ofstream("reporter.log") << "#fields\tts\tlevel\tmessage\n0.0\tReporter::ERROR\tfake "
+                                     "reporter error\n";
     write_status("TERMINATED [fatal_error]");
     return std::atoi(code.c_str());
   }

@@ -159,6 +159,17 @@ TEST_F(ZeekProfileTest, ZeekEndingDuringItsStartFailsTheStartWithItsStatus) {
   EXPECT_EQ(str_field(node_entry(r, "worker-1"), "state"), "crashed");
   EXPECT_THAT(file_text(host().node_dir("worker-1") + "/stderr.log"),
               HasSubstr("told to fail at start"));
+  // The crash record keeps Zeek's own account: its .status line and reporter.log.
+  const auto crash = tap().wait_for(crash_of(h(), "worker-1"), kWait);
+  ASSERT_TRUE(crash) << tap().history();
+  EXPECT_EQ(crash->crash->status_line, "TERMINATED [fatal_error]");
+  EXPECT_THAT(crash->crash->reporter_tail.value_or(""), HasSubstr("fake reporter error"));
+  EXPECT_THAT(crash->crash->stderr_tail, HasSubstr("told to fail at start"));
+  const auto records = host().crash_records("worker-1");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_THAT(file_text(records[0] + "/report.txt"),
+              HasSubstr(".status:    TERMINATED [fatal_error]"));
+  EXPECT_THAT(file_text(records[0] + "/report.txt"), HasSubstr("==== reporter.log (tail)"));
 }
 
 TEST_F(ZeekProfileTest, ZeekWithoutItsClusterLayoutIsReportedAtStart) {
