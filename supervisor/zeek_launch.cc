@@ -9,7 +9,7 @@
 namespace bc::sup {
 namespace {
 
-void put(std::vector<std::string>& env, const std::string& key, const std::string& value) {
+void set_env(std::vector<std::string>& env, const std::string& key, const std::string& value) {
   const std::string prefix = key + "=";
   for (auto& entry : env) {
     if (entry.starts_with(prefix)) {
@@ -20,7 +20,7 @@ void put(std::vector<std::string>& env, const std::string& key, const std::strin
   env.push_back(prefix + value);
 }
 
-std::string get(const std::vector<std::string>& env, const std::string& key) {
+std::string env_value(const std::vector<std::string>& env, const std::string& key) {
   const std::string prefix = key + "=";
   for (const auto& entry : env) {
     if (entry.starts_with(prefix)) return entry.substr(prefix.size());
@@ -144,13 +144,13 @@ std::vector<std::string> zeek_environment(std::vector<std::string> env,
                                           const config::NodeSpec& node, const std::string& dir,
                                           const ZeekBinary& zeek, const ZeekInstall& install) {
   const std::string bin_dir = std::filesystem::path(zeek.path).parent_path().string();
-  const std::string path = get(env, "PATH");
-  put(env, "PATH", path.empty() ? bin_dir : bin_dir + ":" + path);
-  put(env, "ZEEKPATH", zeek_path(install, zeek.share_dir));
-  if (node.type != config::NodeType::kStandalone) put(env, "CLUSTER_NODE", node.name);
-  put(env, "CLUSTER_SPOOL", dir);
+  const std::string path = env_value(env, "PATH");
+  set_env(env, "PATH", path.empty() ? bin_dir : bin_dir + ":" + path);
+  set_env(env, "ZEEKPATH", zeek_path(install, zeek.share_dir));
+  if (node.type != config::NodeType::kStandalone) set_env(env, "CLUSTER_NODE", node.name);
+  set_env(env, "CLUSTER_SPOOL", dir);
   for (const auto& [key, value] : node.env_vars)
-    put(env, key, value);
+    set_env(env, key, value);
   return env;
 }
 
