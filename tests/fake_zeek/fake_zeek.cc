@@ -2,7 +2,8 @@
 // (docs/ZEEK.md). A test copies it to <prefix>/bin/zeek. It parses Zeek's own option string,
 // answers --version like Zeek ("zeek version 6.0.3"), keeps Zeek's .status file (-U) and,
 // when CLUSTER_NODE is set, insists on finding cluster-layout.zeek on ZEEKPATH naming that
-// node, as Zeek's cluster framework does.
+// node with fields its version knows ($metrics_port from 7.0, no $interface from 7.1), as
+// Zeek's cluster framework does.
 //
 // Its behaviour comes from a control file, <prefix>/fake-zeek.cfg (the binary's dir/..), or
 // the file $FAKE_ZEEK_CONTROL names. Lines are `<node> <key>=<value>`, where <node> is a node
@@ -171,8 +172,27 @@ long elapsed_ms(std::chrono::steady_clock::time_point since) {
       .count();
 }
 
-// Zeek loads cluster-layout from ZEEKPATH when CLUSTER_NODE is set; a missing file, or one
-// that does not define this node, is fatal there too.
+std::string version_answer() {
+  const char* forced = std::getenv("FAKE_ZEEK_VERSION");
+  std::string version = forced != nullptr ? forced : setting("version");
+  return version.empty() ? "6.0.3" : version;
+}
+
+// The fields Zeek's Cluster::Node record does not have in this version: $metrics_port came
+// with 7.0, $interface went with 7.1 (zeek scripts/base/frameworks/cluster).
+std::string field_problem(const std::string& entry) {
+  int major = 0;
+  int minor = 0;
+  std::sscanf(version_answer().c_str(), "%d.%d", &major, &minor);
+  const bool has_metrics = major >= 7;
+  const bool has_interface = major < 7 || (major == 7 && minor == 0);
+  if (!has_metrics && entry.find("$metrics_port") != std::string::npos) return "metrics_port";
+  if (!has_interface && entry.find("$interface") != std::string::npos) return "interface";
+  return "";
+}
+
+// Zeek loads cluster-layout from ZEEKPATH when CLUSTER_NODE is set; a missing file, one that
+// does not define this node, or a field its version lacks, is fatal there too.
 std::string layout_problem(const std::string& node) {
   const char* zeekpath = std::getenv("ZEEKPATH");
   std::stringstream dirs(zeekpath != nullptr ? zeekpath : "");
@@ -182,8 +202,14 @@ std::string layout_problem(const std::string& node) {
     std::ifstream in(dir + "/cluster-layout.zeek");
     if (!in) continue;
     const std::string text((std::istreambuf_iterator<char>(in)), {});
-    if (text.find("[\"" + node + "\"]") == std::string::npos) {
+    const std::size_t at = text.find("[\"" + node + "\"]");
+    if (at == std::string::npos) {
       return "fatal error: " + dir + "/cluster-layout.zeek does not define node '" + node + "'";
+    }
+    const std::string entry = text.substr(at, text.find('\n', at) - at);
+    if (const std::string field = field_problem(entry); !field.empty()) {
+      return "error in " + dir + "/cluster-layout.zeek: field '" + field +
+             "' is not in record Cluster::Node of Zeek " + version_answer();
     }
     return "";
   }
@@ -268,10 +294,7 @@ int main(int argc, char** argv) {
   if (node.empty() && !args.prefixes.empty()) node = args.prefixes.back();
   g_control = read_control(node);
   if (args.version) {
-    const char* forced = std::getenv("FAKE_ZEEK_VERSION");
-    std::string version = forced != nullptr ? forced : setting("version");
-    if (version.empty()) version = "6.0.3";
-    std::cout << "zeek version " << version << std::endl;
+    std::cout << "zeek version " << version_answer() << std::endl;
     return 0;
   }
   if (setting("print_env") == "1") print_env(argc, argv);

@@ -54,20 +54,23 @@ class ZeekProfileTest : public SupervisorTest {
 
   // A manager, a proxy and two lb_procs workers on one host, with the layout Zeek looks for
   // put into the site policy dir (the install of issue 17 point 3 generates it into auto/).
-  void start_one_box(std::optional<SimOptions> settings = {}) {
+  void start_one_box(std::optional<SimOptions> settings = {},
+                     const std::string& worker_fields = "") {
+    const std::string text = layout(worker_fields);
     ASSERT_NO_FATAL_FAILURE(
-        start(0, settings.value_or(zeek_settings()), {}, [](SimCluster& c, SimHost& h) {
+        start(0, settings.value_or(zeek_settings()), {}, [&text](SimCluster& c, SimHost& h) {
           c.add_node(h, "manager", "manager");
           c.add_node(h, "proxy-1", "proxy");
           c.add_node(h, "worker", "worker", {"lb_procs=2", "interface=lo"});
-          write_text(h.base() + "/policy/local/cluster-layout.zeek", layout());
+          write_text(h.base() + "/policy/local/cluster-layout.zeek", text);
         }));
   }
 
-  static std::string layout() {
+  static std::string layout(const std::string& worker_fields) {
     std::string text = "redef Cluster::nodes = {\n";
     for (const char* n : {"manager", "proxy-1", "worker-1", "worker-2"})
-      text += std::string("\t[\"") + n + "\"] = [$node_type=Cluster::WORKER],\n";
+      text += std::string("\t[\"") + n + "\"] = [$node_type=Cluster::WORKER" +
+              (std::string(n).starts_with("worker") ? worker_fields : "") + "],\n";
     return text + "};\n";
   }
 
@@ -179,6 +182,17 @@ TEST_F(ZeekProfileTest, ZeekWithoutItsClusterLayoutIsReportedAtStart) {
   EXPECT_THAT(r.error->message, HasSubstr("terminated immediately after starting"));
   EXPECT_THAT(file_text(host().node_dir("worker-1") + "/stderr.log"),
               HasSubstr("can't find cluster-layout"));
+}
+
+TEST_F(ZeekProfileTest, TheFakeRefusesALayoutFieldItsZeekVersionLacks) {
+  control({"* version=7.2.0"});
+  ASSERT_NO_FATAL_FAILURE(start_one_box({}, ", $interface=\"lo\""));
+  const msg::Reply r = client().call("start", nodes_arg({"worker-1"}));
+  ASSERT_FALSE(r.ok) << describe(r);
+  EXPECT_THAT(file_text(host().node_dir("worker-1") + "/stderr.log"),
+              HasSubstr("field 'interface' is not in record Cluster::Node of Zeek 7.2.0"));
+  control({"* version=7.0.0"});  // 7.0 still had $interface
+  EXPECT_TRUE(client().call("start", nodes_arg({"worker-1"})).ok);
 }
 
 TEST_F(ZeekProfileTest, SlowStartStaysInitializingUntilStatusSaysRunning) {

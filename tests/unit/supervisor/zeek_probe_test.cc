@@ -65,5 +65,21 @@ TEST_F(ZeekProbeTest, ErrorsNameTheProgram) {
   EXPECT_THAT(wrong.status().message(), HasSubstr("printed no Zeek version: 'hello"));
 }
 
+// Against a real Zeek when this machine has one; says so when it does not.
+TEST(RealZeek, AnswersItsVersionAndHasItsScriptsWhereWeLook) {
+  const char* path = std::getenv("PATH");
+  const std::vector<std::string> env = {std::string("PATH=") + (path ? path : "/usr/bin:/bin")};
+  if (find_program("zeek", env).empty()) {
+    GTEST_SKIP() << "no zeek on PATH: the test against a real Zeek was skipped";
+  }
+  test::TempDir scratch;
+  PosixSpawner spawner;
+  ZeekProbe probe(spawner, scratch.path());
+  auto zeek = probe.find("zeek", env);
+  ASSERT_TRUE(zeek.is_ok()) << zeek.status().message();
+  EXPECT_GE(zeek->version, (ZeekVersion{3, 0, 0}));
+  EXPECT_TRUE(fs::exists(zeek->share_dir + "/base/init-bare.zeek")) << zeek->share_dir;
+}
+
 }  // namespace
 }  // namespace bc::sup
