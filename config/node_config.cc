@@ -11,13 +11,14 @@
 #include "common/strings.h"
 #include "config/cluster_config.h"
 #include "config/node_detail.h"
+#include "config/node_profile.h"
 #include "config/restart_settings.h"
 #include "config/text_util.h"
 
 namespace bc::config {
 namespace {
 
-constexpr std::array<std::string_view, 16> kKeys = {"type",
+constexpr std::array<std::string_view, 17> kKeys = {"type",
                                                     "host",
                                                     "interface",
                                                     "aux_scripts",
@@ -25,6 +26,7 @@ constexpr std::array<std::string_view, 16> kKeys = {"type",
                                                     "pin_cpus",
                                                     "env_vars",
                                                     "program",
+                                                    "profile",
                                                     "restart_backoff_initial",
                                                     "restart_backoff_factor",
                                                     "restart_backoff_max",
@@ -239,6 +241,13 @@ class SectionBuilder {
   void read_strings(NodeSpec& spec) {
     if (const Entry* e = s_.get("interface")) spec.interface = e->value;
     if (const Entry* e = s_.get("program")) spec.program = e->value;
+    if (const Entry* e = s_.get("profile"); e != nullptr && !e->value.empty()) {
+      if (!node_profile_from_name(e->value)) {
+        error(e->line, "profile: " + invalid_profile_message(e->value));
+      } else {
+        spec.profile = to_lower(e->value);
+      }
+    }
     if (const Entry* e = s_.get("aux_scripts")) spec.aux_scripts = split_trimmed(e->value, " \t,");
   }
 

@@ -1,7 +1,7 @@
 #pragma once
 // etc/node.cfg: INI sections, one per node (or per lb_procs group, expanded into
 // <name>-1 .. <name>-N). Keys: type, host, interface, aux_scripts, lb_procs, pin_cpus,
-// env_vars, program, and the restart_* keys of the restart policy (docs/CONFIG.md).
+// env_vars, program, profile, and the restart_* keys of the restart policy (docs/CONFIG.md).
 
 #include <functional>
 #include <optional>
@@ -32,6 +32,7 @@ struct NodeSpec {
   std::vector<int> pin_cpus;  // after lb_procs expansion: the CPUs of this one process
   EnvVars env_vars;           // global env_vars overlaid by the node's own
   std::string program;        // per-node program; empty = the NodeProgram option
+  std::string profile;        // per-node profile (node_profile.h); empty = NodeProfile
   std::string lb_group;       // section name when expanded from lb_procs, else empty
   int lb_index = 0;           // 1-based index within lb_group, 0 when not expanded
   int lb_procs = 0;           // lb_procs of the section (0 when unset)

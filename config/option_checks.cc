@@ -8,7 +8,9 @@
 
 #include "common/strings.h"
 #include "config/node_config.h"
+#include "config/node_profile.h"
 #include "config/restart_settings.h"
+#include "config/text_util.h"
 
 namespace bc::config::detail {
 namespace {
@@ -120,6 +122,12 @@ std::optional<std::string> check_option_value(const OptionSpec& spec, const std:
   if (spec.name == "MetricsAddress" && !value.empty() && !is_numeric_address(value)) {
     return prefix(spec) + "invalid address '" + value +
            "' (expected a numeric IPv4 or IPv6 address, or empty)";
+  }
+  if (spec.name == "NodeProfile" && !node_profile_from_name(value)) {
+    return prefix(spec) + invalid_profile_message(value);
+  }
+  if (spec.name == "ClusterBackend" && !iequal(value, "zeromq") && !iequal(value, "broker")) {
+    return prefix(spec) + "invalid value '" + value + "' (expected ZeroMQ or Broker)";
   }
   if (spec.name == "RestartPolicy" && !restart_mode_from_name(value)) {
     return prefix(spec) + "invalid value '" + value + "' (expected " +

@@ -157,6 +157,19 @@ constexpr std::array kOptions = {
     // --- Node program and mail.
     OptionSpec{"NodeProgram", kString, "${BinDir}/brocluster-node", kDesign,
                "Program run for every node unless node.cfg gives program=."},
+    // --- Node profiles (docs/ZEEK.md).
+    OptionSpec{"NodeProfile", kString, "brocluster", kDesign,
+               "How nodes are started and watched unless node.cfg gives profile=: brocluster "
+               "(our node program's contract) or zeek (Zeek run as zeekctl runs it)."},
+    OptionSpec{"ZeekPath", kString, "zeek", kDesign,
+               "The Zeek binary for nodes of profile zeek unless node.cfg gives program=; a "
+               "bare name is looked up in PATH."},
+    OptionSpec{"SitePolicyScripts", kString, "local.zeek", kDesign,
+               "Site policy scripts every node of profile zeek loads, separated by spaces "
+               "(zeekctl's SitePolicyScripts)."},
+    OptionSpec{"ClusterBackend", kString, "ZeroMQ", kDesign,
+               "Zeek's cluster backend, ZeroMQ or Broker; its script is loaded first on Zeek "
+               "8.2 and later (zeekctl's ClusterBackend)."},
     OptionSpec{"NodePortBase", kInt, "7770", kDesign,
                "First TCP port of the reference node's cluster links: the logger (else the "
                "manager) binds it, the i-th proxy NodePortBase+i."},

@@ -38,6 +38,10 @@ struct CrashReport {
   std::string stderr_tail;
   std::optional<std::string> backtrace;  // gdb output when a core and gdb were found
   std::string record_dir;                // the crash record on the publishing host
+  // Profile zeek (docs/ZEEK.md): the last line of the node's .status ("TERMINATED
+  // [fatal_error]") and the tail of its reporter.log, when there were any.
+  std::optional<std::string> status_line;
+  std::optional<std::string> reporter_tail;
 
   template <class V>
   void fields(V& visit) {
@@ -60,6 +64,8 @@ struct CrashReport {
     visit("stderr_tail", stderr_tail, Presence::kRequired);
     visit("backtrace", backtrace, Presence::kOptional);
     visit("record_dir", record_dir, Presence::kRequired);
+    visit("status_line", status_line, Presence::kOptional);
+    visit("reporter_tail", reporter_tail, Presence::kOptional);
   }
   Status validate() const;
   bool operator==(const CrashReport&) const = default;

@@ -146,11 +146,16 @@ CrashSnapshot snapshot_crash(const SupervisorOptions& options, const Node& node,
   }
   snap.tmp_dir = options.tmp_dir;
   snap.node_dir_path = node_dir(options, node.spec);
+  // Zeek's own account of the end (profile zeek): its .status line and its reporter.log.
+  if (!node.zeek_status.empty()) r.status_line = node.zeek_status;
   if (auto dir = open_node_dir(options, node.spec); dir.is_ok()) {
     snap.node_dir = std::make_shared<const DirFd>(std::move(*dir));
     const DirFd& d = *snap.node_dir;
     snap.stdout_size = file_size(d, "stdout.log");
     snap.stderr_size = file_size(d, "stderr.log");
+    if (const auto st = stat_at(d, "reporter.log"); st && S_ISREG(st->st_mode)) {
+      snap.reporter_size = file_size(d, "reporter.log");
+    }
     for (auto [name, into] :
          {std::pair{".cmdline", &snap.cmdline}, {".env_vars", &snap.env_vars}}) {
       if (auto bytes = read_file(d, name, kMaxCopy); bytes.is_ok()) *into = std::move(*bytes);
@@ -169,6 +174,9 @@ Result<msg::CrashReport> write_crash_record(const CrashSnapshot& snap) {
   if (snap.node_dir) {
     r.stdout_tail = tail_file(*snap.node_dir, "stdout.log", kTailBytes, snap.stdout_size);
     r.stderr_tail = tail_file(*snap.node_dir, "stderr.log", kTailBytes, snap.stderr_size);
+    if (snap.reporter_size) {
+      r.reporter_tail = tail_file(*snap.node_dir, "reporter.log", kTailBytes, *snap.reporter_size);
+    }
   } else {
     r.stdout_tail = r.stderr_tail = unread_note(snap.node_dir_error);
   }
@@ -263,7 +271,9 @@ std::string render_crash_report(const msg::CrashReport& r) {
     out << "\n";
   }
   if (r.core_note) out << "Core note:  " << *r.core_note << "\n";
+  if (r.status_line) out << ".status:    " << *r.status_line << "\n";
   out << "\n==== stdout (tail)\n" << r.stdout_tail << "\n==== stderr (tail)\n" << r.stderr_tail;
+  if (r.reporter_tail) out << "\n==== reporter.log (tail)\n" << *r.reporter_tail;
   if (r.backtrace) out << "\n==== backtrace\n" << *r.backtrace;
   out << "\n";
   return out.str();

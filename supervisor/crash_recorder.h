@@ -47,7 +47,8 @@ struct CrashSnapshot {
   Status node_dir_error;
   std::uint64_t stdout_size = 0;  // the logs' lengths at the crash
   std::uint64_t stderr_size = 0;
-  std::optional<std::string> cmdline;  // .cmdline and .env_vars as the crashed run had them
+  std::optional<std::uint64_t> reporter_size;  // Zeek's reporter.log, when there is one
+  std::optional<std::string> cmdline;          // .cmdline and .env_vars as the crashed run had them
   std::optional<std::string> env_vars;
   // The crash's core file, already renamed out of the next run's way (take_core), for the
   // writer to move into the record; empty when there is none.

@@ -50,6 +50,8 @@ struct Node {
   std::int64_t stale_core_mtime_us = 0;
   std::optional<ExitInfo> last_exit;
   std::string last_reason;  // for the published event: "start", "exit code 3", ...
+  // Profile zeek: the last line read from the node's .status ("" before the first).
+  std::string zeek_status;
 
   NodeTimers timers;
   std::vector<std::shared_ptr<PendingReply>> awaiting_start;

@@ -45,13 +45,18 @@ bool has_control_endpoint(const SupervisorOptions& options, const config::NodeSp
   return st && S_ISSOCK(st->st_mode);
 }
 
-std::vector<std::string> node_environment(const SupervisorOptions& options,
-                                          const config::NodeSpec& node) {
+std::vector<std::string> inherited_environment() {
   std::vector<std::string> env;
   for (const char* key : kPassThrough) {
     if (const char* value = std::getenv(key)) put(env, key, value);
   }
   if (std::getenv("PATH") == nullptr) put(env, "PATH", "/usr/local/bin:/usr/bin:/bin");
+  return env;
+}
+
+std::vector<std::string> node_environment(const SupervisorOptions& options,
+                                          const config::NodeSpec& node) {
+  std::vector<std::string> env = inherited_environment();
   const std::string dir = node_dir(options, node);
   put(env, "CLUSTER_NODE", node.name);
   put(env, "CLUSTER_NODE_TYPE", std::string(config::node_type_name(node.type)));
@@ -89,6 +94,23 @@ SpawnSpec make_spawn_spec(const SupervisorOptions& options, const config::NodeSp
   spec.cpus = node.pin_cpus;
   spec.mem_limit_bytes = options.mem_limit_bytes;
   spec.core_dumps = true;
+  return spec;
+}
+
+std::string zeek_program(const SupervisorOptions& options, const config::NodeSpec& node) {
+  return node.program.empty() ? options.cluster_options.get("ZeekPath") : node.program;
+}
+
+SpawnSpec make_zeek_spawn_spec(const SupervisorOptions& options, const config::NodeSpec& node,
+                               const ZeekBinary& zeek) {
+  SpawnSpec spec = make_spawn_spec(options, node);
+  const ZeekInstall install =
+      zeek_install(options.spool_dir + "/installed/current", options.cluster_options);
+  spec.program = zeek.path;
+  spec.argv = {zeek.path};
+  for (std::string& arg : zeek_args(options.cluster_options, node, zeek.version))
+    spec.argv.push_back(std::move(arg));
+  spec.env = zeek_environment(inherited_environment(), node, spec.cwd, zeek, install);
   return spec;
 }
 

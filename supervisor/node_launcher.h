@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "supervisor/spawner.h"
 #include "supervisor/supervisor_options.h"
+#include "supervisor/zeek_launch.h"
 
 namespace bc::sup {
 
@@ -39,6 +40,15 @@ std::vector<std::string> node_environment(const SupervisorOptions& options,
 // The logs are named relative to the working dir, so that the spawner opens them in the
 // dir it was given open (SpawnSpec::cwd_fd).
 SpawnSpec make_spawn_spec(const SupervisorOptions& options, const config::NodeSpec& node);
+
+// Profile zeek (docs/ZEEK.md): the same process setup (dir, logs, limits, pinning), with
+// zeekctl's argv and environment for `zeek` (zeek_launch.h) instead of ours.
+SpawnSpec make_zeek_spawn_spec(const SupervisorOptions& options, const config::NodeSpec& node,
+                               const ZeekBinary& zeek);
+// The program a zeek node runs as configured: its program=, else ZeekPath.
+std::string zeek_program(const SupervisorOptions& options, const config::NodeSpec& node);
+// The environment variables passed through from the supervisor's own (PATH, HOME, ...).
+std::vector<std::string> inherited_environment();
 
 // .cmdline and .env_vars of a run in the node's `dir`, written right after its spawn (in
 // the same loop turn, before its exit can be seen, so a node that dies at once can still

@@ -43,8 +43,8 @@ struct HostSample {
 struct DiskUsage {
   std::string path;
   std::uint64_t total_bytes = 0;
-  std::uint64_t avail_bytes = 0;  // available to unprivileged users (f_bavail)
-  double avail_pct = 0;           // avail / total * 100, 0 when total is 0
+  std::uint64_t avail_bytes = 0;        // available to unprivileged users (f_bavail)
+  double avail_pct = 0;                 // avail / total * 100, 0 when total is 0
   std::optional<std::uint64_t> device;  // st_dev: which paths share a filesystem
 };
 

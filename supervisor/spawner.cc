@@ -152,10 +152,9 @@ Status ChildPlan::prepare(const SpawnSpec& spec) {
 }
 
 Status ChildPlan::resolve_program(const SpawnSpec& spec) {
-  auto found = find_in_path(spec.program, env_path(spec.env));
-  if (!found) return io_status("cannot execute " + quoted(spec.program), ENOENT);
-  program_ = *found;
-  return Status::ok();
+  program_ = find_program(spec.program, spec.env);
+  if (!program_.empty()) return Status::ok();
+  return io_status("cannot execute " + quoted(spec.program), ENOENT);
 }
 
 Status ChildPlan::open_cwd(const SpawnSpec& spec) {
@@ -186,6 +185,10 @@ int ChildPlan::open_log(const std::string& path) const {
   const int dir = path.front() == '/' ? AT_FDCWD : cwd_.get();
   return above_stdio(
       ::openat(dir, path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640));
+}
+
+std::string find_program(const std::string& program, const std::vector<std::string>& env) {
+  return find_in_path(program, env_path(env)).value_or("");
 }
 
 Status ChildPlan::open_stdio(const SpawnSpec& spec) {

@@ -51,6 +51,10 @@ struct SpawnedProcess {
   std::uint64_t start_ticks = 0;  // field 22 of /proc/<pid>/stat; 0 if unreadable
 };
 
+// Where `program` is found as SpawnSpec.program is: as given when it holds a '/', else in
+// the PATH of `env` (or the default path). Empty when no executable file is found.
+std::string find_program(const std::string& program, const std::vector<std::string>& env);
+
 class Spawner {
  public:
   virtual ~Spawner() = default;

@@ -33,6 +33,7 @@ Supervisor::Supervisor(zmq::context_t& ctx, SignalFd signals, SupervisorOptions 
       jobs_(spawner, timers_, clock, options_.tmp_dir + "/jobs"),
       control_(ctx, timers_),
       samples_(ctx, timers_),
+      zeek_probe_(spawner, options_.tmp_dir + "/zeek-probe"),
       state_file_(options_.spool_dir + "/supervisor.state"),
       installer_(options_.spool_dir + "/installed"),
       boot_id_(current_boot_id()),
@@ -170,7 +171,7 @@ void Supervisor::on_child_exits() {
     Node& node = nodes_.at(it->second);
     node.last_exit = exit;
     node.last_reason = describe_exit(exit);
-    apply(node, exit_event(exit), nullptr);
+    apply(node, is_zeek(node) ? zeek_exit_event(node, exit) : exit_event(exit), nullptr);
   }
 }
 

@@ -37,6 +37,7 @@
 #include "supervisor/spawner.h"
 #include "supervisor/state_store.h"
 #include "supervisor/supervisor_options.h"
+#include "supervisor/zeek_probe.h"
 
 namespace bc::sup {
 
@@ -101,6 +102,11 @@ class Supervisor {
   void on_child_exits();
   void on_notify(Node& node);
   void on_pidfd(Node& node);
+  // Profile zeek (docs/ZEEK.md): readiness and stop outcome come from the node's .status.
+  bool is_zeek(const Node& node) const;
+  Result<SpawnSpec> spawn_spec(Node& node);
+  void watch_zeek_status(Node& node);
+  NodeEvent zeek_exit_event(Node& node, const ExitInfo& exit);
 
   void perform(Node& node, const Transition& t, const std::shared_ptr<PendingReply>& request);
   void answer(Node& node, Action action, std::string_view note,
@@ -155,6 +161,7 @@ class Supervisor {
   NodeControlProxy samples_;
   CrashRecordWriter records_;
   CrashWatchers watchers_;
+  ZeekProbe zeek_probe_;
   std::map<std::string, Node> nodes_;
   std::map<pid_t, std::string> by_pid_;
   StateFile state_file_;

@@ -7,11 +7,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "config/node_profile.h"
 #include "supervisor/crash_recorder.h"
 #include "supervisor/node_launcher.h"
 #include "supervisor/node_registry.h"
 #include "supervisor/state_store.h"
 #include "supervisor/supervisor.h"
+#include "supervisor/zeek_status.h"
 
 namespace bc::sup {
 void Supervisor::apply(Node& node, NodeEvent event, const std::shared_ptr<PendingReply>& request) {
@@ -121,8 +123,33 @@ void Supervisor::answer(Node& node, Action action, std::string_view note,
   }
 }
 
+bool Supervisor::is_zeek(const Node& node) const {
+  return config::effective_profile(options_.cluster_options, node.spec) ==
+         config::NodeProfile::kZeek;
+}
+
+Result<SpawnSpec> Supervisor::spawn_spec(Node& node) {
+  if (!is_zeek(node)) return make_spawn_spec(options_, node.spec);
+  std::vector<std::string> env = inherited_environment();
+  // A PATH in env_vars is the node's PATH: zeek is looked up there.
+  for (const auto& [key, value] : node.spec.env_vars) {
+    if (key != "PATH") continue;
+    std::erase_if(env, [](const std::string& e) { return e.starts_with("PATH="); });
+    env.push_back("PATH=" + value);
+  }
+  auto zeek = zeek_probe_.find(zeek_program(options_, node.spec), env);
+  if (!zeek.is_ok()) return zeek.status();
+  return make_zeek_spawn_spec(options_, node.spec, *zeek);
+}
+
 bool Supervisor::spawn(Node& node) {
-  SpawnSpec spec = make_spawn_spec(options_, node.spec);
+  auto made = spawn_spec(node);
+  if (!made.is_ok()) {
+    node.last_reason = made.status().message();
+    spdlog::error("host {}: node {}: {}", options_.host, node.spec.name, node.last_reason);
+    return false;
+  }
+  SpawnSpec spec = std::move(*made);
   // Every file of the run is reached through this fd, never through a link in its place.
   auto dir = open_node_dir(options_, node.spec, CreateDirs::kYes);
   if (!dir.is_ok()) {
@@ -131,17 +158,24 @@ bool Supervisor::spawn(Node& node) {
     return false;
   }
   spec.cwd_fd = dir->get();
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+  const bool zeek = is_zeek(node);
+  int pipe_fds[2] = {-1, -1};
+  // Zeek says how far it got in .status; only our own node program gets the readiness pipe.
+  if (!zeek && pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
     node.last_reason = std::string("pipe: ") + strerror(errno);
     return false;
   }
   spec.notify_fd = pipe_fds[1];
   node.stale_core_mtime_us = file_mtime_us(*dir, "core");
+  if (zeek) {
+    // A .status left by the previous run must not pass for this one's.
+    (void)remove_at(*dir, ".status");
+    node.zeek_status.clear();
+  }
   auto child = spawner_.spawn(spec);
-  close(pipe_fds[1]);
+  if (pipe_fds[1] >= 0) close(pipe_fds[1]);
   if (!child.is_ok()) {
-    close(pipe_fds[0]);
+    if (pipe_fds[0] >= 0) close(pipe_fds[0]);
     node.last_reason = child.status().message();
     spdlog::error("host {}: node {}: {}", options_.host, node.spec.name, node.last_reason);
     return false;
@@ -171,10 +205,14 @@ void Supervisor::arm_timers(Node& node, Actions a) {
   const auto now = clock_.now();
   Node* n = &node;  // nodes_ is a std::map: element addresses are stable
   if (a.has(Action::kArmReadyTimer)) {
-    node.timers.ready = timers_.schedule(now + options_.ready_grace, [this, n] {
-      n->timers.ready = 0;
-      apply(*n, NodeEvent::kReady, nullptr);
-    });
+    if (is_zeek(node)) {
+      watch_zeek_status(node);
+    } else {
+      node.timers.ready = timers_.schedule(now + options_.ready_grace, [this, n] {
+        n->timers.ready = 0;
+        apply(*n, NodeEvent::kReady, nullptr);
+      });
+    }
     timers_.cancel(node.timers.start_deadline);
     node.timers.start_deadline = timers_.schedule(now + options_.start_timeout, [this, n] {
       n->timers.start_deadline = 0;
@@ -200,6 +238,44 @@ void Supervisor::arm_timers(Node& node, Actions a) {
       apply(*n, NodeEvent::kKillTimeout, nullptr);
     });
   }
+}
+
+// Zeek is running once its .status says RUNNING. Looked at every kZeekStatusPoll while it
+// initializes (the ready timer's slot, so the lifecycle's kCancelTimers ends the watch); an
+// empty or torn read is no news. A TERMINATED is kept for the start's error message: the
+// exit itself arrives through SIGCHLD.
+void Supervisor::watch_zeek_status(Node& node) {
+  constexpr Millis kZeekStatusPoll{100};
+  Node* n = &node;
+  node.timers.ready = timers_.schedule(clock_.now() + kZeekStatusPoll, [this, n] {
+    n->timers.ready = 0;
+    if (n->lifecycle.state() != NodeState::kInitializing) return;
+    auto dir = open_node_dir(options_, n->spec);
+    const ZeekStatus status = dir.is_ok() ? read_zeek_status(*dir) : ZeekStatus{};
+    if (status.state != ZeekState::kNone) n->zeek_status = status.line;
+    if (status.state == ZeekState::kRunning) {
+      apply(*n, NodeEvent::kReady, nullptr);
+      return;
+    }
+    watch_zeek_status(*n);
+  });
+}
+
+// Zeek ends a stop by writing TERMINATED; zeekctl calls an exit without it during a stop a
+// crash during shutdown, and so do we (unless we had to SIGKILL it). The .status line joins
+// the reason, so the start's error shows how far Zeek got.
+NodeEvent Supervisor::zeek_exit_event(Node& node, const ExitInfo& exit) {
+  auto dir = open_node_dir(options_, node.spec);
+  const ZeekStatus status = dir.is_ok() ? read_zeek_status(*dir) : ZeekStatus{};
+  if (status.state != ZeekState::kNone) node.zeek_status = status.line;
+  if (!node.zeek_status.empty()) node.last_reason += "; .status: " + node.zeek_status;
+  const NodeEvent event = exit_event(exit);
+  if (event == NodeEvent::kExitClean && node.lifecycle.state() == NodeState::kTerminating &&
+      !node.lifecycle.killed() && status.state != ZeekState::kTerminated) {
+    node.last_reason += " (no TERMINATED in .status)";
+    return NodeEvent::kExitAbnormal;
+  }
+  return event;
 }
 
 void Supervisor::release_process(Node& node) {

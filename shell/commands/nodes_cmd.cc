@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "common/strings.h"
+#include "config/node_profile.h"
 #include "config/restart_settings.h"
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
@@ -59,6 +60,12 @@ msg::Value restart_json(const config::RestartSettings& r) {
       .set("storm_window", secs(r.storm_window));
 }
 
+// Shown only for a profile other than the default of our own node program.
+std::string profile_text(const config::Cluster& cluster, const config::NodeSpec& node) {
+  const config::NodeProfile p = config::effective_profile(cluster.options, node);
+  return p == config::NodeProfile::kBrocluster ? "" : std::string(config::node_profile_name(p));
+}
+
 // Attributes in the order zeekctl users know from its `nodes` output; empty ones omitted.
 Attributes attributes_of(const config::Cluster& cluster, const config::NodeSpec& node) {
   Attributes attrs = {{"type", std::string(config::node_type_name(node.type))},
@@ -72,6 +79,7 @@ Attributes attributes_of(const config::Cluster& cluster, const config::NodeSpec&
                       {"pin_cpus", join_ints(node.pin_cpus)},
                       {"env_vars", join_env(node.env_vars)},
                       {"program", node.program},
+                      {"profile", profile_text(cluster, node)},
                       {"restart", restart_text(config::restart_settings(cluster, node))}};
   std::erase_if(attrs, [](const auto& kv) { return kv.second.empty(); });
   return attrs;
@@ -101,6 +109,8 @@ msg::Value node_json(const config::Cluster& cluster, const config::NodeSpec& nod
       .set("pin_cpus", std::move(cpus))
       .set("env_vars", std::move(env))
       .set("program", node.program)
+      .set("profile",
+           std::string(config::node_profile_name(config::effective_profile(cluster.options, node))))
       .set("restart", restart_json(config::restart_settings(cluster, node)));
   return object;
 }

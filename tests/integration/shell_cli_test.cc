@@ -116,6 +116,22 @@ TEST_F(ShellCli, NodesShowEachNodesEffectiveRestartPolicy) {
                                  "or never)"));
 }
 
+TEST_F(ShellCli, NodesShowsTheZeekProfileAndRefusesAnUnknownOne) {
+  base_.write("etc/cluster.cfg", "NodeProfile = zeek\n");
+  base_.write("etc/node.cfg", "[bro]\ntype=standalone\nhost=localhost\n");
+  auto r = run({"nodes"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("profile=zeek"));
+  auto json = run({"nodes", "--json"});
+  EXPECT_THAT(json.out, HasSubstr("\"profile\":\"zeek\""));
+  base_.write("etc/node.cfg", "[bro]\ntype=standalone\nhost=localhost\nprofile=zeeek\n");
+  auto bad = run({"nodes"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("node.cfg:4"));
+  EXPECT_THAT(bad.err, HasSubstr("profile: invalid value 'zeeek' (expected brocluster or zeek; "
+                                 "did you mean 'zeek'?)"));
+}
+
 TEST_F(ShellCli, NodesJsonIsAnArray) {
   auto r = run({"nodes", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -34,6 +34,10 @@ TEST(RoundTrip, HostStats) {
 }
 TEST(RoundTrip, CrashReport) {
   expect_round_trip(sample_crash());
+  auto zeek = sample_crash();  // profile zeek's optional fields
+  zeek.status_line = "TERMINATED [fatal_error]";
+  zeek.reporter_tail = "0.0\tReporter::ERROR\tboom\n";
+  expect_round_trip(zeek);
 }
 TEST(RoundTrip, Alert) {
   expect_round_trip(sample_alert());

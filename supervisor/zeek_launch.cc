@@ -1,0 +1,157 @@
+#include "supervisor/zeek_launch.h"
+
+#include <cctype>
+#include <filesystem>
+
+#include <algorithm>
+#include "common/strings.h"
+
+namespace bc::sup {
+namespace {
+
+void set_env(std::vector<std::string>& env, const std::string& key, const std::string& value) {
+  const std::string prefix = key + "=";
+  for (auto& entry : env) {
+    if (entry.starts_with(prefix)) {
+      entry = prefix + value;
+      return;
+    }
+  }
+  env.push_back(prefix + value);
+}
+
+std::string env_value(const std::vector<std::string>& env, const std::string& key) {
+  const std::string prefix = key + "=";
+  for (const auto& entry : env) {
+    if (entry.starts_with(prefix)) return entry.substr(prefix.size());
+  }
+  return "";
+}
+
+// Reads a decimal number at `text`'s front; -1 when there is none.
+int take_number(std::string_view& text) {
+  int value = -1;
+  while (!text.empty() && std::isdigit(static_cast<unsigned char>(text.front())) != 0) {
+    value = (value < 0 ? 0 : value * 10) + (text.front() - '0');
+    if (value > 100000) return -1;
+    text.remove_prefix(1);
+  }
+  return value;
+}
+
+// The AuxScripts<Type> option of the manual for this node's type (none for proxies).
+const char* aux_option(config::NodeType type) {
+  switch (type) {
+    case config::NodeType::kStandalone:
+      return "AuxScriptsStandalone";
+    case config::NodeType::kLogger:
+    case config::NodeType::kManager:
+      return "AuxScriptsManager";
+    case config::NodeType::kWorker:
+      return "AuxScriptsWorker";
+    case config::NodeType::kProxy:
+      break;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<ZeekVersion> parse_zeek_version(std::string_view out) {
+  constexpr std::string_view kLead = "version ";
+  const std::size_t at = out.find(kLead);
+  if (at == std::string_view::npos) return std::nullopt;
+  out.remove_prefix(at + kLead.size());
+  ZeekVersion v;
+  v.major = take_number(out);
+  if (v.major < 0 || out.empty() || out.front() != '.') return std::nullopt;
+  out.remove_prefix(1);
+  v.minor = take_number(out);
+  if (v.minor < 0) return std::nullopt;
+  if (!out.empty() && out.front() == '.') {
+    out.remove_prefix(1);
+    v.patch = std::max(take_number(out), 0);
+  }
+  return v;
+}
+
+std::string to_string(const ZeekVersion& v) {
+  return std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
+}
+
+std::string zeek_share_dir(const std::string& binary_path) {
+  const std::filesystem::path bin = std::filesystem::path(binary_path).parent_path();
+  return (bin.parent_path() / "share" / "zeek").string();
+}
+
+ZeekInstall zeek_install(const std::string& installed_dir, const config::ClusterConfig& options) {
+  ZeekInstall out;
+  out.site_path = options.get("SitePolicyPath");
+  out.auto_dir = installed_dir + "/auto";
+  out.script_dir = installed_dir + "/policy/zeek";
+  return out;
+}
+
+std::vector<std::string> zeek_args(const config::ClusterConfig& options,
+                                   const config::NodeSpec& node, const ZeekVersion& version) {
+  const bool standalone = node.type == config::NodeType::kStandalone;
+  std::vector<std::string> args;
+  if (!node.interface.empty()) {
+    args.insert(args.end(), {"-i", node.interface});
+    if (options.get_bool("SaveTraces")) args.insert(args.end(), {"-w", "trace.pcap"});
+  }
+  args.insert(args.end(), {"-U", ".status", "-p", "zeekctl", "-p", "zeekctl-live"});
+  if (standalone) args.insert(args.end(), {"-p", "standalone"});
+  for (const std::string& prefix : split_trimmed(options.get("Prefixes"), ":"))
+    args.insert(args.end(), {"-p", prefix});
+  args.insert(args.end(), {"-p", node.name});
+  // Zeek 8.2 made the backend a script loaded first (zeekctl 2.6.0-65); before, cluster
+  // nodes load the cluster framework after the common configuration.
+  const bool backend_first = version >= ZeekVersion{8, 2, 0};
+  if (backend_first) {
+    args.push_back("policy/frameworks/cluster/backend/" + to_lower(options.get("ClusterBackend")));
+  }
+  for (std::string& script : split_trimmed(options.get("SitePolicyScripts"), " \t"))
+    args.push_back(std::move(script));
+  args.emplace_back("brocluster");
+  if (standalone) {
+    args.emplace_back("brocluster/standalone");
+  } else if (!backend_first) {
+    args.emplace_back("base/frameworks/cluster");
+  }
+  args.emplace_back("brocluster/auto");
+  if (const char* aux = aux_option(node.type)) {
+    for (std::string& script : split_trimmed(options.get(aux), " \t"))
+      args.push_back(std::move(script));
+  }
+  args.insert(args.end(), node.aux_scripts.begin(), node.aux_scripts.end());
+  for (std::string& arg : split_trimmed(options.get("BroArgs"), " \t"))
+    args.push_back(std::move(arg));
+  return args;
+}
+
+std::string zeek_path(const ZeekInstall& install, const std::string& share_dir) {
+  std::vector<std::string> dirs = split_trimmed(install.site_path, ":");
+  for (const std::string* dir : {&install.auto_dir, &install.script_dir}) {
+    if (!dir->empty()) dirs.push_back(*dir);
+  }
+  for (const char* sub : {"", "/policy", "/site", "/builtin-plugins"})
+    dirs.push_back(share_dir + sub);
+  return join(dirs, ":");
+}
+
+std::vector<std::string> zeek_environment(std::vector<std::string> env,
+                                          const config::NodeSpec& node, const std::string& dir,
+                                          const ZeekBinary& zeek, const ZeekInstall& install) {
+  const std::string bin_dir = std::filesystem::path(zeek.path).parent_path().string();
+  const std::string path = env_value(env, "PATH");
+  set_env(env, "PATH", path.empty() ? bin_dir : bin_dir + ":" + path);
+  set_env(env, "ZEEKPATH", zeek_path(install, zeek.share_dir));
+  if (node.type != config::NodeType::kStandalone) set_env(env, "CLUSTER_NODE", node.name);
+  set_env(env, "CLUSTER_SPOOL", dir);
+  for (const auto& [key, value] : node.env_vars)
+    set_env(env, key, value);
+  return env;
+}
+
+}  // namespace bc::sup
