@@ -66,25 +66,30 @@ Result<std::vector<std::string>> write_host_bundles(const config::Cluster& clust
     // Only names a key can have: a host name is a path component here.
     if (!valid_key_name(host) || !fs::exists(secret_key_path(options, host), ec)) continue;
     if (existing_only && !fs::exists(host_bundle_dir(options, host), ec)) continue;
-    if (Status s = ensure_dir(options.get("KeysDir") + "/hosts", 0700); !s.is_ok()) return s;
     std::vector<std::string> keys = {host};
     if (config::host_address(cluster, host) == broker &&
         fs::exists(secret_key_path(options, std::string(kBrokerKeyName)), ec)) {
       keys.emplace_back(kBrokerKeyName);
     }
-    const std::string target = host_bundle_dir(options, host);
-    const std::string fresh = options.get("KeysDir") + "/hosts/." + host + ".new";
-    fs::remove_all(fresh, ec);
-    if (Status s = ensure_dir(fresh, 0755); !s.is_ok()) return s;
-    Status s = fill_bundle(options, fresh, keys);
-    if (s.is_ok()) s = replace_dir(fresh, target);
-    if (!s.is_ok()) {
-      fs::remove_all(fresh, ec);
-      return s;
-    }
+    if (Status s = write_host_bundle(options, host, keys); !s.is_ok()) return s;
     written.push_back(host);
   }
   return written;
+}
+
+Status write_host_bundle(const config::ClusterConfig& options, const std::string& host,
+                         const std::vector<std::string>& keys) {
+  if (!valid_key_name(host)) return Status::invalid_argument("bad host name " + bc::quoted(host));
+  if (Status s = ensure_dir(options.get("KeysDir") + "/hosts", 0700); !s.is_ok()) return s;
+  const std::string target = host_bundle_dir(options, host);
+  const std::string fresh = options.get("KeysDir") + "/hosts/." + host + ".new";
+  std::error_code ec;
+  fs::remove_all(fresh, ec);
+  if (Status s = ensure_dir(fresh, 0755); !s.is_ok()) return s;
+  Status s = fill_bundle(options, fresh, keys);
+  if (s.is_ok()) s = replace_dir(fresh, target);
+  if (!s.is_ok()) fs::remove_all(fresh, ec);
+  return s;
 }
 
 Status remove_host_bundle(const config::ClusterConfig& options, const std::string& host) {

@@ -25,6 +25,11 @@ std::string host_bundle_dir(const config::ClusterConfig& options, const std::str
 Result<std::vector<std::string>> write_host_bundles(const config::Cluster& cluster,
                                                     bool existing_only = false);
 
+// (Re)writes one bundle: ${KeysDir}/hosts/<host>/ with the lists and the secrets of
+// `keys` (names of keys whose secret files are here).
+Status write_host_bundle(const config::ClusterConfig& options, const std::string& host,
+                         const std::vector<std::string>& keys);
+
 // Removes `host`'s bundle, if any (its key was revoked).
 Status remove_host_bundle(const config::ClusterConfig& options, const std::string& host);
 

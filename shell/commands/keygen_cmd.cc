@@ -73,7 +73,8 @@ int cmd_keygen(ShellContext& ctx, const std::vector<std::string>& args) {
               << "public keys: " << options.get("KeysDir") << "/{supervisor,admin,monitor}\n"
               << "secret keys: " << options.get("SecretKeyDir") << " (mode 0600)\n";
   }
-  if (!ctx.json() && !bundles->empty()) {
+  // A one-host node.cfg has no other host to copy a bundle to.
+  if (!ctx.json() && !bundles->empty() && cluster->hosts().size() > 1) {
     ctx.out() << "key bundle of each host (the lists and that host's secret only): "
               << options.get("KeysDir") << "/hosts/<host>/\n"
               << "copy each other host's bundle into its etc/keys/ before its supervisor "
