@@ -12,6 +12,7 @@
 #include <set>
 
 #include "security/key_pair.h"
+#include "tests/support/json_reader.h"
 #include "tests/support/processes.h"
 #include "tests/support/run_process.h"
 
@@ -176,6 +177,14 @@ TEST_F(HostKeyBundles, EachBundleHoldsTheListsAndOnlyThatHostsSecret) {
       }
     }
   }
+
+  // --json names every bundle.
+  r = shell({"--json", "keygen"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = Json::parse(r.out);
+  ASSERT_TRUE(doc.has_value()) << r.out;
+  EXPECT_EQ((*doc)["host_bundles"].size(), 3u) << r.out;
+  EXPECT_EQ((*doc)["host_bundles"]["127.0.0.2"].str(), keys() + "/hosts/127.0.0.2");
 
   // A new tap key reaches every bundle's lists; a revoked host's bundle goes.
   ASSERT_EQ(shell({"keygen", "monitor", "tap1"}).exit_code, 0);
