@@ -1,9 +1,9 @@
 #include "security/host_bundle.h"
 
-#include <cerrno>
 #include <filesystem>
 
 #include "common/file_util.h"
+#include "common/os_error.h"
 #include "common/strings.h"
 #include "config/endpoints.h"
 #include "security/bus_security.h"
