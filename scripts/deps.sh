@@ -9,6 +9,7 @@ PKGS=(
   libgtest-dev libedit-dev libpcap-dev zlib1g-dev libsodium-dev
   python3 python3-zmq python3-msgpack
   bro-aux tcpreplay tcpdump iproute2 time
+  systemd  # systemd-analyze: the install test verifies the generated units
 )
 
 missing=()

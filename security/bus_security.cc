@@ -37,7 +37,8 @@ Result<BusSecurity> BusSecurity::load(const config::ClusterConfig& options,
       return Status::not_found(
           "no secret key " + bc::quoted(path) +
           " for the encrypted bus (BusSecurity = curve): run `brocluster keygen` on the "
-          "manager and copy its etc/keys/ to this host's BroBase");
+          "manager and copy its etc/keys/hosts/<this host>/ (this host's key bundle) into this "
+          "host's etc/keys/");
     }
     return own.status();
   }

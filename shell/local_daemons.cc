@@ -163,7 +163,7 @@ std::vector<LocalDaemon> daemons_of(const config::Cluster& cluster, const std::s
 
 std::string supervisor_start_hint(const std::string& host) {
   return "is its supervisor running? Start it on " + host +
-         " with `brocluster daemons start` or `systemctl start brocluster-supervisor`";
+         " with `brocluster daemons start` or `systemctl start brocluster-supervisor@" + host + "`";
 }
 
 Status ensure_bus_keys(ShellContext& ctx) {

@@ -1,13 +1,14 @@
 // `keygen [<role> <name>]`: makes the keys of the authenticated bus. Without arguments,
 // every key the cluster needs that is missing (one per host, the broker's, admin); with a
 // role and a name, one more key (a second admin, a monitor for a tap). Never replaces a
-// key.
+// key. Either way it leaves each host's key bundle (security/host_bundle.h) up to date.
 
 #include <ostream>
 
 #include "common/strings.h"
 #include "messages/codec.h"
 #include "security/bus_security.h"
+#include "security/host_bundle.h"
 #include "security/keygen.h"
 #include "shell/commands/handlers.h"
 #include "shell/shell_context.h"
@@ -23,6 +24,9 @@ int cmd_keygen(ShellContext& ctx, const std::vector<std::string>& args) {
     if (!role) return ctx.fail("usage: keygen [supervisor|admin|monitor <name>]");
     if (Status s = security::add_key(options, *role, args[1]); !s.is_ok()) {
       return ctx.fail(s.message());
+    }
+    if (auto b = security::write_host_bundles(*cluster); !b.is_ok()) {
+      return ctx.fail(b.status().message());
     }
     if (ctx.json()) {
       msg::Value doc = msg::Value::empty_map();
@@ -45,15 +49,21 @@ int cmd_keygen(ShellContext& ctx, const std::vector<std::string>& args) {
   }
   auto made = security::ensure_cluster_keys(options, cluster->hosts());
   if (!made.is_ok()) return ctx.fail(made.status().message());
+  auto bundles = security::write_host_bundles(*cluster);
+  if (!bundles.is_ok()) return ctx.fail(bundles.status().message());
   if (ctx.json()) {
     msg::Value names = msg::Value::empty_array();
     for (const auto& name : *made)
       names.push_back(name);
+    msg::Value dirs = msg::Value::empty_map();
+    for (const auto& host : *bundles)
+      dirs.set(host, security::host_bundle_dir(options, host));
     msg::Value doc = msg::Value::empty_map();
     doc.set("ok", true)
         .set("made", std::move(names))
         .set("keys_dir", options.get("KeysDir"))
         .set("secret_key_dir", options.get("SecretKeyDir"))
+        .set("host_bundles", std::move(dirs))
         .set("bus_security", security::curve_enabled(options) ? "curve" : "plain");
     ctx.out() << msg::to_json(doc) << '\n';
   } else if (made->empty()) {
@@ -61,9 +71,15 @@ int cmd_keygen(ShellContext& ctx, const std::vector<std::string>& args) {
   } else {
     ctx.out() << "made keys: " << join(*made, ", ") << '\n'
               << "public keys: " << options.get("KeysDir") << "/{supervisor,admin,monitor}\n"
-              << "secret keys: " << options.get("SecretKeyDir") << " (mode 0600)\n"
-              << "copy etc/keys/ to the BroBase of every other host before its supervisor "
-                 "starts; install distributes the public lists from then on\n";
+              << "secret keys: " << options.get("SecretKeyDir") << " (mode 0600)\n";
+  }
+  // A one-host node.cfg has no other host to copy a bundle to.
+  if (!ctx.json() && !bundles->empty() && cluster->hosts().size() > 1) {
+    ctx.out() << "key bundle of each host (the lists and that host's secret only): "
+              << options.get("KeysDir") << "/hosts/<host>/\n"
+              << "copy each other host's bundle into its etc/keys/ before its supervisor "
+                 "starts (docs/SECURITY.md); install distributes the public lists from then "
+                 "on\n";
   }
   if (!security::curve_enabled(options)) {
     ctx.warn("BusSecurity = plain: the keys are not used until BusSecurity = curve");

@@ -7,6 +7,7 @@
 
 #include "messages/codec.h"
 #include "security/bus_security.h"
+#include "security/host_bundle.h"
 #include "security/keygen.h"
 #include "shell/commands/handlers.h"
 #include "shell/shell_context.h"
@@ -20,6 +21,13 @@ int cmd_keys(ShellContext& ctx, const std::vector<std::string>& args) {
   if (!args.empty()) {
     if (args.size() != 2 || args[0] != "revoke") return ctx.fail("usage: keys [revoke <name>]");
     if (Status s = security::revoke_key(options, args[1]); !s.is_ok()) return ctx.fail(s.message());
+    // The revoked key's own bundle goes; the others get the lists without it.
+    if (Status s = security::remove_host_bundle(options, args[1]); !s.is_ok()) {
+      return ctx.fail(s.message());
+    }
+    if (auto b = security::write_host_bundles(*cluster, true); !b.is_ok()) {
+      return ctx.fail(b.status().message());
+    }
     if (ctx.json()) {
       ctx.out() << msg::to_json(msg::Value::empty_map().set("ok", true).set("revoked", args[1]))
                 << '\n';

@@ -59,7 +59,8 @@ TEST_F(ClusterUnreachable, HostWithoutSupervisorShowsUnreachableWithinCommTimeou
   // ... and how to bring it back.
   EXPECT_THAT(r.err, HasSubstr("is its supervisor running? Start it on " + h3.name() +
                                " with `brocluster daemons start` or `systemctl start "
-                               "brocluster-supervisor`"));
+                               "brocluster-supervisor@" +
+                               h3.name() + "`"));
   for (const auto& line : split_lines(r.out)) {
     if (line.starts_with("worker-2 ")) {
       EXPECT_THAT(line, HasSubstr(" unreachable"));

@@ -121,14 +121,16 @@ void NetnsCluster::write_config() {
 }
 
 Status NetnsCluster::make_keys() {
-  // As the user does (docs/SECURITY.md): keygen on the manager's host, then etc/keys/ to
-  // every other host before its supervisor starts. A build without security (before
-  // issue 8) has no keygen and makes nothing: the suite then runs unencrypted.
+  // As the user does (docs/SECURITY.md): keygen on the manager's host, then each other
+  // host's key bundle (etc/keys/hosts/<host>/) into its etc/keys/ before its supervisor
+  // starts. A build without security (before issue 8) has no keygen and makes nothing:
+  // the suite then runs unencrypted.
   (void)shell({"keygen"}, Millis(30000));
   const std::string keys = base(0) + "/etc/keys";
   if (!fs::exists(keys)) return Status::ok();
   for (int h = 1; h < hosts_; ++h) {
-    const auto r = run_process({"/bin/cp", "-a", keys, base(h) + "/etc/"});
+    const auto r =
+        run_process({"/bin/cp", "-a", keys + "/hosts/" + address(h), base(h) + "/etc/keys"});
     if (r.exit_code != 0) return Status::io_error("copying the keys: " + r.err);
   }
   return Status::ok();

@@ -38,11 +38,15 @@ TEST_F(NetnsTest, StartStatusStopExecDfAcrossFourHosts) {
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("5 node(s) started\n"));
   ASSERT_NO_FATAL_FAILURE(expect_running_once(c().nodes()));
-  // The bus is encrypted (issue 8): every host has the keys keygen made on host1, and the
-  // cluster runs with BusSecurity = curve.
+  // The bus is encrypted (issue 8): every host has the keys keygen made on host1 — the
+  // others their bundle only, without the admin's secret — and the cluster runs with
+  // BusSecurity = curve.
   for (int h = 0; h < NetnsCluster::kHosts; ++h) {
     EXPECT_TRUE(fs::exists(c().base(h) + "/etc/keys/supervisor")) << "host" << h + 1;
     EXPECT_TRUE(fs::exists(c().base(h) + "/etc/keys/secret")) << "host" << h + 1;
+    if (h > 0) {
+      EXPECT_FALSE(fs::exists(c().base(h) + "/etc/keys/secret/admin.key")) << "host" << h + 1;
+    }
   }
   r = shell({"config"});
   EXPECT_THAT(r.out, ::testing::ContainsRegex("BusSecurity *= *curve")) << r.out;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "security/host_bundle.h"
 #include "security/keygen.h"
 
 namespace bc::test {
@@ -30,12 +31,17 @@ void make_bus_keys(const std::vector<std::string>& bases, const std::vector<std:
     ADD_FAILURE() << "keygen: " << made.status().message();
     return;
   }
-  for (std::size_t i = 1; i < bases.size(); ++i) {
+  // Each other host gets its bundle only (docs/SECURITY.md): its secret and the lists.
+  // The broker and the collector run from bases[0], so no other host needs their key.
+  for (std::size_t i = 1; i < bases.size() && i < hosts.size(); ++i) {
+    Status s = security::write_host_bundle(key_options(bases[0]), hosts[i], {hosts[i]});
+    if (!s.is_ok()) ADD_FAILURE() << "key bundle of " << hosts[i] << ": " << s.message();
     std::error_code ec;
+    fs::remove_all(bases[i] + "/etc/keys", ec);
     fs::create_directories(bases[i] + "/etc", ec);
-    fs::copy(bases[0] + "/etc/keys", bases[i] + "/etc/keys",
-             fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
-    if (ec) ADD_FAILURE() << "copying etc/keys to " << bases[i] << ": " << ec.message();
+    fs::copy(bases[0] + "/etc/keys/hosts/" + hosts[i], bases[i] + "/etc/keys",
+             fs::copy_options::recursive, ec);
+    if (ec) ADD_FAILURE() << "copying the key bundle to " << bases[i] << ": " << ec.message();
   }
 }
 

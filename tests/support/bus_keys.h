@@ -1,8 +1,8 @@
 #pragma once
 // Test support: the keys of the encrypted bus for a test cluster, made as a user makes
-// them (the code of `brocluster keygen`) in the first BroBase and copied to the others,
-// as the user copies etc/keys/ to every host. And the setup a test's own clients use:
-// the admin key of the first BroBase.
+// them (the code of `brocluster keygen`) in the first BroBase, and each other host's key
+// bundle copied into its etc/keys/, as the user does (docs/SECURITY.md). And the setup a
+// test's own clients use: the admin key of the first BroBase.
 
 #include <memory>
 #include <string>
@@ -12,8 +12,9 @@
 
 namespace bc::test {
 
-// Makes the keys of `hosts` (plus broker and admin) in bases[0]/etc/keys and copies that
-// directory, modes kept, into every other base. Aborts the test on failure.
+// Makes the keys of `hosts` (plus broker and admin) in bases[0]/etc/keys and copies the
+// bundle of hosts[i] (its secret and the lists) into bases[i]/etc/keys. Fails the test on
+// an error.
 void make_bus_keys(const std::vector<std::string>& bases, const std::vector<std::string>& hosts);
 
 // The admin's CURVE setup of the cluster whose BroBase is `base` (its keys must exist).
