@@ -37,6 +37,8 @@ class BusSecurity {
   static BusSecurity broken(Status why);
 
   bool enabled() const { return enabled_; }
+  // Why this setup cannot secure a connection (a broken() one); ok otherwise.
+  const Status& setup_error() const { return error_; }
   const KeyPair& own() const { return own_; }
   const std::string& keys_dir() const { return keys_dir_; }
   const KeyLists& lists() const { return lists_; }

@@ -6,12 +6,14 @@
 
 #include "common/paths.h"
 #include "common/strings.h"
+#include "config/node_profile.h"
 #include "install/bundle_sender.h"
 #include "install/cluster_bundle.h"
 #include "install/wire.h"
 #include "shell/cluster_client.h"
 #include "shell/node_args.h"
 #include "shell/node_program.h"
+#include "shell/run_command.h"
 
 namespace bc::shell {
 namespace {
@@ -81,8 +83,36 @@ std::vector<std::string> place_sample_site_scripts(const config::Cluster& cluste
   return added;
 }
 
+Result<std::optional<config::ZeekVersion>> zeek_version_of(const config::Cluster& cluster) {
+  const config::NodeSpec* zeek_node = nullptr;
+  for (const config::NodeSpec& n : cluster.nodes) {
+    if (config::effective_profile(cluster.options, n) == config::NodeProfile::kZeek) {
+      zeek_node = &n;
+      break;
+    }
+  }
+  if (zeek_node == nullptr) return std::optional<config::ZeekVersion>();
+  const std::string program =
+      zeek_node->program.empty() ? cluster.options.get("ZeekPath") : zeek_node->program;
+  const std::string what = "nodes of profile zeek need Zeek's version ('" + program +
+                           " --version', run here, for cluster-layout.zeek): ";
+  auto run = run_command({program, "--version"}, std::chrono::seconds(5));
+  if (!run.is_ok()) return Status(run.status().code(), what + run.status().message());
+  auto version = config::parse_zeek_version(run->output);
+  if (run->exit_code != 0 || !version) {
+    return Status::invalid_argument(what + "it said " + "'" + printable(trim(run->output), 200) + "'");
+  }
+  return std::optional<config::ZeekVersion>(*version);
+}
+
+Result<install::Bundle> edited_bundle(const config::Cluster& cluster) {
+  auto zeek = zeek_version_of(cluster);
+  if (!zeek.is_ok()) return zeek.status();
+  return install::cluster_bundle(cluster, *zeek);
+}
+
 std::future<Result<install::Bundle>> edited_bundle_async(const config::Cluster& cluster) {
-  return std::async(std::launch::async, [&cluster] { return install::cluster_bundle(cluster); });
+  return std::async(std::launch::async, [&cluster] { return edited_bundle(cluster); });
 }
 
 bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::string>& installed,

@@ -6,6 +6,7 @@
 
 #include <future>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,16 @@ namespace bc::shell {
 // Puts the sample site scripts into the first SitePolicyPath directory when it has none
 // of them yet (the first install); returns the files it added.
 std::vector<std::string> place_sample_site_scripts(const config::Cluster& cluster);
+
+// The Zeek version the nodes of profile zeek run, from `<ZeekPath> --version` on this
+// machine (the first zeek node's own program= when it has one), for the files install
+// writes for them (install/zeek_files.h); nullopt when no node is of profile zeek. Errors
+// name the program and what it said.
+Result<std::optional<config::ZeekVersion>> zeek_version_of(const config::Cluster& cluster);
+
+// The bundle `install` sends: the edited configuration, with the Zeek files when nodes
+// are of profile zeek.
+Result<install::Bundle> edited_bundle(const config::Cluster& cluster);
 
 // The edited bundle, hashed on another thread: status and start start it first and use it
 // once their replies are in, so that hashing (the node program included) never adds to a

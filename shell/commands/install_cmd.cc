@@ -79,7 +79,7 @@ int cmd_install(ShellContext& ctx, const std::vector<std::string>& args) {
     ctx.fail(s.message());
     return finish(false);
   }
-  auto bundle = install::cluster_bundle(*ctx.cluster());
+  auto bundle = edited_bundle(*ctx.cluster());
   if (!bundle.is_ok()) {
     ctx.fail("install: " + bundle.status().message());
     return finish(false);
