@@ -198,5 +198,23 @@ TEST_F(ShellInterrupt, OneShotExecExits130AndItsProcessesAreGone) {
   EXPECT_THAT(err, Not(HasSubstr("internal error")));
 }
 
+// start cannot be undone on the host, so Ctrl-C stops the waiting and says so: the node
+// is "not confirmed", not "failed", and the exit code is 130.
+TEST_F(ShellInterrupt, OneShotStartExits130AndSaysWhatItDidNotConfirm) {
+  h2_->set_fake_env("worker-1", {"FAKE_SLOW_START_MS=20000"});
+  auto shell = cluster_.shell_background({"start"});
+  ASSERT_TRUE(
+      shell->next_line([](const std::string& l) { return l == "starting workers ..."; }, kDeadline))
+      << shell->stdout_text() << shell->stderr_text();
+  ASSERT_TRUE(poll_until([&] { return !cluster_.node_pids("worker-1").empty(); }, kDeadline));
+  shell->send_signal(SIGINT);
+  EXPECT_EQ(shell->wait_exit(kDeadline), 130) << shell->stdout_text() << shell->stderr_text();
+  const std::string out = shell->stdout_text();
+  EXPECT_THAT(out, HasSubstr("  manager started"));
+  EXPECT_THAT(out, HasSubstr("  worker-1 not confirmed: host " + h2_->name() +
+                             ": stopped waiting for 'start' (Ctrl-C)"));
+  EXPECT_THAT(out + shell->stderr_text(), Not(HasSubstr("internal error")));
+}
+
 }  // namespace
 }  // namespace bc::test
