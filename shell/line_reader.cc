@@ -59,14 +59,15 @@ LineReader::~LineReader() {
 
 std::optional<std::string> LineReader::read_line() {
   // Ctrl-C at the prompt ends the read (EINTR: the handler is installed without
-  // SA_RESTART) with the flag set: like a shell, drop the half-typed line and prompt again.
+  // SA_RESTART) with the flag set: like a shell, drop the half-typed line and prompt again
+  // (on the next line: the handler ends the one the terminal echoed ^C on).
   while (true) {
     clear_interrupt();
     if (tty_) {
       char* raw = readline(prompt_.c_str());
       if (raw == nullptr) {
-        std::cout << '\n';
         if (interrupted()) continue;
+        std::cout << '\n';
         return std::nullopt;
       }
       std::string line(raw);
@@ -76,11 +77,11 @@ std::optional<std::string> LineReader::read_line() {
     std::cout << prompt_ << std::flush;
     std::string line;
     if (!std::getline(std::cin, line)) {
-      std::cout << '\n';
       if (interrupted() && !std::cin.eof()) {
         std::cin.clear();
         continue;
       }
+      std::cout << '\n';
       return std::nullopt;
     }
     return line;
