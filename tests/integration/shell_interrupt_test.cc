@@ -216,5 +216,26 @@ TEST_F(ShellInterrupt, OneShotStartExits130AndSaysWhatItDidNotConfirm) {
   EXPECT_THAT(out + shell->stderr_text(), Not(HasSubstr("internal error")));
 }
 
+// Waiting for another shell's lock is a wait like the others: Ctrl-C ends it at once.
+TEST_F(ShellInterrupt, CtrlCEndsTheWaitForTheLock) {
+  h2_->set_fake_env("worker-1", {"FAKE_SLOW_START_MS=20000"});
+  auto holder = cluster_.shell_background({"start"});
+  ASSERT_TRUE(holder->next_line([](const std::string& l) { return l == "starting workers ..."; },
+                                kDeadline))
+      << holder->stderr_text();
+  // LockTimeout is 30 s (the default): a second command would wait that long.
+  auto waiter = cluster_.shell_background({"stop"});
+  ASSERT_TRUE(poll_until(
+      [&] { return waiter->stderr_text().find("waiting for lock") != std::string::npos; },
+      kDeadline))
+      << waiter->stderr_text();
+  waiter->send_signal(SIGINT);
+  EXPECT_EQ(waiter->wait_exit(Millis(5000)), 130) << waiter->stderr_text();
+  EXPECT_THAT(waiter->stderr_text(), HasSubstr("stopped waiting for lock"));
+  EXPECT_THAT(waiter->stdout_text(), Not(HasSubstr("stopping"))) << "it stopped nothing";
+  holder->send_signal(SIGINT);
+  EXPECT_EQ(holder->wait_exit(kDeadline), 130) << holder->stderr_text();
+}
+
 }  // namespace
 }  // namespace bc::test
