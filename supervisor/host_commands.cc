@@ -17,13 +17,13 @@ void fail(const msg::Request& r, const Responder& respond, const Status& s) {
   respond(msg::make_error(r.id, s));
 }
 
-// A numeric argument in seconds with a default and a range.
 // The key of a request's jobs: only the connection that sent it can name it in `cancel`
 // (request ids are per client, so the id alone would let one shell cancel another's).
 std::string job_owner(const std::string& requester, std::uint64_t id) {
   return requester + "/" + std::to_string(id);
 }
 
+// A numeric argument in seconds with a default and a range.
 Result<double> seconds_arg(const msg::Value& args, std::string_view key, double fallback,
                            double min, double max) {
   const msg::Value* v = args.find(key);
