@@ -28,6 +28,7 @@ constexpr std::array kNames = {
     CodeName{ErrorCode::kConflict, "conflict"},
     CodeName{ErrorCode::kUnknownCommand, "unknown_command"},
     CodeName{ErrorCode::kFailed, "failed"},
+    CodeName{ErrorCode::kCancelled, "cancelled"},
 };
 
 }  // namespace

@@ -30,7 +30,8 @@ enum class ErrorCode : std::uint16_t {
   kPermissionDenied = 13,
   kConflict = 14,  // the request contradicts current state
   kUnknownCommand = 15,
-  kFailed = 16,  // the operation ran and reported failure (node crashed at start)
+  kFailed = 16,     // the operation ran and reported failure (node crashed at start)
+  kCancelled = 17,  // the requester cancelled it (Ctrl-C in the shell, `cancel`)
 };
 
 // Stable lower-case name used in logs and JSON ("invalid_argument").

@@ -3,6 +3,8 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include <cerrno>
+
 #include "common/clock.h"
 #include "messages/codec.h"
 #include "net/socket_factory.h"
@@ -89,7 +91,13 @@ Result<msg::Reply> RequestClient::wait(std::uint64_t id, std::chrono::millisecon
     if (left.count() <= 0) break;
     zmq::pollitem_t items[2] = {{socket_.handle(), 0, ZMQ_POLLIN, 0},
                                 {monitor() ? monitor()->handle() : nullptr, 0, ZMQ_POLLIN, 0}};
-    zmq::poll(items, monitor() ? 2 : 1, left);
+    try {
+      zmq::poll(items, monitor() ? 2 : 1, left);
+    } catch (const zmq::error_t& e) {
+      // A signal handler without SA_RESTART (the shell's Ctrl-C): the caller decides.
+      if (e.num() != EINTR) throw;
+      return Status(ErrorCode::kCancelled, "waiting for " + endpoint_ + " was interrupted");
+    }
   }
   return Status::unreachable("no reply from " + endpoint_ + " within " +
                              std::to_string(timeout.count()) + " ms");

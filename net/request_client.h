@@ -32,7 +32,8 @@ class RequestClient {
   // Queues a request and returns its id. Never blocks.
   std::uint64_t send(std::string_view cmd, msg::Value args = msg::Value::empty_map());
   // Waits up to `timeout` for the reply to `id`; replies to other ids that arrive meanwhile
-  // are kept for their own wait(). kUnreachable when none arrives in time.
+  // are kept for their own wait(). kUnreachable when none arrives in time; kCancelled when
+  // a signal interrupted the wait (the shell's Ctrl-C).
   Result<msg::Reply> wait(std::uint64_t id, std::chrono::milliseconds timeout);
   Result<msg::Reply> call(std::string_view cmd, msg::Value args, std::chrono::milliseconds timeout);
 

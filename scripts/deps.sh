@@ -8,7 +8,7 @@ PKGS=(
   libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libcli11-dev libspdlog-dev
   libgtest-dev libedit-dev libpcap-dev zlib1g-dev libsodium-dev
   python3 python3-zmq python3-msgpack
-  bro-aux tcpreplay tcpdump iproute2 time
+  bro-aux tcpreplay tcpdump iproute2 time tmux
   systemd  # systemd-analyze: the install test verifies the generated units
 )
 

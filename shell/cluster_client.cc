@@ -1,12 +1,30 @@
 #include "shell/cluster_client.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 
 #include "config/endpoints.h"
+#include "shell/interrupt.h"
 #include "shell/local_daemons.h"
 
 namespace bc::shell {
+namespace {
+
+// How long a Ctrl-C waits for the hosts to confirm they ended the cancelled work.
+constexpr std::chrono::milliseconds kCancelWait{2000};
+
+// zmq::poll that treats a signal (Ctrl-C) as "nothing arrived": the caller's loop then
+// sees interrupted() and ends the wait cleanly instead of throwing EINTR at the command.
+void poll_items(std::vector<zmq::pollitem_t>& items, std::chrono::milliseconds timeout) {
+  try {
+    zmq::poll(items.data(), items.size(), timeout);
+  } catch (const zmq::error_t& e) {
+    if (e.num() != EINTR) throw;
+  }
+}
+
+}  // namespace
 
 ClusterClient::ClusterClient(zmq::context_t& ctx, const config::Cluster& cluster,
                              const security::BusSecurity* security)
@@ -31,6 +49,16 @@ std::vector<Outcome> ClusterClient::run(const std::vector<Call>& calls,
                                         std::chrono::milliseconds timeout,
                                         const std::function<void(const Outcome&)>& on_reply) {
   std::vector<Outcome> outcomes;
+  if (interrupted()) {
+    // Ctrl-C ended an earlier step of this command: ask nothing more of anyone.
+    for (const Call& call : calls) {
+      outcomes.push_back(
+          {call, Status(ErrorCode::kCancelled,
+                        "host " + call.host + ": '" + call.cmd + "' not sent (Ctrl-C)")});
+      if (on_reply) on_reply(outcomes.back());
+    }
+    return outcomes;
+  }
   std::vector<std::uint64_t> ids;
   for (const Call& call : calls) {
     char secs[32];
@@ -52,6 +80,10 @@ std::vector<Outcome> ClusterClient::run(const std::vector<Call>& calls,
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (left > 0) {
+    if (interrupted()) {
+      cancel_unanswered(calls, ids, done, outcomes);
+      break;
+    }
     std::vector<zmq::pollitem_t> items;
     std::vector<std::string> hosts;
     for (auto& [host, client] : clients_) {
@@ -78,7 +110,7 @@ std::vector<Outcome> ClusterClient::run(const std::vector<Call>& calls,
     const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (remaining.count() <= 0) break;
-    zmq::poll(items.data(), items.size(), remaining);
+    poll_items(items, remaining);
     for (std::size_t h = 0; h < hosts.size(); ++h) {
       if ((items[h].revents & ZMQ_POLLIN) == 0) continue;
       net::RequestClient& client = *clients_.at(hosts[h]);
@@ -100,6 +132,55 @@ std::vector<Outcome> ClusterClient::run(const std::vector<Call>& calls,
     }
   }
   return outcomes;
+}
+
+void ClusterClient::cancel_unanswered(const std::vector<Call>& calls,
+                                      const std::vector<std::uint64_t>& ids,
+                                      const std::vector<bool>& done,
+                                      std::vector<Outcome>& outcomes) {
+  // One `cancel` per unanswered request: the host ends the work it started for it (exec's
+  // process group) and says how much that was; a request that started none (a node start
+  // under way) goes on there, and the message says so rather than pretend it stopped.
+  struct Pending {
+    std::size_t call;
+    std::uint64_t cancel_id;
+  };
+  std::vector<Pending> pending;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    if (done[i]) continue;
+    outcomes[i].reply =
+        Status(ErrorCode::kCancelled, "host " + calls[i].host + ": stopped waiting for '" +
+                                          calls[i].cmd + "' (Ctrl-C); it may still complete there");
+    msg::Value args = msg::Value::empty_map();
+    args.set("id", ids[i]);
+    pending.push_back({i, client_for(calls[i].host).send("cancel", std::move(args))});
+  }
+  // Wait (briefly) for the hosts to confirm, so that the work is gone when we return, also
+  // when the shell exits right after (one-shot mode) and would drop an unsent request.
+  const auto deadline = std::chrono::steady_clock::now() + std::min(kCancelWait, comm_timeout_);
+  while (!pending.empty()) {
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (remaining.count() <= 0) break;
+    std::vector<zmq::pollitem_t> items;
+    for (const Pending& p : pending)
+      items.push_back({client_for(calls[p.call].host).socket().handle(), 0, ZMQ_POLLIN, 0});
+    poll_items(items, remaining);
+    std::erase_if(pending, [&](const Pending& p) {
+      const Call& call = calls[p.call];
+      net::RequestClient& client = client_for(call.host);
+      client.drain();
+      auto reply = client.take(p.cancel_id);
+      if (!reply) return client.check_refused();
+      std::int64_t killed = 0;
+      if (reply->ok && reply->result) killed = reply->result->get_int("cancelled").value_or(0);
+      if (killed > 0) {
+        outcomes[p.call].reply = Status(
+            ErrorCode::kCancelled, "host " + call.host + ": '" + call.cmd + "' cancelled (Ctrl-C)");
+      }
+      return true;
+    });
+  }
 }
 
 }  // namespace bc::shell

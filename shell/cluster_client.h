@@ -39,7 +39,8 @@ class ClusterClient {
 
   // Sends every call at once and waits until each has its reply or `timeout` has passed.
   // `on_reply` (optional) sees each outcome as it arrives, for progress output; the
-  // returned list is in the order of `calls`.
+  // returned list is in the order of `calls`. Ctrl-C (interrupt.h) ends the wait: the
+  // calls not answered yet are cancelled on their hosts and come back kCancelled.
   std::vector<Outcome> run(const std::vector<Call>& calls, std::chrono::milliseconds timeout,
                            const std::function<void(const Outcome&)>& on_reply = {});
 
@@ -48,6 +49,9 @@ class ClusterClient {
 
  private:
   net::RequestClient& client_for(const std::string& host);
+  // Sends `cancel` for each call not done and waits briefly for the hosts to confirm.
+  void cancel_unanswered(const std::vector<Call>& calls, const std::vector<std::uint64_t>& ids,
+                         const std::vector<bool>& done, std::vector<Outcome>& outcomes);
 
   zmq::context_t& ctx_;
   const config::Cluster& cluster_;

@@ -1,19 +1,23 @@
 #include "shell/interrupt.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 namespace bc::shell {
 namespace {
 
 volatile sig_atomic_t g_interrupted = 0;
+bool g_terminal = false;  // stdout is a terminal: end the line the terminal echoed ^C on
 
-void on_interrupt(int) {
+void on_interrupt(int sig) {
   g_interrupted = 1;
+  if (sig == SIGINT && g_terminal) (void)!write(STDOUT_FILENO, "\n", 1);
 }
 
 }  // namespace
 
 void install_interrupt_handler() {
+  g_terminal = isatty(STDOUT_FILENO) != 0;
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
   sigemptyset(&sa.sa_mask);

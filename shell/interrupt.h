@@ -5,6 +5,9 @@
 
 namespace bc::shell {
 
+// The exit code of a one-shot command that Ctrl-C cancelled: 128 + SIGINT, as shells do.
+inline constexpr int kInterruptedExit = 130;
+
 void install_interrupt_handler();
 bool interrupted();
 void clear_interrupt();

@@ -6,6 +6,7 @@
 
 #include "messages/codec.h"
 #include "shell/cluster_client.h"
+#include "shell/interrupt.h"
 #include "shell/node_args.h"
 
 namespace bc::shell {
@@ -94,15 +95,29 @@ struct Verb {
   const char* done_text;                       // "already running"
   std::string_view busy_state;  // "initializing": someone else started it; waited for
   const char* busy_text;        // "was already starting; now running"
+  const char* doing;            // "starting"
 };
 
 // Runs one stage: one request per node. A node already in the verb's done state is not
 // asked; one on its way there (started by the collector, stopped by another shell) is
 // waited for; both are counted as skipped, not as worked by us.
+// A stage that Ctrl-C cancelled before it was asked for: its nodes are not attempted.
+OpSummary cancelled_stage(ShellContext& ctx, const Stage& stage, std::string_view doing) {
+  OpSummary summary;
+  summary.not_attempted = static_cast<int>(stage.nodes.size());
+  for (const auto& node : stage.nodes) {
+    summary.nodes.push_back(
+        node_json(node, stage.label, false, nullptr, "not attempted: cancelled (Ctrl-C)"));
+  }
+  if (!ctx.json()) ctx.out() << "not " << doing << ' ' << stage.label << ": cancelled (Ctrl-C)\n";
+  return summary;
+}
+
 OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage, const Verb& verb,
                     milliseconds timeout) {
   OpSummary summary;
   const Survey survey = survey_hosts(ctx, client, stage.nodes);
+  if (interrupted()) return cancelled_stage(ctx, stage, verb.doing);
   const auto& down = survey.down;
   std::vector<Call> calls;
   std::map<std::string, msg::Value> results;  // by node_key(), printed in stage order
@@ -149,7 +164,11 @@ OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage
     } else if (ok && entry != nullptr) {
       ctx.out() << "  " << node.name << ' ' << verb.describe(*entry) << '\n' << std::flush;
     } else {
-      ctx.out() << "  " << node.name << " failed: " << error << '\n' << std::flush;
+      // Cancelled: the host was not heard from again, so whether it did it is not known.
+      const bool cancelled = !o.reply.is_ok() && o.reply.status().code() == ErrorCode::kCancelled;
+      ctx.out() << "  " << node.name << (cancelled ? " not confirmed: " : " failed: ") << error
+                << '\n'
+                << std::flush;
     }
   });
   for (const auto& node : stage.nodes)
@@ -172,10 +191,12 @@ std::string describe_stop(const msg::Value& entry) {
 }
 
 constexpr Verb kStart{"start",           &describe_start, "running",
-                      "already running", "initializing",  "was already starting; now running"};
+                      "already running", "initializing",  "was already starting; now running",
+                      "starting"};
 constexpr Verb kStop{"stop",        &describe_stop,
                      "stopped",     "already stopped",
-                     "terminating", "was already stopping; now stopped"};
+                     "terminating", "was already stopping; now stopped",
+                     "stopping"};
 
 void add(OpSummary& total, const OpSummary& part) {
   total.ok += part.ok;
@@ -204,6 +225,10 @@ OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& no
   total.skipped_as = "already running";
   bool failed = false;
   for (const Stage& stage : start_stages(nodes)) {
+    if (interrupted()) {
+      add(total, cancelled_stage(ctx, stage, kStart.doing));
+      continue;
+    }
     if (failed) {
       total.not_attempted += static_cast<int>(stage.nodes.size());
       for (const auto& node : stage.nodes) {
@@ -231,6 +256,10 @@ OpSummary stop_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nod
   total.skipped_as = "already stopped";
   auto stages = start_stages(nodes);
   for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
+    if (interrupted()) {
+      add(total, cancelled_stage(ctx, *it, kStop.doing));
+      continue;
+    }
     if (!ctx.json()) ctx.out() << "stopping " << it->label << " ...\n" << std::flush;
     add(total, run_stage(ctx, client, *it, kStop, timeout));
   }

@@ -16,7 +16,7 @@ struct OpSummary {
   int ok = 0;
   int failed = 0;
   int skipped = 0;        // already in the state asked for: left untouched, not a failure
-  int not_attempted = 0;  // not attempted because an earlier stage failed
+  int not_attempted = 0;  // not attempted: an earlier stage failed, or Ctrl-C
   // One entry per node in the order worked ({name, host, stage, ok, skipped?, pid?, state?,
   // killed?, crashed_during_shutdown?, error?}): what --json prints.
   msg::Value nodes = msg::Value::empty_array();

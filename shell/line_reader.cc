@@ -7,6 +7,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "shell/interrupt.h"
 #include "shell/tokenize.h"
 
 namespace bc::shell {
@@ -57,23 +58,34 @@ LineReader::~LineReader() {
 }
 
 std::optional<std::string> LineReader::read_line() {
-  if (tty_) {
-    char* raw = readline(prompt_.c_str());
-    if (raw == nullptr) {
+  // Ctrl-C at the prompt ends the read (EINTR: the handler is installed without
+  // SA_RESTART) with the flag set: like a shell, drop the half-typed line and prompt again
+  // (on the next line: the handler ends the one the terminal echoed ^C on).
+  while (true) {
+    clear_interrupt();
+    if (tty_) {
+      char* raw = readline(prompt_.c_str());
+      if (raw == nullptr) {
+        if (interrupted()) continue;
+        std::cout << '\n';
+        return std::nullopt;
+      }
+      std::string line(raw);
+      std::free(raw);
+      return line;
+    }
+    std::cout << prompt_ << std::flush;
+    std::string line;
+    if (!std::getline(std::cin, line)) {
+      if (interrupted() && !std::cin.eof()) {
+        std::cin.clear();
+        continue;
+      }
       std::cout << '\n';
       return std::nullopt;
     }
-    std::string line(raw);
-    std::free(raw);
     return line;
   }
-  std::cout << prompt_ << std::flush;
-  std::string line;
-  if (!std::getline(std::cin, line)) {
-    std::cout << '\n';
-    return std::nullopt;
-  }
-  return line;
 }
 
 void LineReader::remember(const std::string& line) {

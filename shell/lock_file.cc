@@ -14,6 +14,8 @@
 #include <fstream>
 #include <thread>
 
+#include "shell/interrupt.h"
+
 namespace bc::shell {
 namespace {
 
@@ -171,6 +173,11 @@ Result<LockFile> LockFile::acquire(const std::string& path, milliseconds timeout
       std::snprintf(secs, sizeof secs, "%.1f", std::chrono::duration<double>(timeout).count());
       return Status(ErrorCode::kBusy,
                     "lock " + path + " is " + describe(h) + "; gave up after " + secs + " s");
+    }
+    if (interrupted()) {  // Ctrl-C: the user gave up waiting
+      close(fd);
+      return Status(ErrorCode::kCancelled,
+                    "stopped waiting for lock " + path + " (Ctrl-C); it is " + describe(h));
     }
     std::this_thread::sleep_for(std::min<Clock::duration>(kRetry, deadline - now));
     if (!same_file(path, fd)) {  // taken over by another waiter: wait on the new file

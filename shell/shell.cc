@@ -1,9 +1,11 @@
 #include "shell/shell.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <exception>
 #include <ostream>
+#include <zmq.hpp>
 
 #include "common/strings.h"
 #include "common/version.h"
@@ -16,7 +18,14 @@ namespace bc::shell {
 
 int Shell::dispatch(const std::vector<std::string>& words) {
   ctx_.begin_command();
-  return ctx_.finish_command(run_command_words(words));
+  // Ctrl-C cancels the command, not the shell: its waits end (cluster_client.h) and what
+  // it asked of hosts is cancelled there. One-shot, the exit code is then 130, as a shell's.
+  install_interrupt_handler();
+  clear_interrupt();
+  const int rc = ctx_.finish_command(run_command_words(words));
+  if (!interrupted()) return rc;
+  clear_interrupt();
+  return kInterruptedExit;
 }
 
 int Shell::run_command_words(const std::vector<std::string>& words) {
@@ -42,6 +51,10 @@ int Shell::run_command_words(const std::vector<std::string>& words) {
   try {
     return spec->handler(ctx_, args);
   } catch (const std::exception& e) {
+    // A wait that Ctrl-C interrupted outside the request wait: a cancellation, not a bug.
+    if (const auto* z = dynamic_cast<const zmq::error_t*>(&e); z != nullptr && z->num() == EINTR)
+      return ctx_.fail(
+          Status(ErrorCode::kCancelled, "'" + std::string(spec->name) + "' cancelled (Ctrl-C)"));
     return ctx_.fail(Status(ErrorCode::kInternal, std::string("internal error in '") +
                                                       std::string(spec->name) + "': " + e.what()));
   }

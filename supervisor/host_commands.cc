@@ -15,6 +15,12 @@ void fail(const msg::Request& r, const Responder& respond, const Status& s) {
   respond(msg::make_error(r.id, s));
 }
 
+// The key of a request's jobs: only the connection that sent it can name it in `cancel`
+// (request ids are per client, so the id alone would let one shell cancel another's).
+std::string job_owner(const std::string& requester, std::uint64_t id) {
+  return requester + "/" + std::to_string(id);
+}
+
 // A numeric argument in seconds with a default and a range.
 Result<double> seconds_arg(const msg::Value& args, std::string_view key, double fallback,
                            double min, double max) {
@@ -77,6 +83,7 @@ void cmd_exec(Supervisor& sup, const msg::Request& r, const Responder& respond) 
               "CLUSTER_HOST=" + sup.options().host};
   spec.timeout = std::chrono::milliseconds(static_cast<long>(*timeout * 1000));
   spec.max_output = kMaxExecOutput;
+  spec.owner = job_owner(sup.requester(), r.id);
   const std::string host = sup.options().host;
   const std::uint64_t id = r.id;
   Status started = sup.jobs().start(spec, [respond, host, id](const JobResult& result) {
@@ -86,10 +93,22 @@ void cmd_exec(Supervisor& sup, const msg::Request& r, const Responder& respond) 
         .set("signal", result.exit.exited ? 0 : result.exit.signal)
         .set("output", result.output)
         .set("truncated", result.truncated)
-        .set("timed_out", result.timed_out);
+        .set("timed_out", result.timed_out)
+        .set("cancelled", result.cancelled);
     respond(msg::make_ok(id, std::move(v)));
   });
   if (!started.is_ok()) fail(r, respond, started);
+}
+
+void cmd_cancel(Supervisor& sup, const msg::Request& r, const Responder& respond) {
+  auto id = r.args.get_int("id");
+  if (!id.is_ok() || *id <= 0)
+    return fail(r, respond, Status::invalid_argument("'id' must be a request id (> 0)"));
+  const std::size_t cancelled =
+      sup.jobs().cancel(job_owner(sup.requester(), static_cast<std::uint64_t>(*id)));
+  msg::Value v = msg::Value::empty_map();
+  v.set("host", sup.options().host).set("cancelled", static_cast<std::uint64_t>(cancelled));
+  respond(msg::make_ok(r.id, std::move(v)));
 }
 
 void cmd_crashes(Supervisor& sup, const msg::Request& r, const Responder& respond) {

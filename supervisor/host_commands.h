@@ -9,6 +9,9 @@ namespace bc::sup {
 
 void cmd_df(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 void cmd_exec(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
+// Ends the work request `id` of the same connection started (its exec jobs); `cancelled`
+// counts them (0: nothing of that request runs any more, or it never started any).
+void cmd_cancel(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 // diag_command.cc
 void cmd_diag(Supervisor& sup, const msg::Request& r, const Supervisor::Responder& respond);
 // The crash records that ended after `since` (us since the epoch), oldest first, at most

@@ -31,6 +31,7 @@ Status JobRunner::start(const JobSpec& spec, Done done) {
   Job job;
   job.output_path = spawn.stdout_path;
   job.max_output = spec.max_output;
+  job.owner = spec.owner;
   job.done = std::move(done);
   job.timer = timers_.schedule(clock_.now() + spec.timeout, [this, pid] {
     auto it = jobs_.find(pid);
@@ -52,6 +53,7 @@ bool JobRunner::on_exit(const ExitInfo& exit) {
   JobResult result;
   result.exit = exit;
   result.timed_out = job.timed_out;
+  result.cancelled = job.cancelled;
   std::error_code ec;
   const auto size = std::filesystem::file_size(job.output_path, ec);
   if (!ec && size > job.max_output) {
@@ -63,6 +65,18 @@ bool JobRunner::on_exit(const ExitInfo& exit) {
   std::filesystem::remove(job.output_path, ec);
   job.done(result);
   return true;
+}
+
+std::size_t JobRunner::cancel(const std::string& owner) {
+  std::size_t found = 0;
+  if (owner.empty()) return found;
+  for (auto& [pid, job] : jobs_) {
+    if (job.owner != owner) continue;
+    job.cancelled = true;
+    kill(-pid, SIGKILL);  // as at the deadline: the shell and everything it started
+    ++found;
+  }
+  return found;
 }
 
 void JobRunner::kill_all() {

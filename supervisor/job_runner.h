@@ -27,6 +27,7 @@ struct JobResult {
   bool timed_out = false;
   std::string output;  // stdout and stderr interleaved, at most max_output bytes
   bool truncated = false;
+  bool cancelled = false;  // ended by cancel()
 };
 
 struct JobSpec {
@@ -35,6 +36,8 @@ struct JobSpec {
   std::vector<std::string> env;
   std::chrono::milliseconds timeout{60000};
   std::size_t max_output = 1 << 20;
+  // Who may cancel() it (exec: the requester's connection and request id); empty: nobody.
+  std::string owner;
 };
 
 class JobRunner {
@@ -48,6 +51,9 @@ class JobRunner {
   // Offers a reaped child; true (and the job's callback has run) when it was a job.
   bool on_exit(const ExitInfo& exit);
   std::size_t running() const { return jobs_.size(); }
+  // Kills the process group of every job of `owner` (a non-empty JobSpec::owner); their
+  // callbacks run when they are reaped, with `cancelled` set. How many there were.
+  std::size_t cancel(const std::string& owner);
   // Kills every job's process group (supervisor shutdown).
   void kill_all();
 
@@ -56,6 +62,8 @@ class JobRunner {
     std::string output_path;
     std::size_t max_output = 0;
     bool timed_out = false;
+    bool cancelled = false;
+    std::string owner;
     TimerQueue::TimerId timer = 0;
     Done done;
   };

@@ -250,6 +250,7 @@ void Supervisor::on_command() {
 
 void Supervisor::dispatch(const std::string& identity, const msg::Request& request) {
   Responder respond = [this, identity](const msg::Reply& reply) { send_reply(identity, reply); };
+  requester_ = identity;
   // The one exception border of request handling: a throwing handler is an error reply.
   try {
     handle_command(*this, request, respond);
@@ -258,6 +259,7 @@ void Supervisor::dispatch(const std::string& identity, const msg::Request& reque
                   printable(e.what(), 300));
     respond(msg::make_error(request.id, Status::internal(e.what())));
   }
+  requester_.clear();
 }
 
 void Supervisor::send_reply(const std::string& identity, const msg::Reply& reply) {

@@ -73,6 +73,9 @@ class Supervisor {
   // Feeds a command event to a node; `request` collects the node's outcome.
   void apply(Node& node, NodeEvent event, const std::shared_ptr<PendingReply>& request);
   JobRunner& jobs() { return jobs_; }
+  // The connection (routing identity) the request being handled came on; empty outside a
+  // handler. With the request id it names work that only this requester may `cancel`.
+  const std::string& requester() const { return requester_; }
   NodeControlProxy& control() { return control_; }
   install::InstallReceiver& installer() { return installer_; }
   // Takes the node definitions of the current installed snapshot (after an install):
@@ -155,6 +158,7 @@ class Supervisor {
   security::RequestGate request_gate_;
   TimerQueue timers_;
   JobRunner jobs_;
+  std::string requester_;  // of the request being dispatched
   NodeControlProxy control_;
   // netstats for the stats samples, apart from control_ so that sampling never takes the
   // places of an operator's requests (kMaxInFlight) nor they its.

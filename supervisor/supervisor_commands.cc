@@ -134,6 +134,7 @@ struct CommandEntry {
 
 constexpr std::array kCommands = {
     CommandEntry{"backtrace", &cmd_backtrace},
+    CommandEntry{"cancel", &cmd_cancel},
     CommandEntry{"capstats", &cmd_capstats},
     CommandEntry{"cleanup", &cmd_cleanup},
     CommandEntry{"crashes", &cmd_crashes},

@@ -60,6 +60,38 @@ TEST_F(SupervisorTest, ExecRunsOnEveryHostAndATimeoutKillsWithoutBlocking) {
       << "the job's group was killed";
 }
 
+// `cancel` (issue 18, point 2): the connection that sent an exec ends it by its request id
+// (the shell's Ctrl-C); another connection naming the same id ends nothing.
+TEST_F(SupervisorTest, CancelEndsAnExecOfTheSameConnectionOnly) {
+  ASSERT_NO_FATAL_FAILURE(start(1));
+  Client a = client();
+  Client b = client();
+  const auto id = a.send("exec", exec_args("sleep 100", 60));
+  const auto jobs = [&] { return pids_with_env("HOME=" + host().base()); };
+  ASSERT_TRUE(poll_until([&] { return !jobs().empty(); }, kWait));
+  msg::Value args = msg::Value::empty_map();
+  args.set("id", id);
+  const msg::Reply other = b.call("cancel", args);
+  ASSERT_TRUE(other.ok) << describe(other);
+  EXPECT_EQ(int_field(*other.result, "cancelled"), 0);
+  EXPECT_FALSE(jobs().empty()) << "another connection's cancel ended the exec";
+
+  const msg::Reply mine = a.call("cancel", args);
+  ASSERT_TRUE(mine.ok) << describe(mine);
+  EXPECT_EQ(int_field(*mine.result, "cancelled"), 1);
+  const msg::Reply r = a.wait(id);
+  ASSERT_TRUE(r.ok) << describe(r);
+  EXPECT_TRUE(bool_field(*r.result, "cancelled"));
+  EXPECT_FALSE(bool_field(*r.result, "timed_out"));
+  EXPECT_EQ(int_field(*r.result, "signal"), 9);
+  EXPECT_TRUE(poll_until([&] { return jobs().empty(); }, kWait)) << "the job's group was killed";
+  // Nothing left to cancel, and an id that is not one is refused.
+  EXPECT_EQ(int_field(*a.call("cancel", args).result, "cancelled"), 0);
+  const msg::Reply bad = a.call("cancel", msg::Value::empty_map());
+  ASSERT_FALSE(bad.ok);
+  EXPECT_EQ(bad.error->code, ErrorCode::kInvalidArgument);
+}
+
 TEST_F(SupervisorTest, DfTopAndSignalReportAndReachTheNodes) {
   ASSERT_NO_FATAL_FAILURE(start(2));
   Client c = client();

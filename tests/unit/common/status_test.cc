@@ -22,6 +22,7 @@ TEST(ErrorCode, NumbersArePinnedBecauseTheyTravelOnTheWire) {
   EXPECT_EQ(static_cast<int>(ErrorCode::kBadMessage), 8);
   EXPECT_EQ(static_cast<int>(ErrorCode::kUnknownCommand), 15);
   EXPECT_EQ(static_cast<int>(ErrorCode::kFailed), 16);
+  EXPECT_EQ(static_cast<int>(ErrorCode::kCancelled), 17);
 }
 
 TEST(ErrorCode, NamesRoundTrip) {
