@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "common/env_list.h"
 #include "common/file_util.h"
 #include "common/strings.h"
 #include "config/node_scripts.h"
@@ -15,17 +16,6 @@ namespace {
 // Variables passed through from the supervisor's own environment: enough for a program
 // to find its tools and speak the local language, nothing that leaks the daemon's setup.
 constexpr const char* kPassThrough[] = {"PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ"};
-
-void put(std::vector<std::string>& env, const std::string& key, const std::string& value) {
-  const std::string prefix = key + "=";
-  for (auto& entry : env) {
-    if (entry.starts_with(prefix)) {
-      entry = prefix + value;
-      return;
-    }
-  }
-  env.push_back(prefix + value);
-}
 
 }  // namespace
 
@@ -48,9 +38,9 @@ bool has_control_endpoint(const SupervisorOptions& options, const config::NodeSp
 std::vector<std::string> inherited_environment() {
   std::vector<std::string> env;
   for (const char* key : kPassThrough) {
-    if (const char* value = std::getenv(key)) put(env, key, value);
+    if (const char* value = std::getenv(key)) set_env(env, key, value);
   }
-  if (std::getenv("PATH") == nullptr) put(env, "PATH", "/usr/local/bin:/usr/bin:/bin");
+  if (std::getenv("PATH") == nullptr) set_env(env, "PATH", "/usr/local/bin:/usr/bin:/bin");
   return env;
 }
 
@@ -58,27 +48,27 @@ std::vector<std::string> node_environment(const SupervisorOptions& options,
                                           const config::NodeSpec& node) {
   std::vector<std::string> env = inherited_environment();
   const std::string dir = node_dir(options, node);
-  put(env, "CLUSTER_NODE", node.name);
-  put(env, "CLUSTER_NODE_TYPE", std::string(config::node_type_name(node.type)));
-  put(env, "CLUSTER_HOST", node.host);
-  put(env, "CLUSTER_INTERFACE", node.interface);
-  put(env, "CLUSTER_SCRIPTS", join(config::node_scripts(options.cluster_options, node), " "));
-  put(env, "CLUSTER_BASE", options.base_dir);
-  put(env, "CLUSTER_SPOOL", dir);
-  put(env, "CLUSTER_CONTROL", "ipc://" + dir + "/.control");
+  set_env(env, "CLUSTER_NODE", node.name);
+  set_env(env, "CLUSTER_NODE_TYPE", std::string(config::node_type_name(node.type)));
+  set_env(env, "CLUSTER_HOST", node.host);
+  set_env(env, "CLUSTER_INTERFACE", node.interface);
+  set_env(env, "CLUSTER_SCRIPTS", join(config::node_scripts(options.cluster_options, node), " "));
+  set_env(env, "CLUSTER_BASE", options.base_dir);
+  set_env(env, "CLUSTER_SPOOL", dir);
+  set_env(env, "CLUSTER_CONTROL", "ipc://" + dir + "/.control");
   // Through the `current` link, so that `update` re-reads the version installed since.
   const std::string installed = options.spool_dir + "/installed/current";
   if (std::error_code ec; std::filesystem::exists(installed, ec)) {
-    put(env, "CLUSTER_INSTALL", installed);
+    set_env(env, "CLUSTER_INSTALL", installed);
   }
-  put(env, "CLUSTER_NOTIFY_FD", std::to_string(kNotifyFd));
+  set_env(env, "CLUSTER_NOTIFY_FD", std::to_string(kNotifyFd));
   if (node.lb_index > 0) {
-    put(env, "CLUSTER_LB_GROUP", node.lb_group);
-    put(env, "CLUSTER_LB_INDEX", std::to_string(node.lb_index));
-    put(env, "CLUSTER_LB_PROCS", std::to_string(node.lb_procs));
+    set_env(env, "CLUSTER_LB_GROUP", node.lb_group);
+    set_env(env, "CLUSTER_LB_INDEX", std::to_string(node.lb_index));
+    set_env(env, "CLUSTER_LB_PROCS", std::to_string(node.lb_procs));
   }
   for (const auto& [key, value] : node.env_vars)
-    put(env, key, value);
+    set_env(env, key, value);
   return env;
 }
 

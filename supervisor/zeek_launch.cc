@@ -1,32 +1,14 @@
 #include "supervisor/zeek_launch.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 
-#include <algorithm>
+#include "common/env_list.h"
 #include "common/strings.h"
 
 namespace bc::sup {
 namespace {
-
-void set_env(std::vector<std::string>& env, const std::string& key, const std::string& value) {
-  const std::string prefix = key + "=";
-  for (auto& entry : env) {
-    if (entry.starts_with(prefix)) {
-      entry = prefix + value;
-      return;
-    }
-  }
-  env.push_back(prefix + value);
-}
-
-std::string env_value(const std::vector<std::string>& env, const std::string& key) {
-  const std::string prefix = key + "=";
-  for (const auto& entry : env) {
-    if (entry.starts_with(prefix)) return entry.substr(prefix.size());
-  }
-  return "";
-}
 
 // Reads a decimal number at `text`'s front; -1 when there is none.
 int take_number(std::string_view& text) {
