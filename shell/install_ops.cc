@@ -100,7 +100,7 @@ Result<std::optional<config::ZeekVersion>> zeek_version_of(const config::Cluster
   if (!run.is_ok()) return Status(run.status().code(), what + run.status().message());
   auto version = config::parse_zeek_version(run->output);
   if (run->exit_code != 0 || !version) {
-    return Status::invalid_argument(what + "it said " + "'" + printable(trim(run->output), 200) + "'");
+    return Status::invalid_argument(what + "it said '" + printable(trim(run->output), 200) + "'");
   }
   return std::optional<config::ZeekVersion>(*version);
 }
