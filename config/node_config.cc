@@ -18,7 +18,7 @@
 namespace bc::config {
 namespace {
 
-constexpr std::array<std::string_view, 17> kKeys = {"type",
+constexpr std::array<std::string_view, 18> kKeys = {"type",
                                                     "host",
                                                     "interface",
                                                     "aux_scripts",
@@ -26,6 +26,7 @@ constexpr std::array<std::string_view, 17> kKeys = {"type",
                                                     "pin_cpus",
                                                     "env_vars",
                                                     "program",
+                                                    "args",
                                                     "profile",
                                                     "restart_backoff_initial",
                                                     "restart_backoff_factor",
@@ -241,6 +242,7 @@ class SectionBuilder {
   void read_strings(NodeSpec& spec) {
     if (const Entry* e = s_.get("interface")) spec.interface = e->value;
     if (const Entry* e = s_.get("program")) spec.program = e->value;
+    if (const Entry* e = s_.get("args")) spec.args = split_trimmed(e->value, " \t");
     if (const Entry* e = s_.get("profile"); e != nullptr && !e->value.empty()) {
       if (!node_profile_from_name(e->value)) {
         error(e->line, "profile: " + invalid_profile_message(e->value));

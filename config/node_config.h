@@ -29,15 +29,16 @@ struct NodeSpec {
   std::string address;  // resolved numeric address of host
   std::string interface;
   std::vector<std::string> aux_scripts;
-  std::vector<int> pin_cpus;  // after lb_procs expansion: the CPUs of this one process
-  EnvVars env_vars;           // global env_vars overlaid by the node's own
-  std::string program;        // per-node program; empty = the NodeProgram option
-  std::string profile;        // per-node profile (node_profile.h); empty = NodeProfile
-  std::string lb_group;       // section name when expanded from lb_procs, else empty
-  int lb_index = 0;           // 1-based index within lb_group, 0 when not expanded
-  int lb_procs = 0;           // lb_procs of the section (0 when unset)
-  EnvVars restart;            // restart_* keys of the section (validated), see CONFIG.md
-  int line = 0;               // line of the [section] header in node.cfg
+  std::vector<int> pin_cpus;      // after lb_procs expansion: the CPUs of this one process
+  EnvVars env_vars;               // global env_vars overlaid by the node's own
+  std::string program;            // per-node program; empty = the NodeProgram option
+  std::vector<std::string> args;  // args= of node.cfg, after BroArgs (default program only)
+  std::string profile;            // per-node profile (node_profile.h); empty = NodeProfile
+  std::string lb_group;           // section name when expanded from lb_procs, else empty
+  int lb_index = 0;               // 1-based index within lb_group, 0 when not expanded
+  int lb_procs = 0;               // lb_procs of the section (0 when unset)
+  EnvVars restart;                // restart_* keys of the section (validated), see CONFIG.md
+  int line = 0;                   // line of the [section] header in node.cfg
 };
 
 // Returns the numeric address of a host name, or nullopt when it cannot be resolved.

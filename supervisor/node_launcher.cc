@@ -76,7 +76,12 @@ SpawnSpec make_spawn_spec(const SupervisorOptions& options, const config::NodeSp
   SpawnSpec spec;
   spec.program = node.program.empty() ? options.node_program : node.program;
   spec.argv.push_back(spec.program);
-  spec.argv.insert(spec.argv.end(), options.bro_args.begin(), options.bro_args.end());
+  // BroArgs is for the default node program; a node's own program= gets only its args=
+  // (BroArgs meant for brocluster-node made another program exit at once).
+  if (node.program.empty()) {
+    spec.argv.insert(spec.argv.end(), options.bro_args.begin(), options.bro_args.end());
+  }
+  spec.argv.insert(spec.argv.end(), node.args.begin(), node.args.end());
   spec.cwd = node_dir(options, node);
   spec.env = node_environment(options, node);
   spec.stdout_path = "stdout.log";

@@ -105,6 +105,13 @@ TEST(NodeConfig, MalformedHeaderEmptyAndInvalidNames) {
   EXPECT_TRUE(p.nodes.empty());
 }
 
+TEST(NodeConfig, ArgsAreTheNodesOwnArgumentsSplitAtBlanks) {
+  const ParsedNodes p =
+      parse_nodes("[w]\ntype=worker\nhost=host1\nprogram=/usr/bin/x\nargs= -v\t--site  a \n");
+  EXPECT_EQ(p.diags, "");
+  EXPECT_EQ(p.nodes.at(0).args, (std::vector<std::string>{"-v", "--site", "a"}));
+}
+
 TEST(NodeConfig, AllowedNameCharacters) {
   const ParsedNodes p = parse_nodes("[Work_er.A-1]\ntype=worker\nhost=host1\n");
   EXPECT_EQ(p.diags, "");

@@ -303,10 +303,20 @@ TEST(NodeLauncher, SpawnSpecFollowsTheNodeProgramContract) {
             1);
 }
 
-TEST(NodeLauncher, PerNodeProgramOverridesNodeProgram) {
+// Issue 18: BroArgs went to every node, also to one with a program of its own (the
+// bundled worker exited 109 on BroArgs meant for another program), and a node had no
+// arguments of its own. BroArgs is the default program's; args= is the node's.
+TEST(NodeLauncher, PerNodeProgramOverridesNodeProgramAndTakesOnlyItsOwnArgs) {
   config::NodeSpec n = worker();
   n.program = "/usr/bin/zeek-wrapper";
-  EXPECT_EQ(make_spawn_spec(options_in("/b"), n).program, "/usr/bin/zeek-wrapper");
+  n.args = {"--site", "x"};
+  const SpawnSpec own = make_spawn_spec(options_in("/b"), n);
+  EXPECT_EQ(own.program, "/usr/bin/zeek-wrapper");
+  EXPECT_EQ(own.argv, (std::vector<std::string>{"/usr/bin/zeek-wrapper", "--site", "x"}));
+  n.program.clear();
+  EXPECT_EQ(
+      make_spawn_spec(options_in("/b"), n).argv,
+      (std::vector<std::string>{"/opt/bro/bin/brocluster-node", "-U", ".status", "--site", "x"}));
 }
 
 TEST(CrashRecorder, WritesAReportWithTailsAndFindsIt) {
