@@ -20,12 +20,14 @@ TEST(NodeUnderSupervisor, StartsRunningThroughReadinessAndStopsCleanly) {
   settings.ready_grace = 120;  // only "ready" on fd 3 can make the node running in time
   settings.start_timeout = 20;
   settings.stop_timeout = 10;
-  settings.extra = {"BroArgs = -r " + pcap, "PolicyDir = " + source_path("policy"),
+  settings.extra = {"PolicyDir = " + source_path("policy"),
                     "SitePolicyPath = " + source_path("policy/local"),
                     "NodePortBase = " + std::to_string(node_port_base())};
   SimCluster cluster(settings);
   SimHost& host = cluster.add_host();
-  cluster.add_node(host, "bro", "standalone", {"program=" + node_binary(), "interface=lo"});
+  // The node's own program= gets its own args= (BroArgs is the default program's).
+  cluster.add_node(host, "bro", "standalone",
+                   {"program=" + node_binary(), "interface=lo", "args=-r " + pcap});
   ASSERT_TRUE(cluster.start().is_ok());
   Client client = cluster.client(host);
 
