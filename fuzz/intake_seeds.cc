@@ -97,7 +97,7 @@ HostStats host_stats(const std::string& host, std::uint64_t seq) {
   s.cpu_count = 4;
   s.mem_total = 8ull << 30;
   s.mem_available = 4ull << 30;
-  s.disks = {{"/var/lib/brocluster", 100ull << 30, 50ull << 30, 50.0}};
+  s.disks = {{"/var/lib/brocluster", 100ull << 30, 50ull << 30, 50.0, 2049}};
   return s;
 }
 
