@@ -44,6 +44,19 @@ class Bounded : public ::testing::Test {
     if (HasFailure()) std::cerr << cluster_.logs();
   }
   // One host with a node, and a monitor key "mon" that its supervisor knows.
+  // One host with the standard nodes, worker-1 running, and an empty directory outside the
+  // BroBase for a link to point at.
+  void start_worker_beside_outside_dir() {
+    h1_ = &cluster_.add_host();
+    cluster_.add_standard_nodes(*h1_, 1);
+    const Status s = cluster_.start();
+    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
+    const auto r = cluster_.shell({"start", "worker-1"});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    ASSERT_EQ(cluster_.node_pids("worker-1").size(), 1u);
+    outside_ = scratch_.path() + "/outside";
+    fs::create_directories(outside_);
+  }
   void start_with_monitor_key() {
     SimHost& h1 = cluster_.add_host();
     cluster_.add_standard_nodes(h1, 1);
@@ -63,6 +76,8 @@ class Bounded : public ::testing::Test {
     return o;
   }()};
   TempDir scratch_;
+  SimHost* h1_ = nullptr;
+  std::string outside_;
 };
 
 // The issue: a monitor key's request whose command name is 8 MiB was logged twice in
@@ -343,17 +358,10 @@ TEST_F(Bounded, ASymlinkedStderrLogIsRefusedWithAClearError) {
 // supervisor read its crash tails there, move a core out of it, or write the next run's
 // files into it.
 TEST_F(Bounded, ANodeDirSwappedForASymlinkIsNeitherReadNorWrittenThrough) {
-  SimHost& h1 = cluster_.add_host();
-  cluster_.add_standard_nodes(h1, 1);
-  {
-    const Status s = cluster_.start();
-    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
-  }
-  auto r = cluster_.shell({"start", "worker-1"});
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  ASSERT_EQ(cluster_.node_pids("worker-1").size(), 1u);
-  const std::string outside = scratch_.path() + "/outside";
-  fs::create_directories(outside);
+  ASSERT_NO_FATAL_FAILURE(start_worker_beside_outside_dir());
+  SimHost& h1 = *h1_;
+  const std::string outside = outside_;
+  ProcessResult r;
   { std::ofstream(outside + "/stderr.log") << "NOT FOR THE SUPERVISOR\n"; }
   { std::ofstream(outside + "/core") << "NOT FOR THE SUPERVISOR (core)\n"; }
   const auto listing = [&] {
@@ -409,17 +417,9 @@ TEST_F(Bounded, ANodeDirSwappedForASymlinkIsNeitherReadNorWrittenThrough) {
 // The crash records' own dir: a link at TmpDir/crashes/<node> gets no record written
 // through it, and the supervisor's log says why.
 TEST_F(Bounded, ACrashRecordDirSwappedForASymlinkGetsNothingWrittenThroughIt) {
-  SimHost& h1 = cluster_.add_host();
-  cluster_.add_standard_nodes(h1, 1);
-  {
-    const Status s = cluster_.start();
-    ASSERT_TRUE(s.is_ok()) << s.message() << cluster_.logs();
-  }
-  auto r = cluster_.shell({"start", "worker-1"});
-  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  ASSERT_EQ(cluster_.node_pids("worker-1").size(), 1u);
-  const std::string outside = scratch_.path() + "/outside";
-  fs::create_directories(outside);
+  ASSERT_NO_FATAL_FAILURE(start_worker_beside_outside_dir());
+  SimHost& h1 = *h1_;
+  const std::string outside = outside_;
   const std::string root = h1.tmp() + "/crashes/worker-1";
   fs::create_directories(h1.tmp() + "/crashes");
   fs::remove_all(root);
