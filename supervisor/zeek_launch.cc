@@ -10,17 +10,6 @@
 namespace bc::sup {
 namespace {
 
-// Reads a decimal number at `text`'s front; -1 when there is none.
-int take_number(std::string_view& text) {
-  int value = -1;
-  while (!text.empty() && std::isdigit(static_cast<unsigned char>(text.front())) != 0) {
-    value = (value < 0 ? 0 : value * 10) + (text.front() - '0');
-    if (value > 100000) return -1;
-    text.remove_prefix(1);
-  }
-  return value;
-}
-
 // The AuxScripts<Type> option of the manual for this node's type (none for proxies).
 const char* aux_option(config::NodeType type) {
   switch (type) {
@@ -38,28 +27,6 @@ const char* aux_option(config::NodeType type) {
 }
 
 }  // namespace
-
-std::optional<ZeekVersion> parse_zeek_version(std::string_view out) {
-  constexpr std::string_view kLead = "version ";
-  const std::size_t at = out.find(kLead);
-  if (at == std::string_view::npos) return std::nullopt;
-  out.remove_prefix(at + kLead.size());
-  ZeekVersion v;
-  v.major = take_number(out);
-  if (v.major < 0 || out.empty() || out.front() != '.') return std::nullopt;
-  out.remove_prefix(1);
-  v.minor = take_number(out);
-  if (v.minor < 0) return std::nullopt;
-  if (!out.empty() && out.front() == '.') {
-    out.remove_prefix(1);
-    v.patch = std::max(take_number(out), 0);
-  }
-  return v;
-}
-
-std::string to_string(const ZeekVersion& v) {
-  return std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch);
-}
 
 std::string zeek_share_dir(const std::string& binary_path) {
   const std::filesystem::path bin = std::filesystem::path(binary_path).parent_path();

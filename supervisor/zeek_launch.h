@@ -13,19 +13,16 @@
 
 #include "config/cluster_config.h"
 #include "config/node_config.h"
+#include "config/zeek_version.h"
 
 namespace bc::sup {
 
-struct ZeekVersion {
-  int major = 0;
-  int minor = 0;
-  int patch = 0;
-  auto operator<=>(const ZeekVersion&) const = default;
-};
-
-// "zeek version 6.0.3" (or "8.1.0-dev.42") -> 6.0.3; nullopt for anything else.
-std::optional<ZeekVersion> parse_zeek_version(std::string_view version_output);
-std::string to_string(const ZeekVersion& v);
+// The one Zeek version type and parser of the code base (config/zeek_version.h).
+using ZeekVersion = config::ZeekVersion;
+using config::parse_zeek_version;
+inline std::string to_string(const ZeekVersion& v) {
+  return v.to_string();
+}
 
 // The Zeek binary a node runs, as found on this host.
 struct ZeekBinary {
