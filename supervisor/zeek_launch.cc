@@ -1,7 +1,5 @@
 #include "supervisor/zeek_launch.h"
 
-#include <algorithm>
-#include <cctype>
 #include <filesystem>
 
 #include "common/env_list.h"
