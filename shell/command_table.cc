@@ -144,9 +144,13 @@ constexpr std::array kCommands = {
                 "manager. Nodes not running are left untouched. Nodes that still run though\n"
                 "an install removed them are stopped too (by name, group, or all).",
                 &cmd_stop, true},
-    CommandSpec{"tap", "tap [--json] [<topic-prefix> ...]", "Follows the event bus live.",
+    CommandSpec{"tap", "tap [--json] [--snapshot] [<topic-prefix> ...]",
+                "Follows the event bus live.",
                 "Prints every event on the bus (or those whose topic starts with one of the\n"
-                "given prefixes) as it happens, until Ctrl-C. --json prints JSON lines.",
+                "given prefixes) as it happens, until Ctrl-C. --json prints JSON lines.\n"
+                "--snapshot starts with every supervisor's status and then shows only the\n"
+                "events newer than it. Without prefixes, a gap in a publisher's numbering\n"
+                "(missed events, or a restart) is shown as a 'gap' line.",
                 &cmd_tap, false},
     CommandSpec{"top", "top [<nodes>]", "Shows CPU and memory of the nodes' processes.",
                 "For each node prints pid, virtual size, resident size, CPU and command; in\n"

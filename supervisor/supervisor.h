@@ -94,6 +94,9 @@ class Supervisor {
                          std::function<void(const msg::CrashReport&)> done);
   msg::Value node_top(Node& node);
   std::uint64_t state_version() const { return state_version_; }
+  // The seq of the last event this supervisor published: a status answer taken now reflects
+  // every event up to it (the Clone pattern, docs/PROTOCOL.md §6).
+  std::uint64_t published_seq() const { return events_.seq(); }
   const SupervisorCounters& counters() const { return counters_; }
 
  private:
