@@ -166,7 +166,8 @@ TEST_F(ClusterTap, SnapshotFirstThenOnlyTheEventsNewerThanIt) {
   tap_ = cluster_.shell_background({"tap", "--json", "--snapshot"});
   std::map<std::string, std::int64_t> snapshot_seq;
   for (std::size_t i = 0; i < cluster_.host_count(); ++i) {
-    auto snap = next_json(*tap_, [](const Json& j) { return !j["snapshot"].is_null(); }, kWait);
+    auto snap = next_json(
+        *tap_, [](const Json& j) { return !j["snapshot"].is_null(); }, kWait);
     ASSERT_TRUE(snap);
     const Json& s = (*snap)["snapshot"];
     EXPECT_GT(s["seq"].integer(), 0);
