@@ -111,6 +111,17 @@ constexpr std::array kCommands = {
                 "Primarily for debugging: reports statistics about the connections the nodes\n"
                 "use to communicate with other cluster nodes.",
                 &cmd_peerstatus, true},
+    CommandSpec{"plot",
+                "plot [--out <file.png|file.svg>] [--since <time>] [--until <time>] "
+                "[--metrics cpu,memory,packets] [--size <w>x<h>] [<nodes>]",
+                "Plots CPU, memory and packets of the nodes from stats.log.",
+                "Draws the nodes' samples in stats.log (StatsLog; the collector writes one per\n"
+                "node every StatsLogInterval) with gnuplot: CPU, resident memory and packets\n"
+                "and drops per second, one line per node, crashes and restarts marked. Without\n"
+                "--out as text in the terminal; --out writes a PNG or SVG. --since/--until take\n"
+                "now, an age (30m, 6h, 2d), epoch seconds or a local time (2026-12-07T14:30);\n"
+                "the default is the last 24 hours.",
+                &cmd_plot, true},
     CommandSpec{"print", "print <id> [<nodes>]", "Prints the value of a script identifier.",
                 "Reports the current value of the given script identifier on the given running\n"
                 "nodes. Identifiers inside a module are written <module>::<id>.",
