@@ -276,6 +276,10 @@ bool at_least_8(const std::string& version) {
 
 std::string start_control_endpoint(const std::string& node, const std::string& version,
                                    const Setting& setting) {
+  // The layout's listen block is skipped under ZEEKCTL_DISABLE_LISTEN (check, scripts).
+  if (const char* off = std::getenv("ZEEKCTL_DISABLE_LISTEN"); off != nullptr && *off != '\0') {
+    return "";
+  }
   const char* cluster_node = std::getenv("CLUSTER_NODE");
   const bool standalone = cluster_node == nullptr || *cluster_node == '\0';
   const std::string layout = find_layout(standalone);

@@ -20,8 +20,8 @@ using Setting = std::function<std::string(const std::string& node, const std::st
 // Starts the endpoint on its own thread when this process is the manager (CLUSTER_NODE
 // names a manager in cluster-layout.zeek) or a standalone node, the version is 8.0 or
 // later, and the layout on ZEEKPATH has a Cluster::listen_websocket block (or the control
-// file gives ws_port=<port>). Returns an error line for stderr, "" when all is well or
-// there is nothing to serve.
+// file gives ws_port=<port>), unless ZEEKCTL_DISABLE_LISTEN is set. Returns an error line for
+// stderr, "" when all is well or there is nothing to serve.
 //
 // Control-file keys (per node): id:<ID>=<value> (the value `print <ID>` shows; Cluster::node
 // is known anyway), peers=<a,b> (default: the manager for other nodes), ws_delay_ms=<n>

@@ -25,6 +25,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr const char* kDaemons[] = {"broker", "supervisor", "collector"};
+constexpr const char* kOneBox =
+    "[manager]\ntype=manager\nhost=localhost\n[proxy-1]\ntype=proxy\nhost=localhost\n"
+    "[worker]\ntype=worker\nhost=localhost\nlb_procs=2\ninterface=lo\n";
 
 class ZeekControl : public ::testing::Test {
  protected:
@@ -54,7 +57,8 @@ class ZeekControl : public ::testing::Test {
 
   // A one-box zeek cluster; every port from the test range (ZeekPort: XPUB, XSUB, control
   // and 4 nodes; MetricsPort: 4 nodes; then the listener); the fake's control file.
-  void write_config(const std::string& version, const std::vector<std::string>& control) {
+  void write_config(const std::string& version, const std::vector<std::string>& control,
+                    const std::string& node_cfg = kOneBox) {
     const int bus = choose_port_block(4);
     const int zeek = choose_port_block(12);
     base_.write("etc/cluster.cfg",
@@ -66,9 +70,7 @@ class ZeekControl : public ::testing::Test {
                     "\nZeekControlPort = " + std::to_string(zeek + 11) +
                     "\nCommTimeout = 3\nHeartbeatInterval = 0.2\nReadyGraceTime = 0.2\n"
                     "StopTimeout = 2\n");
-    base_.write("etc/node.cfg",
-                "[manager]\ntype=manager\nhost=localhost\n[proxy-1]\ntype=proxy\nhost=localhost\n"
-                "[worker]\ntype=worker\nhost=localhost\nlb_procs=2\ninterface=lo\n");
+    base_.write("etc/node.cfg", node_cfg);
     std::ofstream out(prefix_.path() + "/fake-zeek.cfg");
     out << "* version=" << version << "\n";
     for (const auto& line : control)
@@ -150,6 +152,18 @@ TEST_F(ZeekControl, TwoShellsAskingAtOnceEachGetTheirOwnAnswers) {
   EXPECT_THAT(first->stdout_text(), Not(HasSubstr("Test::y")));
   EXPECT_THAT(second->stdout_text(), ContainsRegex("worker-1 +Test::y = from-worker-1-y\n"));
   EXPECT_THAT(second->stdout_text(), Not(HasSubstr("Test::x")));
+}
+
+TEST_F(ZeekControl, StandaloneNodeAnswersOnItsOwnListener) {
+  write_config("8.0.0", {"zeek id:Test::x=standalone-x"},
+               "[zeek]\ntype=standalone\nhost=localhost\ninterface=lo\n");
+  ASSERT_NO_FATAL_FAILURE(install_and_start());
+  auto r = shell({"print", "Test::x"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, ContainsRegex("zeek +Test::x = standalone-x\n")) << r.out << r.err;
+  r = shell({"netstats"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, ContainsRegex("zeek: [0-9.]+ recvd=1234 dropped=5 link=1240\n"));
 }
 
 TEST_F(ZeekControl, ZeekBefore8SaysTheCommandsNeedIt) {
