@@ -32,11 +32,16 @@ export {
 
 function reply_allowed(topic: string): bool
 	{
-	return sub_bytes(topic, 1, |control_reply_prefix|) == control_reply_prefix;
+	return starts_with(topic, control_reply_prefix);
 	}
 
+# After the backend's Cluster::init() (zeek_init priority 10 in ZeroMQ's connect.zeek);
+# not during check, where the cluster is not set up (as setup-connections.zeek skips it).
 event zeek_init()
 	{
+	if ( getenv("ZEEKCTL_CHECK_CONFIG") != "" )
+		return;
+
 	Cluster::subscribe(control_request_prefix + Cluster::node + "/");
 	}
 
