@@ -222,6 +222,25 @@ TEST(WebSocketClient, HandshakesSendsMaskedAndJoinsFragmentsAnsweringPings) {
   EXPECT_EQ(pong.payload, "are you there");
 }
 
+TEST(WebSocketClient, FramesInTheSamePacketAsTheUpgradeAreKept) {
+  TestServer server([](TestServer& s) {
+    const std::string head = s.read_head();
+    const auto at = head.find("Sec-WebSocket-Key: ") + 19;
+    const std::string key = head.substr(at, head.find("\r\n", at) - at);
+    s.send(
+        "HTTP/1.1 101 Switching Protocols\r\nupgrade: WebSocket\r\nConnection: Upgrade\r\n"
+        "sec-websocket-accept: " +
+        ws::accept_key(key) + "\r\n\r\n" +
+        ws::encode_frame(Opcode::kText, "{\"type\":\"ack\"}", true, std::nullopt));
+    s.read_frame();
+  });
+  auto client = WebSocketClient::connect(options_for(server), in(2s));
+  ASSERT_TRUE(client.is_ok()) << client.status().message();
+  auto message = client->receive_text(in(2s));
+  ASSERT_TRUE(message.is_ok()) << message.status().message();
+  EXPECT_EQ(*message, "{\"type\":\"ack\"}");
+}
+
 TEST(WebSocketClient, WrongAcceptKeyIsRefused) {
   TestServer server(
       [](TestServer& s) { s.answer_upgrade(s.read_head(), "bm90IHRoZSByaWdodCBrZXk="); });
