@@ -7,6 +7,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <mutex>
+#include <system_error>
 #include <vector>
 
 #include "common/strings.h"
@@ -341,8 +342,8 @@ Status ZeekControlProxy::start(const ZeekControlTarget& target, std::uint64_t cl
   const std::uint64_t key = next_key_;
   const std::string reply_topic = next_reply_topic();
   ++next_key_;
-  std::thread worker([shared = shared_, target, cmd, args, reply_topic, deadline, timeout_ms, key,
-                      client_id] {
+  auto work = [shared = shared_, target, cmd, args, reply_topic, deadline, timeout_ms, key,
+               client_id] {
     auto result = ask_zeek(target, cmd, args, reply_topic, deadline);
     msg::Reply reply;
     if (result.is_ok()) {
@@ -359,7 +360,13 @@ Status ZeekControlProxy::start(const ZeekControlTarget& target, std::uint64_t cl
     shared->done.emplace_back(key, std::move(reply));
     const std::uint64_t one = 1;
     (void)::write(shared->event_fd, &one, sizeof one);
-  });
+  };
+  std::thread worker;
+  try {
+    worker = std::thread(std::move(work));
+  } catch (const std::system_error& e) {
+    return Status::io_error(target.node + ": cannot start the Zeek control request: " + e.what());
+  }
   responders_.emplace(key, std::pair{std::move(worker), std::move(respond)});
   return Status::ok();
 }

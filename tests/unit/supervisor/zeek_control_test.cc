@@ -4,7 +4,16 @@
 
 #include "supervisor/zeek_control.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include <optional>
+#include <vector>
 
 namespace bc::sup {
 namespace {
@@ -153,6 +162,86 @@ TEST(ZeekControl, JsonReaderRefusesGarbageWithoutThrowing) {
                            "[[[[[[[[[[[[[[[[[[[[[[[[[[[["
                            "[[[[[[[[[[[[[[[["}) {
     EXPECT_FALSE(msg::Json::parse(text).has_value()) << text;
+  }
+}
+
+// A loopback TCP socket bound to a free port; listening (connections complete in the
+// kernel and then hear nothing) or not (connections are refused).
+struct LoopbackPort {
+  explicit LoopbackPort(bool listening) {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in sa{};
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof sa;
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&sa), len), 0);
+    if (listening) {
+      EXPECT_EQ(::listen(fd, 64), 0);
+    }
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+    port = ntohs(sa.sin_port);
+  }
+  ~LoopbackPort() { ::close(fd); }
+  int fd = -1;
+  int port = 0;
+};
+
+// Waits (up to `timeout`) for the proxy's eventfd and hands out what finished.
+void pump(ZeekControlProxy& proxy, std::chrono::milliseconds timeout) {
+  pollfd p{proxy.fd(), POLLIN, 0};
+  if (::poll(&p, 1, static_cast<int>(timeout.count())) > 0) proxy.on_readable();
+}
+
+TEST(ZeekControlProxy, AFailedConversationIsAnsweredOnceThroughTheLoop) {
+  const LoopbackPort closed(false);
+  ZeekControlProxy proxy("host-a");
+  ZeekControlTarget t = control_target();
+  t.port = closed.port;
+  std::vector<msg::Reply> replies;
+  ASSERT_TRUE(proxy
+                  .start(t, 42, "netstats", msg::Value::empty_map(),
+                         std::chrono::steady_clock::now() + std::chrono::seconds(2), 2000,
+                         [&replies](const msg::Reply& r) { replies.push_back(r); })
+                  .is_ok());
+  EXPECT_EQ(proxy.in_flight(), 1u);
+  for (int i = 0; i < 50 && replies.empty(); ++i)
+    pump(proxy, std::chrono::milliseconds(100));
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].id, 42u);
+  EXPECT_FALSE(replies[0].ok);
+  ASSERT_TRUE(replies[0].error.has_value());
+  EXPECT_NE(
+      replies[0].error->message.find("worker-1: ws://127.0.0.1:" + std::to_string(closed.port) +
+                                     "/v1/messages/json: connect"),
+      std::string::npos)
+      << replies[0].error->message;
+  EXPECT_EQ(proxy.in_flight(), 0u);
+}
+
+TEST(ZeekControlProxy, ASilentListenerRunsIntoTheDeadlineAndTheInFlightCapHolds) {
+  const LoopbackPort silent(true);
+  ZeekControlProxy proxy("host-a");
+  ZeekControlTarget t = control_target();
+  t.port = silent.port;
+  std::vector<msg::Reply> replies;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(400);
+  for (std::size_t i = 0; i < ZeekControlProxy::kMaxInFlight; ++i) {
+    ASSERT_TRUE(proxy
+                    .start(t, i, "print", print_request("Cluster::node"), deadline, 400,
+                           [&replies](const msg::Reply& r) { replies.push_back(r); })
+                    .is_ok());
+  }
+  const Status busy = proxy.start(t, 99, "print", print_request("Cluster::node"), deadline, 400,
+                                  [&replies](const msg::Reply& r) { replies.push_back(r); });
+  EXPECT_EQ(busy.code(), ErrorCode::kBusy);
+  for (int i = 0; i < 50 && replies.size() < ZeekControlProxy::kMaxInFlight; ++i)
+    pump(proxy, std::chrono::milliseconds(100));
+  ASSERT_EQ(replies.size(), ZeekControlProxy::kMaxInFlight);
+  for (const msg::Reply& r : replies) {
+    ASSERT_TRUE(r.error.has_value());
+    EXPECT_EQ(r.error->code, ErrorCode::kTimeout);
+    EXPECT_NE(r.error->message.find("worker-1 did not answer within 400 ms"), std::string::npos)
+        << r.error->message;
   }
 }
 
