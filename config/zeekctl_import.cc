@@ -4,7 +4,9 @@
 
 #include "config/zeekctl_import.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <utility>
 
 #include "common/strings.h"
 #include "config/cluster_config.h"
@@ -377,6 +379,14 @@ ZeekctlImport import_zeekctl(const ZeekctlSource& source, Diagnostics& diags) {
   }
   out.node_cfg = detail::import_zeekctl_nodes(source, options, out.not_carried, diags);
 
+  // In the order of the files: zeekctl.cfg's lines, zeekctl's defaults last.
+  std::stable_sort(out.carried.begin(), out.carried.end(), [](const auto& a, const auto& b) {
+    return (a.line == 0 ? INT32_MAX : a.line) < (b.line == 0 ? INT32_MAX : b.line);
+  });
+  std::stable_sort(
+      out.not_carried.begin(), out.not_carried.end(), [&](const auto& a, const auto& b) {
+        return std::pair(a.file != cfg_file, a.line) < std::pair(b.file != cfg_file, b.line);
+      });
   std::vector<int> line_map;
   out.cluster_cfg = cluster_cfg_text(out, cfg_file, &line_map);
   Diagnostics made;

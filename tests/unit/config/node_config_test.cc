@@ -256,11 +256,11 @@ TEST(NodeConfig, BadLbMethodAndLbInterfaces) {
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:5: node 'a': unknown lb_method 'rss' (expected "
                                  "af_packet, pf_ring, myricom, custom or interfaces)"));
   EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:9: node 'b': lb_method needs lb_procs"));
-  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:14: node 'c': lb_interfaces names 1 "
+  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:15: node 'c': lb_interfaces names 1 "
                                  "interface(s) but lb_procs is 2 (one interface per process)"));
-  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:19: node 'd': lb_interfaces is only valid with "
+  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:21: node 'd': lb_interfaces is only valid with "
                                  "lb_method=interfaces"));
-  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:23: node 'e': lb_method=interfaces needs "
+  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:26: node 'e': lb_method=interfaces needs "
                                  "lb_interfaces"));
   EXPECT_TRUE(p.nodes.empty());
 }
