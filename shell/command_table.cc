@@ -79,7 +79,7 @@ constexpr std::array kCommands = {
                 "Without arguments, prints a brief summary of all commands; with a command\n"
                 "name, prints its full description.",
                 &cmd_help, false},
-    CommandSpec{"import-zeekctl", "import-zeekctl <zeekctl etc dir> [--force]",
+    CommandSpec{"import-zeekctl", "import-zeekctl <etc dir> [--force]",
                 "Makes etc/ from a zeekctl site's configuration.",
                 "Reads zeekctl.cfg, node.cfg and networks.cfg from a zeekctl etc directory and\n"
                 "writes this BroBase's etc/cluster.cfg, node.cfg and networks.cfg with\n"
