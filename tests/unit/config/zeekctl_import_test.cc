@@ -7,6 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "config/cluster_config.h"
 #include "config/zeekctl_options.h"
 #include "test_util.h"
@@ -66,6 +69,19 @@ TEST(ZeekctlOptions, EveryOptionIsMappedOrHasAReason) {
   EXPECT_EQ(find_zeekctl_option("zeekargs")->ours, "BroArgs");
   EXPECT_EQ(find_zeekctl_legacy("BroPort")->name, "ZeekPort");
   EXPECT_EQ(find_zeekctl_option("BroPort"), nullptr);
+}
+
+// docs/ZEEK.md's "Options side by side" has a row for each.
+TEST(ZeekctlOptions, EveryOptionHasItsRowInZeekMd) {
+  std::ifstream in(testing_util::source_dir() + "/docs/ZEEK.md");
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_FALSE(doc.empty());
+  for (const ZeekctlOption& o : zeekctl_options()) {
+    const std::string ours = o.ours.empty() ? "—" : "`" + std::string(o.ours) + "`";
+    EXPECT_THAT(doc,
+                HasSubstr("| `" + std::string(o.name) + "` | " +
+                          (o.name == "SendMail" ? "`SendMailCommand` / `SendMail`" : ours) + " |"));
+  }
 }
 
 TEST(ZeekctlImport, CarriesOptionsConvertedAndZeekctlsDefaultsWhereOursDiffer) {
