@@ -273,6 +273,13 @@ class OptionCarrier {
 
   void add(const ZeekctlOption& option, int line, std::string ours, std::string value,
            std::string note) {
+    // zeekctl keeps a '#' inside a value; our cluster.cfg starts a comment at " #".
+    if (value.find(" #") != std::string::npos || value.find("\t#") != std::string::npos) {
+      diags_.warning(file_, line,
+                     std::string(option.name) +
+                         ": our cluster.cfg reads ' #' as the start of a comment; edit " + ours +
+                         " there");
+    }
     out_.carried.push_back(
         {std::string(option.name), line, std::move(ours), std::move(value), std::move(note)});
   }

@@ -203,7 +203,8 @@ class LbEffects {
   }
 
   void myricom(Section& s) {
-    set_default_env(s, "SNF_NUM_RINGS", s.get("lb_procs")->value);
+    const std::string procs = s.get("lb_procs")->value;  // a copy: keys may grow below
+    set_default_env(s, "SNF_NUM_RINGS", procs);
     set_default_env(s, "SNF_FLAGS", "0x101");
     s.notes.push_back(
         "lb_method=myricom: SNF_NUM_RINGS and SNF_FLAGS as zeekctl's plugin sets them");
@@ -219,8 +220,8 @@ class LbEffects {
       return diags_.error(cfg_file_, it == options_.end() ? 0 : it->second.line,
                           "PFRINGClusterType '" + type + "' not supported");
     }
-    const Key& iface = interface(s, s.line);
-    const std::string& name = iface.value;
+    const Key* iface = s.get("interface");
+    const std::string name = iface != nullptr ? iface->value : "";  // a copy: keys grow below
     if (name.starts_with("zc:") || name.starts_with("pf_ring::zc:") || name.starts_with("dna")) {
       return diags_.error(file_, s.get("lb_method")->line,
                           "lb_method=pf_ring with interface '" + name +
@@ -230,11 +231,15 @@ class LbEffects {
                               name + "@<n>",
                           s.name);
     }
-    const std::string host = to_lower(s.get("host") != nullptr ? s.get("host")->value : "");
-    auto& ids = cluster_ids_[host];
-    if (!ids.contains(name)) ids[name] = cluster_id + static_cast<std::int64_t>(ids.size());
+    // One PF_RING cluster per host and interface, numbered from PFRINGClusterID.
+    auto& ids = cluster_ids_[s.get("host") != nullptr ? s.get("host")->value : ""];
+    if (!ids.contains(name)) {
+      const auto next = cluster_id + static_cast<std::int64_t>(ids.size());
+      ids[name] = next;
+    }
+    const std::string id = std::to_string(ids[name]);
     set_default_env(s, variable->second, "1");
-    set_default_env(s, "PCAP_PF_RING_CLUSTER_ID", std::to_string(ids[name]));
+    set_default_env(s, "PCAP_PF_RING_CLUSTER_ID", id);
     set_default_env(s, "PCAP_PF_RING_APPNAME", "zeek-" + name);
     s.notes.push_back("lb_method=pf_ring: PF_RING variables as zeekctl's plugin sets them");
   }

@@ -146,7 +146,8 @@ TEST(ZeekctlImport, SubstitutesReferencesAsZeekctlDoes) {
           "LogDir = ${zeekbase}/archive\n"
           "SitePolicyPath = ${PolicyDir}/site:/etc/zeek/extra\n"
           "MailTo = ${Nobody:root}@example.org\n"
-          "MailReplyTo = ${Nobody}x\n");
+          "MailReplyTo = ${Nobody}x\n"
+          "MailSubjectPrefix = [Zeek] #ops\n");
   EXPECT_FALSE(i.errors) << i.diags;
   EXPECT_EQ(i.options.get("LogDir"), "/usr/local/zeek/archive");
   EXPECT_EQ(i.options.get("SitePolicyPath"), "/usr/local/zeek/share/zeek/site:/etc/zeek/extra");
@@ -155,6 +156,8 @@ TEST(ZeekctlImport, SubstitutesReferencesAsZeekctlDoes) {
   EXPECT_EQ(i.options.get("MailReplyTo"), "x");
   EXPECT_THAT(i.diags, HasSubstr("Warning: /opt/zeek/etc/zeekctl.cfg:5: MailReplyTo: ${nobody} is "
                                  "not a zeekctl option; replaced by nothing, as zeekctl does"));
+  EXPECT_THAT(i.diags, HasSubstr("Warning: /opt/zeek/etc/zeekctl.cfg:6: MailSubjectPrefix: our "
+                                 "cluster.cfg reads ' #' as the start of a comment"));
 }
 
 TEST(ZeekctlImport, BadZeekctlCfgLinesNameFileAndLine) {
@@ -217,6 +220,31 @@ TEST(ZeekctlImport, NodeCfgKeepsZeekctlKeysAndWritesLbMethodEffects) {
   const auto nodes = parse_node_config(n, "node.cfg", "", fake_resolver(), d);
   EXPECT_EQ(d.render_all(), "");
   EXPECT_EQ(nodes.size(), 15u);
+}
+
+TEST(ZeekctlImport, CustomLbMethodBuildsTheInterfaceAndZcInterfacesAreRefused) {
+  const std::string head =
+      "[manager]\ntype=manager\nhost=localhost\n[proxy-1]\ntype=proxy\nhost=localhost\n";
+  const Imported custom =
+      run("lb_custom.InterfacePrefix = pfring:\nlb_custom.InterfaceSuffix = @x\n",
+          head +
+              "[w]\ntype=worker\nhost=localhost\ninterface=eth0\n"
+              "lb_method=custom\nlb_procs=2\n");
+  EXPECT_FALSE(custom.errors) << custom.diags;
+  EXPECT_THAT(custom.result.node_cfg, HasSubstr("interface = pfring:eth0@x\n"));
+  const Imported zc = run("", head +
+                                  "[w]\ntype=worker\nhost=localhost\ninterface=zc:eth0\n"
+                                  "lb_method=pf_ring\nlb_procs=2\n");
+  EXPECT_THAT(zc.diags, HasSubstr("Error: /opt/zeek/etc/node.cfg:11: node 'w': lb_method=pf_ring "
+                                  "with interface 'zc:eth0': zeekctl gives each process its own "
+                                  "@<n> application instance"));
+  // PFRINGClusterID = 0 turns zeekctl's PF_RING plugin off.
+  const Imported off =
+      run("PFRINGClusterID = 0\n", head +
+                                       "[w]\ntype=worker\nhost=localhost\ninterface=eth0\n"
+                                       "lb_method=pf_ring\nlb_procs=2\n");
+  EXPECT_FALSE(off.errors) << off.diags;
+  EXPECT_THAT(off.result.node_cfg, Not(HasSubstr("PCAP_PF_RING")));
 }
 
 TEST(ZeekctlImport, NodeCfgErrorsNameTheZeekctlFileAndLine) {
