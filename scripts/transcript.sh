@@ -126,6 +126,20 @@ run keys
 run daemons
 run daemons stop
 run daemons start
+# A zeekctl site's etc/ imported into a second, empty BroBase (this session's etc/ stays).
+mkdir -p "$tmp/zeekctl/etc"
+printf 'MailTo = ops@example.org\nLogExpireInterval = 30 day\nHaveNFS = 1\n' \
+  >"$tmp/zeekctl/etc/zeekctl.cfg"
+printf '[zeek]\ntype=standalone\nhost=localhost\ninterface=lo\n' >"$tmp/zeekctl/etc/node.cfg"
+printf '10.0.0.0/8 Private IP space\n' >"$tmp/zeekctl/etc/networks.cfg"
+{
+  echo
+  echo "\`\`\`"
+  echo "\$ brocluster import-zeekctl zeekctl/etc    # into a second BroBase, zeekbase/"
+  (cd "$tmp" && "$base/bin/brocluster" --base "$tmp/zeekbase" import-zeekctl zeekctl/etc 2>&1) ||
+    echo "(exit $?)"
+  echo "\`\`\`"
+} >>"$tmpout"
 # The interactive shell reads commands from its input.
 {
   echo

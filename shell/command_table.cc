@@ -79,6 +79,15 @@ constexpr std::array kCommands = {
                 "Without arguments, prints a brief summary of all commands; with a command\n"
                 "name, prints its full description.",
                 &cmd_help, false},
+    CommandSpec{"import-zeekctl", "import-zeekctl <etc dir> [--force]",
+                "Makes etc/ from a zeekctl site's configuration.",
+                "Reads zeekctl.cfg, node.cfg and networks.cfg from a zeekctl etc directory and\n"
+                "writes this BroBase's etc/cluster.cfg, node.cfg and networks.cfg with\n"
+                "NodeProfile = zeek: node.cfg keeps every zeekctl key, each zeekctl option\n"
+                "becomes ours, and those without an equivalent are listed with the reason.\n"
+                "Existing files are replaced only with --force. Needs no daemon. Then run\n"
+                "check, install and start (docs/ZEEK.md, \"Switching a zeekctl site\").",
+                &cmd_import_zeekctl, false},
     CommandSpec{"install", "install [<nodes>]", "Installs the configuration on all hosts.",
                 "Checks, then installs the configuration, policy scripts and settings on all\n"
                 "hosts over the bus. Must follow every configuration change; nothing changes\n"
