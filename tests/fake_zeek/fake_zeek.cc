@@ -23,6 +23,8 @@
 //                            argument per line) into the working dir at start
 //   stderr=<text>            write <text> to stderr at start
 //   check_error=<text>       a check run (below) prints <text> to stderr and exits 1
+//   check_record=<file>      a check run appends a line to <file>: CLUSTER_NODE,
+//                            ZEEKCTL_CHECK_CONFIG, ZEEKCTL_DISABLE_LISTEN, then its argv
 //
 // A run without `-p zeekctl-live` is a check, as `brocluster check`/`scripts` (and zeekctl's
 // check-config) make it: the scripts on the command line must resolve on ZEEKPATH
@@ -361,6 +363,20 @@ void write_loaded_scripts(const std::vector<std::string>& files) {
   log << "#close\t2026-01-01-00-00-00\n";
 }
 
+void record_check(int argc, char** argv) {
+  const std::string file = setting("check_record");
+  if (file.empty()) return;
+  std::ofstream out(file, std::ios::app);
+  for (const char* var : {"CLUSTER_NODE", "ZEEKCTL_CHECK_CONFIG", "ZEEKCTL_DISABLE_LISTEN"}) {
+    const char* value = std::getenv(var);
+    out << var << '=' << (value != nullptr ? value : "") << ' ';
+  }
+  out << "argv:";
+  for (int i = 1; i < argc; ++i)
+    out << ' ' << argv[i];
+  out << '\n';
+}
+
 int run_check(const Args& args) {
   const char* cluster_node = std::getenv("CLUSTER_NODE");
   if (cluster_node != nullptr && *cluster_node != '\0') {
@@ -407,6 +423,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (setting("print_env") == "1") print_env(argc, argv);
-  if (args.parse_only || !is_live(args)) return run_check(args);
+  if (args.parse_only || !is_live(args)) {
+    record_check(argc, argv);
+    return run_check(args);
+  }
   return run(args, node);
 }
