@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -58,13 +59,15 @@ std::vector<std::string> lines_of(std::string_view text) {
   return out;
 }
 
-// The first node of each type, in the (type) order of `nodes`.
+// The first node of each type, in the (type) order of `nodes`; a node whose own program=
+// or aux_scripts differ from the first of its type gets a run of its own.
 std::vector<config::NodeSpec> one_per_type(const std::vector<config::NodeSpec>& nodes) {
   std::vector<config::NodeSpec> out;
   for (const config::NodeSpec& node : nodes) {
-    bool seen = false;
-    for (const config::NodeSpec& kept : out)
-      seen = seen || kept.type == node.type;
+    const bool seen = std::any_of(out.begin(), out.end(), [&](const config::NodeSpec& kept) {
+      return kept.type == node.type && kept.program == node.program &&
+             kept.aux_scripts == node.aux_scripts;
+    });
     if (!seen) out.push_back(node);
   }
   return out;
@@ -171,7 +174,7 @@ ZeekTypeResult result_for(const config::NodeSpec& node) {
 ZeekTypeResult run_one(const config::NodeSpec& node, const sup::ZeekBinary& zeek,
                        const RunPlan& plan) {
   ZeekTypeResult out = result_for(node);
-  const std::string cwd = plan.work_dir + "/" + out.type;
+  const std::string cwd = plan.work_dir + "/run-" + node.name;  // beside installed/
   if (Status s = ensure_dir(cwd, 0700); !s.is_ok()) {
     out.output.push_back(s.message());
     return out;

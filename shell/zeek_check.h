@@ -43,11 +43,11 @@ std::vector<config::NodeSpec> zeek_profile_nodes(const config::Cluster& cluster,
                                                  const std::vector<config::NodeSpec>& nodes);
 
 // Runs Zeek once per node type of `nodes` (nodes of profile zeek; the first of each type
-// stands for its type). `snapshot` is an installed snapshot to run on; empty: the edited
-// configuration of `cluster`, staged. `base_dir` is the BroBase. An error when no run could
-// be made at all (the snapshot cannot be staged: a port or layout problem, Zeek's version
-// unknown); a Zeek binary that is missing or not executable, a deadline passed or Zeek's
-// own errors are the failed results of their types.
+// stands for its type, and a node with its own program= or aux_scripts for itself). `snapshot` is
+// an installed snapshot to run on; empty: the edited configuration of `cluster`, staged. `base_dir`
+// is the BroBase. An error when no run could be made at all (the snapshot cannot be staged: a port
+// or layout problem, Zeek's version unknown); a Zeek binary that is missing or not executable, a
+// deadline passed or Zeek's own errors are the failed results of their types.
 Result<std::vector<ZeekTypeResult>> run_zeek_checks(const config::Cluster& cluster,
                                                     const std::string& base_dir,
                                                     const std::vector<config::NodeSpec>& nodes,

@@ -107,6 +107,17 @@ TEST_F(ZeekCheck, CleanConfigurationRunsZeekParseOnlyOncePerNodeTypeAsThatNodeWo
   EXPECT_TRUE(fs::is_empty(base_.path() + "/spool/tmp"));
 }
 
+TEST_F(ZeekCheck, ANodeWithItsOwnAuxScriptsIsCheckedOnItsOwn) {
+  base_.write("etc/node.cfg",
+              std::string(kNodeCfg) + "[tap]\ntype=worker\nhost=localhost\naux_scripts=tap.zeek\n");
+  base_.write("policy/local/tap.zeek", "this is an error\n");
+  const ProcessResult r = run({"check"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("worker scripts are ok (zeek -a, as worker-1).\n"));
+  EXPECT_THAT(r.out, HasSubstr("worker scripts failed (zeek -a, as tap).\nworker: error in " +
+                               base_.path() + "/policy/local/tap.zeek, line 1: syntax error"));
+}
+
 TEST_F(ZeekCheck, ZeeksErrorIsShownUnderItsNodeTypeAndFailsTheCheck) {
   control({"worker-1 check_error=error in ./local.zeek, line 3: unknown identifier foo"});
   const ProcessResult r = run({"check"});
