@@ -277,7 +277,17 @@ Result<std::vector<ZeekTypeResult>> run_zeek_checks(const config::Cluster& clust
   plan.install = sup::zeek_install(on, snap->options);
   for (auto& [i, zeek] : runnable) {
     zeek.version = **version;  // the one the snapshot's files were made for
-    results[i] = run_one(types[i], zeek, plan);
+    // The node as the snapshot defines it (its aux_scripts, env_vars), as it would run.
+    const auto in_snapshot =
+        std::find_if(snap->nodes.begin(), snap->nodes.end(),
+                     [&](const config::NodeSpec& n) { return n.name == types[i].name; });
+    if (in_snapshot == snap->nodes.end()) {
+      results[i].output.push_back(types[i].name +
+                                  " is not in the installed configuration; run install, or "
+                                  "use scripts -c");
+      continue;
+    }
+    results[i] = run_one(*in_snapshot, zeek, plan);
   }
   return results;
 }

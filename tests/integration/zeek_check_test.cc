@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/exec_path.h"
 #include "common/file_util.h"
 #include "config/cluster.h"
 #include "install/cluster_bundle.h"
@@ -195,6 +196,16 @@ TEST_F(ZeekCheck, ScriptsListsTheLoadedScriptsLogOfZeeksRunPerNodeType) {
   EXPECT_EQ(entry["scripts"].array()[0].str(), installed + "/site/1/local.zeek");
 }
 
+TEST_F(ZeekCheck, ScriptsOfTheInstalledSnapshotKnowOnlyItsNodes) {
+  install_now();
+  base_.write("etc/node.cfg", std::string(kNodeCfg) + "[logger]\ntype=logger\nhost=localhost\n");
+  const ProcessResult r = run({"scripts", "logger"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("logger (zeek, as logger)\n  logger is not in the installed "
+                               "configuration; run install, or use scripts -c\n"));
+  EXPECT_EQ(run({"scripts", "-c", "logger"}).exit_code, 0);
+}
+
 TEST_F(ZeekCheck, ScriptsShowsZeeksErrorWhenTheScriptsDoNotLoad) {
   std::ofstream(local_zeek(), std::ios::app) << "this is an error\n";
   const ProcessResult r = run({"scripts", "-c", "proxy-1"});
@@ -219,6 +230,26 @@ TEST_F(ZeekCheck, AZeekBinaryThatCannotRunIsAnErrorNamingIt) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("manager: Zeek binary '" + fs::canonical(zeek()).string() +
                                "' is not executable"));
+}
+
+// Against a real Zeek when this machine has one; says so when it does not.
+TEST_F(ZeekCheck, RealZeekChecksAndListsTheScriptsOfAOneBoxCluster) {
+  const auto real = find_in_path("zeek", process_path());
+  if (!real) GTEST_SKIP() << "no zeek on PATH: the check with a real Zeek was skipped";
+  base_.write("etc/cluster.cfg", "NodeProfile = zeek\nZeekPath = " + *real +
+                                     "\nPolicyDir = " + source_path("policy") + "\nSendMail = 0\n");
+  ProcessResult r = run({"check"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("worker scripts are ok (zeek -a, as worker-1).\n"));
+  r = run({"scripts", "-c", "manager"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("base/init-bare.zeek\n"));
+  EXPECT_THAT(r.out, HasSubstr(local_zeek() + "\n"));
+
+  std::ofstream(local_zeek(), std::ios::app) << "this is an error\n";
+  r = run({"check", "proxy-1"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("proxy: error in " + local_zeek() + ", line 2"));
 }
 
 }  // namespace
