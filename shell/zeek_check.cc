@@ -47,7 +47,7 @@ class ScratchDir {
   std::string path_;
 };
 
-std::vector<std::string> lines_of(std::string_view text) {
+std::vector<std::string> output_lines(std::string_view text) {
   std::vector<std::string> out;
   while (!text.empty()) {
     const std::size_t end = text.find('\n');
@@ -202,7 +202,7 @@ ZeekTypeResult run_one(const config::NodeSpec& node, const sup::ZeekBinary& zeek
     return out;
   }
   for (const std::string* text : {&ran->err, &ran->out}) {
-    for (std::string& line : lines_of(*text))
+    for (std::string& line : output_lines(*text))
       out.output.push_back(plan.paths.apply(std::move(line)));
   }
   out.ok = ran->exit_code == 0;
@@ -218,7 +218,7 @@ ZeekTypeResult run_one(const config::NodeSpec& node, const sup::ZeekBinary& zeek
       out.output.push_back("Zeek wrote no loaded_scripts.log: " + log.status().message());
       return out;
     }
-    for (std::string& line : lines_of(*log)) {
+    for (std::string& line : output_lines(*log)) {
       if (!line.starts_with("#")) out.scripts.push_back(plan.paths.apply(std::move(line)));
     }
   }
