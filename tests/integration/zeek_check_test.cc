@@ -145,6 +145,15 @@ TEST_F(ZeekCheck, ZeeksErrorIsShownUnderItsNodeTypeAndFailsTheCheck) {
   EXPECT_TRUE(seen) << j.out;
 }
 
+TEST_F(ZeekCheck, InstallIsRefusedWhenZeekReportsAnError) {
+  std::ofstream(local_zeek(), std::ios::app) << "this is an error\n";
+  const ProcessResult r = run({"install"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("manager: error in " + local_zeek() + ", line 2"));
+  EXPECT_THAT(r.err, HasSubstr("install refused: check failed"));
+  EXPECT_FALSE(fs::exists(base_.path() + "/spool/installed/current"));
+}
+
 TEST_F(ZeekCheck, ChecksTheSnapshotAboutToBeInstalledNotTheInstalledOne) {
   install_now();  // clean
   std::ofstream(local_zeek(), std::ios::app) << "this is an error\n";
