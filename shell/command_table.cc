@@ -29,7 +29,9 @@ constexpr std::array kCommands = {
     CommandSpec{"check", "check [<nodes>]", "Checks the edited configuration for errors.",
                 "Verifies a modified configuration in terms of syntactical correctness (most\n"
                 "importantly correct policy script syntax), using the files as found in\n"
-                "SitePolicyPath. Works without a former install; run it before install.",
+                "SitePolicyPath. Works without a former install; run it before install.\n"
+                "Nodes of profile zeek are checked by Zeek itself (zeek -a, once per node\n"
+                "type, on the configuration as install would install it).",
                 &cmd_check, true},
     CommandSpec{"cleanup", "cleanup [--all] [<nodes>]", "Removes the nodes' spool directories.",
                 "Removes the spool directories of nodes that are not running, flushing their\n"
@@ -146,7 +148,8 @@ constexpr std::array kCommands = {
                 &cmd_restart, true},
     CommandSpec{"scripts", "scripts [-p|-c] [<nodes>]", "Lists the scripts the nodes load.",
                 "Lists the scripts loaded by each node in load order; -p with full paths, -c\n"
-                "from the edited files (as check reads them) instead of the installed copy.",
+                "from the edited files (as check reads them) instead of the installed copy.\n"
+                "For nodes of profile zeek, per node type, Zeek's own loaded_scripts.log.",
                 &cmd_scripts, true},
     CommandSpec{"start", "start [<nodes>]", "Starts the nodes.",
                 "Starts the given nodes, or the whole cluster: manager, then proxies, then\n"
