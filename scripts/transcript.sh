@@ -49,6 +49,10 @@ BrokerSubPort = $((port + 1))
 SupervisorPort = $((port + 2))
 CollectorPort = $((port + 3))
 SendMail = 0
+# Stats every second and a stats.log sample per node every second, so that `plot` has
+# something to draw.
+StatsInterval = 1
+StatsLogInterval = 1
 CFG
 "$build/tests/unit/node_engine/brocluster-pcapgen" -o "$tmp/trace.pcap" -n 200 >/dev/null
 
@@ -107,7 +111,7 @@ run cron disable
 run cron enable
 run cron
 run attachgdb
-run plot --since 1h --size 100x30
+run plot --since 1h --size 100x24 --metrics cpu,memory
 # tap follows the bus until Ctrl-C: two events, then the pipe closes.
 {
   echo
