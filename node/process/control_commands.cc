@@ -132,7 +132,10 @@ msg::Value NodeProcess::cmd_peerstatus() const {
   if (pull_) {
     v.set("listening", links_.bind)
         .set("received_messages", pulled_messages_)
-        .set("malformed_messages", pulled_malformed_);
+        .set("malformed_messages", pulled_malformed_)
+        .set("duplicate_batches", duplicate_batches_)
+        .set("gap_batches", gap_batches_)
+        .set("senders", static_cast<std::uint64_t>(ledger_ ? ledger_->senders() : 0));
   }
   return v;
 }
