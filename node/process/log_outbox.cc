@@ -124,6 +124,11 @@ void LogOutbox::refill() {
     if (std::fread(batch.bytes.data(), 1, length, spill_) != length) break;
     spill_read_ += kHeader + length;
     --spilled_batches_;
+    if (batch.seq <= acked_) {  // acked before it was read back
+      buffered_records_ -= batch.records;
+      acked_records_ += batch.records;
+      continue;
+    }
     memory_used_ += length;
     memory_.push_back(std::move(batch));
   }

@@ -1,0 +1,163 @@
+// Log delivery across a restart of the sink (issue 21 point 2): two workers capture live on
+// the loopback interface while the test makes TCP connections to itself at a steady rate;
+// the manager is frozen (so that batches sit unread in its socket buffers), SIGKILLed,
+// left down for a while and started again. Every conn record of every worker for the
+// test's connections is in the manager's conn.log exactly once.
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "tests/integration/node/node_harness.h"
+#include "tests/support/bus_client.h"
+#include "tests/support/processes.h"
+
+namespace bc::test {
+namespace {
+
+const char* kCfg =
+    "[manager]\ntype=manager\nhost=127.0.0.1\n"
+    "[proxy-1]\ntype=proxy\nhost=127.0.0.1\n"
+    "[worker-1]\ntype=worker\nhost=127.0.0.1\ninterface=lo\n"
+    "[worker-2]\ntype=worker\nhost=127.0.0.1\ninterface=lo\n";
+
+// TCP connections to a listener of its own on 127.0.0.1, one every 20 ms, each with a byte
+// of data and closed: one conn record per capturing worker.
+class ConnectionMaker {
+ public:
+  ConnectionMaker() {
+    listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(listener_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::listen(listener_, 64);
+    socklen_t len = sizeof a;
+    ::getsockname(listener_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    address_ = a;
+    thread_ = std::thread([this] { run(); });
+  }
+  ~ConnectionMaker() {
+    stop();
+    ::close(listener_);
+  }
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  int port() const { return port_; }
+  int made() const { return made_; }
+
+ private:
+  void run() {
+    while (!stop_) {
+      const int c = ::socket(AF_INET, SOCK_STREAM, 0);
+      if (::connect(c, reinterpret_cast<sockaddr*>(&address_), sizeof address_) == 0) {
+        const int s = ::accept(listener_, nullptr, nullptr);
+        (void)::write(c, "x", 1);
+        char b;
+        (void)::read(s, &b, 1);
+        ::close(c);
+        ::close(s);
+        ++made_;
+      } else {
+        ::close(c);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the traffic's rate
+    }
+  }
+
+  int listener_ = -1;
+  int port_ = 0;
+  sockaddr_in address_{};
+  std::atomic<bool> stop_{false};
+  std::atomic<int> made_{0};
+  std::thread thread_;
+};
+
+// The uids of the test's connections in the manager's conn.log, and how often each appears.
+std::map<std::string, int> uids_for_port(const std::string& log, int port) {
+  std::map<std::string, int> out;
+  for (const auto& row : bro_cut(log, {"uid", "id.resp_p"})) {
+    if (row.size() == 2 && row[1] == std::to_string(port)) ++out[row[0]];
+  }
+  return out;
+}
+
+std::int64_t peer_field(ControlClient& c, const char* field) {
+  const msg::Reply r = c.call("peerstatus");
+  if (!r.ok || r.result->find("peers") == nullptr) return -1;
+  return int_field(r.result->find("peers")->as_array()->at(0), field);
+}
+
+TEST(LogDelivery, ManagerKilledAndRestartedLosesAndDuplicatesNoRecord) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root to capture on lo";
+  NodeSite site(kCfg);
+  const std::string conn_log = site.spool("manager") + "/conn.log";
+  auto manager = std::make_unique<NodeRun>(site, NodeStart{"manager", "manager", {}, {}, {}});
+  ASSERT_TRUE(manager->wait_ready()) << manager->diagnostics();
+  NodeRun proxy(site, NodeStart{"proxy-1", "proxy", {}, {}, {}});
+  ASSERT_TRUE(proxy.wait_ready()) << proxy.diagnostics();
+  NodeRun w1(site, NodeStart{"worker-1", "worker", {}, {}, {}});
+  NodeRun w2(site, NodeStart{"worker-2", "worker", {}, {}, {}});
+  ASSERT_TRUE(w1.wait_ready()) << w1.diagnostics();
+  ASSERT_TRUE(w2.wait_ready()) << w2.diagnostics();
+  ControlClient c1(w1.control()), c2(w2.control());
+
+  ConnectionMaker traffic;
+  ASSERT_TRUE(poll_until([&] { return uids_for_port(conn_log, traffic.port()).size() >= 20; },
+                         Millis(20000)))
+      << file_text(conn_log) << w1.diagnostics();
+
+  // Frozen: the workers' batches reach its socket buffers and are never read.
+  const std::int64_t sent_before = peer_field(c1, "sent_records");
+  ASSERT_EQ(::kill(manager->pid(), SIGSTOP), 0);
+  ASSERT_TRUE(
+      poll_until([&] { return peer_field(c1, "sent_records") > sent_before + 20; }, Millis(20000)));
+  ASSERT_EQ(::kill(manager->pid(), SIGKILL), 0);
+  EXPECT_EQ(manager->wait_exit(Millis(5000)), -1);  // died of the signal
+  manager.reset();
+
+  // Down: the workers keep what they make.
+  const int made_at_kill = traffic.made();
+  ASSERT_TRUE(poll_until([&] { return traffic.made() >= made_at_kill + 25; }, Millis(20000)));
+  manager = std::make_unique<NodeRun>(site, NodeStart{"manager", "manager", {}, {}, {}});
+  ASSERT_TRUE(manager->wait_ready()) << manager->diagnostics();
+  const int made_at_restart = traffic.made();
+  ASSERT_TRUE(poll_until([&] { return traffic.made() >= made_at_restart + 10; }, Millis(20000)));
+  traffic.stop();
+
+  const std::size_t expected = 2 * static_cast<std::size_t>(traffic.made());
+  ASSERT_TRUE(poll_until([&] { return uids_for_port(conn_log, traffic.port()).size() >= expected; },
+                         Millis(30000)))
+      << uids_for_port(conn_log, traffic.port()).size() << " of " << expected << " records\n"
+      << w1.diagnostics();
+  ASSERT_TRUE(poll_until(
+      [&] {
+        return peer_field(c1, "buffered_records") == 0 && peer_field(c2, "buffered_records") == 0;
+      },
+      Millis(10000)));
+  EXPECT_EQ(w1.terminate(), 0);
+  EXPECT_EQ(w2.terminate(), 0);
+  EXPECT_EQ(proxy.terminate(), 0);
+  EXPECT_EQ(manager->terminate(), 0);
+
+  const std::map<std::string, int> uids = uids_for_port(conn_log, traffic.port());
+  EXPECT_EQ(uids.size(), expected);
+  for (const auto& [uid, count] : uids)
+    EXPECT_EQ(count, 1) << uid << " written " << count << " times";
+}
+
+}  // namespace
+}  // namespace bc::test
