@@ -99,7 +99,22 @@ std::uint64_t DeliveryLedger::highest(const std::string& sender) const {
 }
 
 Status DeliveryLedger::begin() {
+  round_files_.clear();
+  for (const std::string& name : log_files()) {
+    struct stat st {};
+    const bool exists = ::stat((dir_ + "/" + name).c_str(), &st) == 0;
+    round_files_.push_back(FileMark{name, exists ? static_cast<std::uint64_t>(st.st_ino) : 0,
+                                    exists ? static_cast<std::uint64_t>(st.st_size) : 0});
+  }
   return save(true);
+}
+
+Status DeliveryLedger::rollback() {
+  for (const FileMark& f : round_files_)
+    cut_back(dir_ + "/" + f.name, f.ino, f.size);
+  round_files_.clear();
+  pending_.clear();
+  return save(false);
 }
 
 Status DeliveryLedger::commit() {
@@ -115,6 +130,7 @@ Status DeliveryLedger::commit() {
     for (std::size_t i = 0; i + kMaxSenders < by_age.size(); ++i)
       highest_.erase(by_age[i].second);
   }
+  round_files_.clear();
   return save(false);
 }
 
@@ -124,12 +140,8 @@ Status DeliveryLedger::save(bool with_round) const {
   for (const auto& [sender, e] : highest_)
     out << "sender " << sender << " " << e.seq << " " << e.round << "\n";
   if (with_round) {
-    for (const std::string& name : log_files()) {
-      struct stat st {};
-      const bool exists = ::stat((dir_ + "/" + name).c_str(), &st) == 0;
-      out << "file " << name << " " << (exists ? st.st_ino : 0) << " " << (exists ? st.st_size : 0)
-          << "\n";
-    }
+    for (const FileMark& f : round_files_)
+      out << "file " << f.name << " " << f.ino << " " << f.size << "\n";
   }
   // kNoSync: rewritten every round; a process crash keeps it, a machine crash may not
   // (nor the unsynced logs it describes).

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -39,6 +40,9 @@ class DeliveryLedger {
   Status commit();
   // Forgets the accepted batches of a round that was not written.
   void abort() { pending_.clear(); }
+  // After begin(): the round's writes failed; cuts the logs back to their sizes at
+  // begin() and forgets the round, so its batches are written when they come again.
+  Status rollback();
 
   // Highest seq written of `sender` (pending ones included), 0 if unknown.
   std::uint64_t highest(const std::string& sender) const;
@@ -56,6 +60,11 @@ class DeliveryLedger {
   std::string dir_;
   std::map<std::string, Entry> highest_;
   std::map<std::string, std::uint64_t> pending_;
+  struct FileMark {
+    std::string name;
+    std::uint64_t ino = 0, size = 0;  // ino 0: did not exist
+  };
+  std::vector<FileMark> round_files_;  // as recorded by begin()
   std::uint64_t round_ = 0;
 };
 

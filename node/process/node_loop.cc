@@ -88,7 +88,7 @@ void NodeProcess::on_end_of_input() {
   engine_->flush_all(last_packet_us_);
   if (detector_) detector_->expire(last_packet_us_);
   flush_links();
-  if (logs_) logs_->flush();
+  if (logs_) (void)logs_->flush();
   if (trace_ && trace_->is_open()) (void)trace_->flush();
   spdlog::info("{}: end of {} ({} packets)", options_.identity.spec.name, options_.read_file,
                engine_->counters().packets);
@@ -133,9 +133,9 @@ void NodeProcess::on_pull() {
   for (const ClusterMessage& m : writes)
     deliver(m);
   if (round && ledger_->pending()) {
-    logs_->flush();
-    if (Status s = ledger_->commit(); !s)
-      spdlog::error("{}: {}", options_.identity.spec.name, s.message());
+    // A failed write undoes the round: nothing of it is acked, the senders resend later.
+    Status s = logs_->flush() ? ledger_->commit() : ledger_->rollback();
+    if (!s) spdlog::error("{}: {}", options_.identity.spec.name, s.message());
   }
   send_acks(acks);
 }

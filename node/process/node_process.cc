@@ -174,7 +174,7 @@ void NodeProcess::schedule_timers() {
   every(kLogFlush, [this] {
     if (engine_ && source_ && source_->selectable_fd() >= 0) engine_->advance(wall_us());
     if (detector_) detector_->expire(links_.captures ? now_us() : latest_observation_us_);
-    if (logs_) logs_->flush();
+    if (logs_) (void)logs_->flush();
     if (trace_ && trace_->is_open()) (void)trace_->flush();
   });
   const std::int64_t rotation = options_.cluster.options.get_int("LogRotationInterval");

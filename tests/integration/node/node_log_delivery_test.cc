@@ -18,8 +18,11 @@
 #include <map>
 #include <thread>
 
+#include "node/engine/log_record.h"
+#include "node/process/cluster_wire.h"
 #include "tests/integration/node/node_harness.h"
 #include "tests/support/bus_client.h"
+#include "tests/support/bus_keys.h"
 #include "tests/support/processes.h"
 
 namespace bc::test {
@@ -157,6 +160,74 @@ TEST(LogDelivery, ManagerKilledAndRestartedLosesAndDuplicatesNoRecord) {
   EXPECT_EQ(uids.size(), expected);
   for (const auto& [uid, count] : uids)
     EXPECT_EQ(count, 1) << uid << " written " << count << " times";
+}
+
+// A sender of our own: a DEALER with the host's CURVE key, as a worker's link.
+class RawSender {
+ public:
+  RawSender(const NodeSite& site) : socket_(ctx_, zmq::socket_type::dealer) {
+    socket_.set(zmq::sockopt::linger, 0);
+    const auto key = admin_security(site.base(), "127.0.0.1");
+    EXPECT_TRUE(key->secure_client(socket_, "127.0.0.1").is_ok());
+    socket_.connect("tcp://127.0.0.1:" + std::to_string(site.port_base()));
+  }
+  // Sends batch `seq` (one conn record with uid `uid`) and returns the ack's seq, or -1
+  // when none came within 5 s.
+  std::int64_t send(std::uint64_t seq, const std::string& uid) {
+    node::LogBatch batch;
+    batch.node = "worker-1";
+    batch.sender = "test-sender";
+    batch.seq = seq;
+    batch.base = 1;
+    node::LogRecord r{"conn",
+                      std::vector<std::string>(node::log_schema("conn")->fields.size(), "-")};
+    r.values[0] = "1700000000.000000";
+    r.values[1] = uid;
+    batch.records.push_back(r);
+    const std::string bytes = node::encode_logs(batch);
+    socket_.send(zmq::buffer(bytes), zmq::send_flags::none);
+    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+    if (zmq::poll(&item, 1, std::chrono::milliseconds(5000)) <= 0) return -1;
+    zmq::message_t reply;
+    if (!socket_.recv(reply)) return -1;
+    Result<node::LogAck> ack = node::decode_ack(reply.to_string_view());
+    return ack && ack->sender == "test-sender" ? static_cast<std::int64_t>(ack->seq) : -1;
+  }
+
+ private:
+  zmq::context_t ctx_;
+  zmq::socket_t socket_;
+};
+
+TEST(LogDelivery, TheSinkWritesAResentBatchOnceAlsoAfterItWasKilled) {
+  NodeSite site(kCfg);
+  const std::string conn_log = site.spool("manager") + "/conn.log";
+  auto manager = std::make_unique<NodeRun>(site, NodeStart{"manager", "manager", {}, {}, {}});
+  ASSERT_TRUE(manager->wait_ready()) << manager->diagnostics();
+  {
+    RawSender sender(site);
+    EXPECT_EQ(sender.send(1, "CDEDUP1"), 1);
+    EXPECT_EQ(sender.send(1, "CDEDUP1"), 1);  // resent: acked again, not written again
+    EXPECT_EQ(sender.send(3, "CGAP3"), 1);    // 2 is missing: not written
+  }
+  ASSERT_EQ(::kill(manager->pid(), SIGKILL), 0);
+  manager->wait_exit(Millis(5000));
+  manager = std::make_unique<NodeRun>(site, NodeStart{"manager", "manager", {}, {}, {}});
+  ASSERT_TRUE(manager->wait_ready()) << manager->diagnostics();
+  {
+    RawSender sender(site);
+    EXPECT_EQ(sender.send(1, "CDEDUP1"), 1);  // the ledger survived the SIGKILL
+    EXPECT_EQ(sender.send(2, "CDEDUP2"), 2);
+  }
+  const msg::Reply peers = ControlClient(manager->control()).call("peerstatus");
+  ASSERT_TRUE(peers.ok);
+  EXPECT_EQ(int_field(*peers.result, "duplicate_batches"), 1) << describe(peers);
+  EXPECT_EQ(manager->terminate(), 0);
+  std::map<std::string, int> uids;
+  for (const auto& row : bro_cut(conn_log, {"uid"}))
+    ++uids[row.at(0)];
+  EXPECT_EQ(uids, (std::map<std::string, int>{{"CDEDUP1", 1}, {"CDEDUP2", 1}}))
+      << file_text(conn_log);
 }
 
 }  // namespace

@@ -74,6 +74,20 @@ TEST(DeliveryLedger, ARoundCutShortByACrashIsUndoneInTheLogs) {
   EXPECT_EQ(again->accept("a1", 1, 1), Delivery::kWrite);  // not acked: written on resend
 }
 
+TEST(DeliveryLedger, ARoundWhoseWritesFailedIsRolledBackAndWrittenWhenResent) {
+  bc::test::TempDir dir;
+  dir.write("conn.log", "#header\n");
+  Result<DeliveryLedger> l = DeliveryLedger::open(dir.path());
+  ASSERT_TRUE(l);
+  ASSERT_EQ(l->accept("a1", 1, 1), Delivery::kWrite);
+  ASSERT_TRUE(l->begin());
+  dir.write("conn.log", "#header\nhalf a rec");  // the disk filled up
+  ASSERT_TRUE(l->rollback());
+  EXPECT_EQ(bc::test::file_text(dir.path() + "/conn.log"), "#header\n");
+  EXPECT_EQ(l->highest("a1"), 0u);
+  EXPECT_EQ(l->accept("a1", 1, 1), Delivery::kWrite);
+}
+
 TEST(DeliveryLedger, AGarbledLedgerIsAnErrorNamingTheFileAndLine) {
   bc::test::TempDir dir;
   dir.write(".log-ledger", "brocluster-log-ledger 1\nround 1\nsender\n");
