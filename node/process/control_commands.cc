@@ -70,6 +70,11 @@ msg::Value NodeProcess::cmd_status() const {
     if (!capture_error_.empty()) v.set("capture_error", capture_error_);
   }
   if (logs_) v.set("logs", strings(logs_->files())).set("records_written", logs_->records());
+  if (sink_link_) {
+    // Log records waiting for the sink's ack, and those lost past the buffer's bound.
+    v.set("log_buffered", sink_link_->buffered_records())
+        .set("log_dropped", sink_link_->dropped_records());
+  }
   return v;
 }
 

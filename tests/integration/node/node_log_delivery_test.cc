@@ -151,6 +151,12 @@ TEST(LogDelivery, ManagerKilledAndRestartedLosesAndDuplicatesNoRecord) {
         return peer_field(c1, "buffered_records") == 0 && peer_field(c2, "buffered_records") == 0;
       },
       Millis(10000)));
+  const msg::Reply status = c1.call("status");
+  ASSERT_TRUE(status.ok);
+  EXPECT_EQ(int_field(*status.result, "log_buffered"), 0) << describe(status);
+  EXPECT_EQ(int_field(*status.result, "log_dropped"), 0) << describe(status);
+  EXPECT_GE(peer_field(c1, "connects"), 2);  // it did reconnect to the new manager
+  EXPECT_GE(peer_field(c1, "resent_batches"), 1);
   EXPECT_EQ(w1.terminate(), 0);
   EXPECT_EQ(w2.terminate(), 0);
   EXPECT_EQ(proxy.terminate(), 0);
