@@ -61,7 +61,8 @@ Status DeliveryLedger::recover(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   if (!std::getline(in, line) || line != kMagic) {
-    return Status::bad_message(dir_ + kName + ": not a log ledger");
+    return Status::bad_message(dir_ + kName +
+                               ": not a log ledger (removing the file starts an empty ledger)");
   }
   bool unfinished = false;
   for (int number = 2; std::getline(in, line); ++number) {
@@ -78,7 +79,9 @@ Status DeliveryLedger::recover(const std::string& text) {
       cut_back(dir_ + "/" + name, a, b);
     } else {
       return Status::bad_message(dir_ + kName + " line " + std::to_string(number) +
-                                 ": cannot read '" + line.substr(0, 80) + "'");
+                                 ": cannot read '" + line.substr(0, 80) +
+                                 "' (removing the file starts an empty ledger; batches "
+                                 "resent then may be written twice)");
     }
   }
   return unfinished ? save(false) : Status::ok();
