@@ -24,8 +24,8 @@ enum class Delivery { kWrite, kDuplicate, kGap };
 
 class DeliveryLedger {
  public:
-  // Senders not heard from in this many rounds beyond the newest are forgotten when the
-  // table passes kMaxSenders (restarted senders leave old ids behind).
+  // Ids kept; past that the least recently written are forgotten (restarted senders leave
+  // their old ids behind).
   static constexpr std::size_t kMaxSenders = 1024;
 
   // Loads <dir>/.log-ledger, undoing an unfinished round in <dir>'s logs.
