@@ -173,6 +173,10 @@ constexpr std::array kOptions = {
     OptionSpec{"NodePortBase", kInt, "7770", kDesign,
                "First TCP port of the reference node's cluster links: the logger (else the "
                "manager) binds it, the i-th proxy NodePortBase+i."},
+    OptionSpec{"LogBufferMaxDisk", kInt, "256", kDesign,
+               "MiB of log batches a reference worker or proxy spills to its spool dir while "
+               "the logger/manager does not acknowledge them (16 MiB are kept in memory "
+               "first); past it records are dropped and counted."},
     OptionSpec{"SendMailCommand", kString, "/usr/sbin/sendmail -t", kDesign,
                "Command that receives a complete mail (headers included) on stdin."},
     OptionSpec{"env_vars", kString, "", kDesign,

@@ -1,5 +1,8 @@
 #include "node/process/cluster_wire.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "messages/codec.h"
 #include "messages/limits.h"
 #include "messages/value.h"
@@ -67,6 +70,9 @@ std::string encode_logs(const LogBatch& batch) {
     records.push_back(Value(Value::Array{Value(r.stream), std::move(values)}));
   }
   Value v = envelope("logs", batch.node);
+  if (!batch.sender.empty()) {
+    v.set("sender", batch.sender).set("seq", batch.seq).set("base", batch.base);
+  }
   v.set("records", std::move(records));
   return msg::encode_value(v);
 }
@@ -82,10 +88,16 @@ std::string encode_scans(const ScanBatch& batch) {
   return msg::encode_value(v);
 }
 
-Result<ClusterMessage> decode_cluster_message(std::string_view bytes) {
-  Result<Value> decoded = msg::decode_value(bytes);
-  if (!decoded) return decoded.status();
-  const Value& v = *decoded;
+std::string encode_ack(const LogAck& ack) {
+  Value v = envelope("ack", ack.node);
+  v.set("sender", ack.sender).set("seq", ack.seq);
+  return msg::encode_value(v);
+}
+
+namespace {
+
+// The envelope's checks; the message's type.
+Result<std::string> check_envelope(const Value& v) {
   if (!v.is_map()) return bad("not a map");
   Result<std::int64_t> version = v.get_int("v");
   if (!version) return bad(version.status().message());
@@ -93,9 +105,58 @@ Result<ClusterMessage> decode_cluster_message(std::string_view bytes) {
     return Status(ErrorCode::kBadVersion, "cluster message: version " + std::to_string(*version));
   }
   Result<std::string> type = v.get_string("type");
-  Result<std::string> node = v.get_string("node");
-  if (!type || !node) return bad("no type or node");
-  ClusterMessage out{*node, {}, {}};
+  if (!type || v.find("node") == nullptr || !v.find("node")->as_string()) {
+    return bad("no type or node");
+  }
+  return *type;
+}
+
+// sender/seq/base of a logs batch: all or none; seq and base from 1, base <= seq.
+Status decode_sequence(const Value& v, ClusterMessage& out) {
+  const Value* sender = v.find("sender");
+  if (sender == nullptr) return Status::ok();
+  const std::string* id = sender->as_string();
+  const Value* seq = v.find("seq");
+  const Value* base = v.find("base");
+  const std::uint64_t n = seq ? seq->as_uint().value_or(0) : 0;
+  const std::uint64_t b = base ? base->as_uint().value_or(0) : 0;
+  const auto plain = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; };
+  if (id == nullptr || id->empty() || id->size() > 64 ||
+      !std::all_of(id->begin(), id->end(), plain) || n == 0 || b == 0 || b > n) {
+    return bad("a logs batch with a bad sender/seq/base");
+  }
+  out.sender = *id;
+  out.seq = n;
+  out.base = b;
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<LogAck> decode_ack(std::string_view bytes) {
+  Result<Value> decoded = msg::decode_value(bytes);
+  if (!decoded) return decoded.status();
+  Result<std::string> type = check_envelope(*decoded);
+  if (!type) return type.status();
+  if (*type != "ack") return bad("not an ack but '" + *type + "'");
+  Result<std::string> sender = decoded->get_string("sender");
+  const Value* seq = decoded->find("seq");
+  const auto n = seq ? seq->as_uint() : std::nullopt;
+  if (!sender || !n) return bad("an ack without sender or seq");
+  return LogAck{*decoded->find("node")->as_string(), *sender, *n};
+}
+
+Result<ClusterMessage> decode_cluster_message(std::string_view bytes) {
+  Result<Value> decoded = msg::decode_value(bytes);
+  if (!decoded) return decoded.status();
+  const Value& v = *decoded;
+  Result<std::string> type = check_envelope(v);
+  if (!type) return type.status();
+  ClusterMessage out;
+  out.node = *v.find("node")->as_string();
+  if (*type == "logs") {
+    if (Status s = decode_sequence(v, out); !s) return s;
+  }
   const char* list = *type == "logs" ? "records" : *type == "scan" ? "obs" : nullptr;
   if (list == nullptr) return bad("unknown type '" + *type + "'");
   const Value* items = v.find(list);

@@ -70,6 +70,11 @@ msg::Value NodeProcess::cmd_status() const {
     if (!capture_error_.empty()) v.set("capture_error", capture_error_);
   }
   if (logs_) v.set("logs", strings(logs_->files())).set("records_written", logs_->records());
+  if (sink_link_) {
+    // Log records waiting for the sink's ack, and those lost past the buffer's bound.
+    v.set("log_buffered", sink_link_->buffered_records())
+        .set("log_dropped", sink_link_->dropped_records());
+  }
   return v;
 }
 
@@ -132,7 +137,10 @@ msg::Value NodeProcess::cmd_peerstatus() const {
   if (pull_) {
     v.set("listening", links_.bind)
         .set("received_messages", pulled_messages_)
-        .set("malformed_messages", pulled_malformed_);
+        .set("malformed_messages", pulled_malformed_)
+        .set("duplicate_batches", duplicate_batches_)
+        .set("gap_batches", gap_batches_)
+        .set("senders", static_cast<std::uint64_t>(ledger_ ? ledger_->senders() : 0));
   }
   return v;
 }

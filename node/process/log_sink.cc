@@ -16,16 +16,23 @@ void LogSink::write(const LogRecord& record) {
   }
   if (Status s = it->second->write(record); !s) {
     ++rejected_;
+    if (s.code() == ErrorCode::kIo) io_failed_ = true;
     spdlog::warn("dropped a {} record: {}", record.stream, s.message());
     return;
   }
   ++records_;
 }
 
-void LogSink::flush() {
+bool LogSink::flush() {
+  bool ok = !io_failed_;
+  io_failed_ = false;
   for (auto& [stream, writer] : writers_) {
-    if (Status s = writer->flush(); !s) spdlog::error("{}", s.message());
+    if (Status s = writer->flush(); !s) {
+      spdlog::error("{}", s.message());
+      ok = false;
+    }
   }
+  return ok;
 }
 
 std::vector<std::string> LogSink::reopen() {

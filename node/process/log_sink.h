@@ -24,7 +24,9 @@ class LogSink {
 
   // Records of unknown streams or with a wrong value count are counted and dropped.
   void write(const LogRecord& record);
-  void flush();
+  // False when a write failed since the last flush (disk full, permissions): the delivery
+  // round is then undone and its batches come again (node_loop.cc, on_pull).
+  bool flush();
   // Starts every open log anew (#close, fresh header): log rotation.
   std::vector<std::string> reopen();
   void close();
@@ -38,6 +40,7 @@ class LogSink {
   std::map<std::string, std::unique_ptr<LogWriter>> writers_;
   std::uint64_t records_ = 0;
   std::uint64_t rejected_ = 0;
+  bool io_failed_ = false;
 };
 
 // The notices this node raised or received, newest last, bounded.

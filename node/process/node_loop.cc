@@ -17,6 +17,7 @@ namespace bc::node {
 namespace {
 
 constexpr int kPacketBatch = 1000;  // packets per loop turn: control stays responsive
+constexpr auto kExitDrain = std::chrono::seconds(2);
 
 }  // namespace
 
@@ -32,8 +33,10 @@ void NodeProcess::loop() {
     if (sink_link_) links.push_back(sink_link_.get());
     for (auto& p : proxy_links_)
       links.push_back(p.get());
-    for (PeerLink* l : links)
+    for (PeerLink* l : links) {
       items.push_back({l->monitor().handle(), 0, ZMQ_POLLIN, 0});
+      items.push_back({l->socket().handle(), 0, ZMQ_POLLIN, 0});
+    }
     const std::size_t capture_at = items.size();
     const int capture_fd = source_ ? source_->selectable_fd() : -1;
     if (capture_fd >= 0 && capture_error_.empty())
@@ -52,8 +55,10 @@ void NodeProcess::loop() {
     if (items[0].revents & ZMQ_POLLIN) on_signals();
     if (items[1].revents & ZMQ_POLLIN) control_->on_readable();
     if (pull_ && (items[pull_at].revents & ZMQ_POLLIN)) on_pull();
+    const auto turn = std::chrono::steady_clock::now();
     for (std::size_t i = 0; i < links.size(); ++i) {
-      if (items[links_at + i].revents & ZMQ_POLLIN) links[i]->on_monitor();
+      if (items[links_at + 2 * i].revents & ZMQ_POLLIN) links[i]->on_monitor(turn);
+      if (items[links_at + 2 * i + 1].revents & ZMQ_POLLIN) links[i]->on_readable(turn);
     }
     const bool capture_ready =
         capture_at < items.size() && (items[capture_at].revents & ZMQ_POLLIN);
@@ -83,34 +88,95 @@ void NodeProcess::on_end_of_input() {
   engine_->flush_all(last_packet_us_);
   if (detector_) detector_->expire(last_packet_us_);
   flush_links();
-  if (logs_) logs_->flush();
+  if (logs_) (void)logs_->flush();
   if (trace_ && trace_->is_open()) (void)trace_->flush();
   spdlog::info("{}: end of {} ({} packets)", options_.identity.spec.name, options_.read_file,
                engine_->counters().packets);
   if (options_.exit_at_eof) stop_ = true;
 }
 
+// One round (docs/NODE-PROTOCOL.md, "Delivery"): up to 256 messages read, the numbered
+// log batches checked against the ledger, the round begun, everything written and
+// flushed, the round committed, and only then the acks sent.
 void NodeProcess::on_pull() {
+  std::vector<ClusterMessage> writes;
+  std::vector<std::pair<std::string, std::string>> acks;  // (routing id, sender)
   for (int batch = 0; batch < 256; ++batch) {
-    zmq::message_t message;
-    if (!pull_->recv(message, zmq::recv_flags::dontwait)) return;
+    std::optional<std::pair<std::string, std::string>> frames = read_pulled();
+    if (!frames) break;
     ++pulled_messages_;
-    Result<ClusterMessage> m = decode_cluster_message(message.to_string_view());
+    Result<ClusterMessage> m = decode_cluster_message(frames->second);
     if (!m) {
       ++pulled_malformed_;
       spdlog::warn("{}: dropped a cluster message: {}", options_.identity.spec.name,
                    m.status().message());
       continue;
     }
-    for (const LogRecord& r : m->records) {
-      if (r.stream == "notice") {
-        notice(r);
-      } else {
-        log(r);
-      }
+    if (!m->sender.empty() && ledger_) {
+      acks.emplace_back(frames->first, m->sender);
+      const Delivery d = ledger_->accept(m->sender, m->seq, m->base);
+      if (d == Delivery::kDuplicate) ++duplicate_batches_;
+      if (d == Delivery::kGap) ++gap_batches_;
+      if (d != Delivery::kWrite) continue;
     }
-    for (const ScanObservation& o : m->observations)
-      scan(o);
+    writes.push_back(std::move(*m));
+  }
+  const bool round = ledger_ && ledger_->pending();
+  if (round) {
+    if (Status s = ledger_->begin(); !s) {
+      // Not written, not acked: the senders keep them and resend.
+      spdlog::error("{}: {}", options_.identity.spec.name, s.message());
+      ledger_->abort();
+      std::erase_if(writes, [](const ClusterMessage& m) { return !m.sender.empty(); });
+    }
+  }
+  for (const ClusterMessage& m : writes)
+    deliver(m);
+  if (round && ledger_->pending()) {
+    // A failed write undoes the round: nothing of it is acked, the senders resend later.
+    Status s = logs_->flush() ? ledger_->commit() : ledger_->rollback();
+    if (!s) spdlog::error("{}: {}", options_.identity.spec.name, s.message());
+  }
+  send_acks(acks);
+}
+
+std::optional<std::pair<std::string, std::string>> NodeProcess::read_pulled() {
+  while (true) {
+    zmq::message_t id, message;
+    if (!pull_->recv(id, zmq::recv_flags::dontwait)) return std::nullopt;
+    bool whole = id.more() && pull_->recv(message, zmq::recv_flags::dontwait).has_value();
+    while (message.more()) {  // a DEALER of ours sends one frame; more is garbage
+      whole = false;
+      if (!pull_->recv(message, zmq::recv_flags::dontwait)) break;
+    }
+    if (whole) return std::make_pair(id.to_string(), message.to_string());
+    ++pulled_malformed_;
+  }
+}
+
+void NodeProcess::deliver(const ClusterMessage& m) {
+  for (const LogRecord& r : m.records) {
+    if (r.stream == "notice") {
+      notice(r);
+    } else {
+      log(r);
+    }
+  }
+  for (const ScanObservation& o : m.observations)
+    scan(o);
+}
+
+void NodeProcess::send_acks(std::vector<std::pair<std::string, std::string>>& acks) {
+  std::sort(acks.begin(), acks.end());
+  acks.erase(std::unique(acks.begin(), acks.end()), acks.end());
+  for (const auto& [routing, sender] : acks) {
+    const std::string ack =
+        encode_ack(LogAck{options_.identity.spec.name, sender, ledger_->highest(sender)});
+    // A sender that went away meanwhile: ROUTER drops it, and the sender resends.
+    zmq::message_t to(routing.data(), routing.size()), body(ack.data(), ack.size());
+    if (pull_->send(to, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) {
+      (void)pull_->send(body, zmq::send_flags::dontwait);
+    }
   }
 }
 
@@ -155,6 +221,34 @@ void NodeProcess::flush_links() {
     p->flush();
 }
 
+void NodeProcess::tick_links() {
+  const auto now = std::chrono::steady_clock::now();
+  if (sink_link_) sink_link_->tick(now);
+}
+
+// At exit, the sink link waits (bounded) for the acks of what it holds: records not
+// acknowledged by then are lost with this process, and counted in its log.
+void NodeProcess::drain_sink_link() {
+  if (!sink_link_) return;
+  const auto deadline = std::chrono::steady_clock::now() + kExitDrain;
+  while (sink_link_->unacked() && std::chrono::steady_clock::now() < deadline) {
+    zmq::pollitem_t items[] = {{sink_link_->monitor().handle(), 0, ZMQ_POLLIN, 0},
+                               {sink_link_->socket().handle(), 0, ZMQ_POLLIN, 0}};
+    try {
+      zmq::poll(items, 2, std::chrono::milliseconds(50));
+    } catch (const zmq::error_t&) {
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (items[0].revents & ZMQ_POLLIN) sink_link_->on_monitor(now);
+    if (items[1].revents & ZMQ_POLLIN) sink_link_->on_readable(now);
+    sink_link_->tick(now);
+  }
+  if (sink_link_->unacked()) {
+    spdlog::warn("{}: {} log records not acknowledged by {} at exit", options_.identity.spec.name,
+                 sink_link_->buffered_records(), sink_link_->peer().node);
+  }
+}
+
 std::vector<std::string> NodeProcess::rotate() {
   std::vector<std::string> reopened;
   if (logs_) reopened = logs_->reopen();
@@ -183,9 +277,10 @@ void NodeProcess::shutdown() {
   (void)readiness_->set(NodeState::kTerminating);
   if (engine_ && !input_done_) engine_->flush_all(now_us());
   flush_links();
+  drain_sink_link();
   if (logs_) logs_->close();
   if (trace_) trace_->close();
-  // Pending batches leave within the links' linger (2 s) as the sockets close.
+  // Scan batches still queued leave within the links' linger as the sockets close.
   sink_link_.reset();
   proxy_links_.clear();
   pull_.reset();

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <functional>
@@ -112,6 +113,12 @@ Status NodeProcess::open_capture() {
 
 Status NodeProcess::open_cluster() {
   const std::string& self = options_.identity.spec.name;
+  if (links_.writes_logs && !links_.bind.empty()) {
+    // Before the first record: an unfinished round of a killed sink is undone first.
+    Result<DeliveryLedger> ledger = DeliveryLedger::open(options_.identity.spool);
+    if (!ledger) return ledger.status();
+    ledger_.emplace(std::move(*ledger));
+  }
   if (links_.writes_logs) logs_ = std::make_unique<LogSink>(options_.identity.spool);
   if (links_.detects_scans) detector_ = std::make_unique<ScanDetector>(policy_->settings);
   if (links_.sink || !links_.bind.empty()) {
@@ -126,17 +133,22 @@ Status NodeProcess::open_cluster() {
     zap_ = std::move(*zap);
   }
   if (links_.sink) {
-    sink_link_ = std::make_unique<PeerLink>(*ctx_, *links_.sink, self, 1000, &security_);
+    LinkBuffer buffer;
+    buffer.spill_path = options_.identity.spool + "/.log-spill";
+    const std::int64_t disk_mib = options_.cluster.options.get_int("LogBufferMaxDisk");
+    buffer.disk_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(disk_mib, 0)) << 20;
+    sink_link_ = std::make_unique<PeerLink>(*ctx_, *links_.sink, self, buffer, 1000, &security_);
   }
   if (options_.identity.spec.type == config::NodeType::kWorker) {
     for (const PeerAddress& p : links_.proxies) {
-      proxy_links_.push_back(std::make_unique<PeerLink>(*ctx_, p, self, 1000, &security_));
+      proxy_links_.push_back(
+          std::make_unique<PeerLink>(*ctx_, p, self, LinkBuffer{}, 1000, &security_));
     }
   }
   if (links_.bind.empty()) return Status::ok();
   net::SocketOptions o;
   o.recv_hwm = 1000;
-  pull_ = std::make_unique<zmq::socket_t>(net::make_socket(*ctx_, zmq::socket_type::pull, o));
+  pull_ = std::make_unique<zmq::socket_t>(net::make_socket(*ctx_, zmq::socket_type::router, o));
   security_.secure_server(*pull_, security::kDomainNode);
   try {
     pull_->bind(links_.bind);
@@ -155,11 +167,14 @@ void NodeProcess::every(std::chrono::milliseconds period, std::function<void()> 
 }
 
 void NodeProcess::schedule_timers() {
-  every(kLinkFlush, [this] { flush_links(); });
+  every(kLinkFlush, [this] {
+    flush_links();
+    tick_links();
+  });
   every(kLogFlush, [this] {
     if (engine_ && source_ && source_->selectable_fd() >= 0) engine_->advance(wall_us());
     if (detector_) detector_->expire(links_.captures ? now_us() : latest_observation_us_);
-    if (logs_) logs_->flush();
+    if (logs_) (void)logs_->flush();
     if (trace_ && trace_->is_open()) (void)trace_->flush();
   });
   const std::int64_t rotation = options_.cluster.options.get_int("LogRotationInterval");

@@ -28,7 +28,9 @@
 #include "node/engine/scan.h"
 #include "node/engine/trace_writer.h"
 #include "node/process/cluster_links.h"
+#include "node/process/cluster_wire.h"
 #include "node/process/control_server.h"
+#include "node/process/delivery_ledger.h"
 #include "node/process/log_sink.h"
 #include "node/process/node_identity.h"
 #include "node/process/peer_link.h"
@@ -74,6 +76,12 @@ class NodeProcess : private RecordSink {
   void read_packets();
   void on_end_of_input();
   void on_pull();
+  // One whole message from the ROUTER: (routing id, payload); nullopt when none is left.
+  std::optional<std::pair<std::string, std::string>> read_pulled();
+  void deliver(const ClusterMessage& message);
+  void send_acks(std::vector<std::pair<std::string, std::string>>& acks);
+  void tick_links();
+  void drain_sink_link();
   void on_signals();
   void flush_links();
   std::vector<std::string> rotate();
@@ -102,6 +110,7 @@ class NodeProcess : private RecordSink {
   std::unique_ptr<TraceWriter> trace_;
   std::unique_ptr<ScanDetector> detector_;
   std::unique_ptr<LogSink> logs_;
+  std::optional<DeliveryLedger> ledger_;  // the cluster's sink only
   std::unique_ptr<PeerLink> sink_link_;
   std::vector<std::unique_ptr<PeerLink>> proxy_links_;
   std::unique_ptr<zmq::socket_t> pull_;
@@ -113,6 +122,7 @@ class NodeProcess : private RecordSink {
   std::int64_t latest_observation_us_ = 0;
   std::int64_t started_us_ = 0;
   std::uint64_t pulled_messages_ = 0, pulled_malformed_ = 0;
+  std::uint64_t duplicate_batches_ = 0, gap_batches_ = 0;
   std::string capture_error_;
 };
 

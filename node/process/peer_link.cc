@@ -4,6 +4,9 @@
 
 #include <atomic>
 #include <cstring>
+#include <random>
+
+#include <spdlog/spdlog.h>
 
 #include "net/socket_factory.h"
 
@@ -15,35 +18,47 @@ std::string next_monitor_address() {
   return "inproc://peer-monitor-" + std::to_string(counter++);
 }
 
-net::SocketOptions push_options(int queue_messages) {
+net::SocketOptions dealer_options(int queue_messages) {
   net::SocketOptions o;
   o.send_hwm = queue_messages;
-  // Records of a clean shutdown (SIGTERM flushes every open flow) must still leave;
-  // bounded, so that a dead manager does not hold up the exit for long.
-  o.linger_ms = 2000;
+  // What is on the wire at exit may still leave; delivery itself is settled by the acks
+  // (NodeProcess::shutdown waits for them), so the linger stays short.
+  o.linger_ms = 500;
   return o;
+}
+
+// A fresh id per link and process: a restarted sender starts a new sequence.
+std::string random_sender_id() {
+  std::random_device rd;
+  std::uint64_t v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  char text[17];
+  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(v));
+  return text;
 }
 
 }  // namespace
 
-PeerLink::PeerLink(zmq::context_t& ctx, PeerAddress peer, std::string self, int queue_messages,
-                   const security::BusSecurity* security)
+PeerLink::PeerLink(zmq::context_t& ctx, PeerAddress peer, std::string self, LinkBuffer buffer,
+                   int queue_messages, const security::BusSecurity* security)
     : peer_(std::move(peer)),
       self_(std::move(self)),
-      push_(net::make_socket(ctx, zmq::socket_type::push, push_options(queue_messages))),
-      monitor_(ctx, zmq::socket_type::pair) {
+      sender_id_(random_sender_id()),
+      dealer_(net::make_socket(ctx, zmq::socket_type::dealer, dealer_options(queue_messages))),
+      monitor_(ctx, zmq::socket_type::pair),
+      outbox_(buffer.spill_path, buffer.memory_bytes, buffer.disk_bytes) {
   logs_.node = self_;
+  logs_.sender = sender_id_;
   scans_.node = self_;
   // The monitor's reader must be connected before the first event, or libzmq drops it.
   const std::string address = next_monitor_address();
   const int events = ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECT_RETRIED;
-  if (zmq_socket_monitor(push_.handle(), address.c_str(), events) == 0) {
+  if (zmq_socket_monitor(dealer_.handle(), address.c_str(), events) == 0) {
     monitor_.connect(address);
   }
   // Unsecured, the peer's CURVE server would refuse the handshake: the link then stays
   // down (peerstatus shows it) rather than talk in the clear.
-  if (security != nullptr && !security->secure_client(push_, peer_.host).is_ok()) return;
-  push_.connect(peer_.endpoint);
+  if (security != nullptr && !security->secure_client(dealer_, peer_.host).is_ok()) return;
+  dealer_.connect(peer_.endpoint);
 }
 
 void PeerLink::add(const LogRecord& record) {
@@ -58,25 +73,72 @@ void PeerLink::add(const ScanObservation& observation) {
 
 void PeerLink::flush() {
   if (!logs_.records.empty()) {
-    send(encode_logs(logs_), logs_.records.size());
+    (void)outbox_.push(static_cast<std::uint32_t>(logs_.records.size()), [this](std::uint64_t seq) {
+      logs_.seq = seq;
+      logs_.base = outbox_.first_unacked();
+      return encode_logs(logs_);
+    });
     logs_.records.clear();
   }
-  if (!scans_.observations.empty()) {
-    send(encode_scans(scans_), scans_.observations.size());
-    scans_.observations.clear();
-  }
+  if (!scans_.observations.empty()) send_scans();
+  pump(std::chrono::steady_clock::now());
 }
 
-void PeerLink::send(std::string bytes, std::size_t records) {
+void PeerLink::send_scans() {
+  const std::string bytes = encode_scans(scans_);
   zmq::message_t message(bytes.data(), bytes.size());
-  if (push_.send(message, zmq::send_flags::dontwait)) {
-    sent_ += records;
-  } else {
-    dropped_ += records;  // the queue towards the peer is full
+  if (!dealer_.send(message, zmq::send_flags::dontwait)) {
+    dropped_scans_ += scans_.observations.size();  // the queue towards the peer is full
+  }
+  scans_.observations.clear();
+}
+
+void PeerLink::pump(TimePoint now) {
+  if (state_ != "connected") return;  // held back: a reconnect resends from the oldest
+  if (next_send_ < outbox_.first_unacked()) next_send_ = outbox_.first_unacked();
+  if (next_send_ == outbox_.first_unacked()) last_progress_ = now;  // a fresh start
+  while (next_send_ < outbox_.first_unacked() + kWindow) {
+    const OutboxBatch* batch = outbox_.find(next_send_);
+    if (batch == nullptr) return;
+    zmq::message_t message(batch->bytes.data(), batch->bytes.size());
+    if (!dealer_.send(message, zmq::send_flags::dontwait)) return;  // stays for later
+    sent_ += batch->records;
+    ++next_send_;
   }
 }
 
-void PeerLink::on_monitor() {
+void PeerLink::rewind(TimePoint now) {
+  if (next_send_ > outbox_.first_unacked()) ++resent_;
+  next_send_ = outbox_.first_unacked();
+  pump(now);
+}
+
+void PeerLink::tick(TimePoint now) {
+  if (state_ == "connected" && next_send_ > outbox_.first_unacked() &&
+      now - last_progress_ >= kResendAfter) {
+    rewind(now);
+  }
+}
+
+void PeerLink::on_readable(TimePoint now) {
+  for (int i = 0; i < 256; ++i) {
+    zmq::message_t message;
+    if (!dealer_.recv(message, zmq::recv_flags::dontwait)) break;
+    Result<LogAck> ack = decode_ack(message.to_string_view());
+    if (!ack || ack->sender != sender_id_) {
+      spdlog::warn("{}: dropped a message from {}: {}", self_, peer_.node,
+                   ack ? "an ack for another sender" : ack.status().message());
+      continue;
+    }
+    if (ack->seq >= outbox_.first_unacked()) {
+      outbox_.ack(ack->seq);
+      last_progress_ = now;
+    }
+  }
+  pump(now);
+}
+
+void PeerLink::on_monitor(TimePoint now) {
   for (int i = 0; i < 64; ++i) {
     zmq::message_t event, address;
     if (!monitor_.recv(event, zmq::recv_flags::dontwait)) return;
@@ -87,6 +149,7 @@ void PeerLink::on_monitor() {
     if (id == ZMQ_EVENT_CONNECTED) {
       state_ = "connected";
       ++connects_;
+      rewind(now);  // what was in flight may have died with the old connection
     } else if (id == ZMQ_EVENT_DISCONNECTED) {
       state_ = "disconnected";
       ++disconnects_;
@@ -104,8 +167,13 @@ msg::Value PeerLink::status() const {
       .set("state", state_)
       .set("connects", connects_)
       .set("disconnects", disconnects_)
+      .set("sender", sender_id_)
       .set("sent_records", sent_)
-      .set("dropped_records", dropped_);
+      .set("acked_records", outbox_.acked_records())
+      .set("buffered_records", outbox_.buffered_records())
+      .set("spilled_bytes", outbox_.spilled_bytes())
+      .set("resent_batches", resent_)
+      .set("dropped_records", dropped_records());
   return v;
 }
 

@@ -156,7 +156,7 @@ TEST(ClusterWithLogger, TheLoggerWritesTheClusterLogs) {
 TEST_F(ClusterTest, ManagerCountsAndDropsMalformedClusterMessages) {
   auto manager = start("manager", "manager");
   zmq::context_t ctx;
-  zmq::socket_t push(ctx, zmq::socket_type::push);
+  zmq::socket_t push(ctx, zmq::socket_type::dealer);
   push.set(zmq::sockopt::linger, 1000);
   // A peer holding the host's key (the links run over CURVE) that sends garbage.
   const auto host_key = admin_security(site_.base(), "127.0.0.1");

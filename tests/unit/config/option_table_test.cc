@@ -106,6 +106,7 @@ const Expected kExpected[] = {
     {"SitePolicyScripts", S, "local.zeek", X},
     {"ClusterBackend", S, "ZeroMQ", X},
     {"NodePortBase", I, "7770", X},
+    {"LogBufferMaxDisk", I, "256", X},
     {"SendMailCommand", S, "/usr/sbin/sendmail -t", X},
     {"StopTimeout", D, "10", X},
     {"CommTimeout", D, "5", X},
