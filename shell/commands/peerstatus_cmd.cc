@@ -16,7 +16,13 @@ void print_peers(std::ostream& out, const msg::Value& result) {
   if (auto listening = result.get_string("listening"); listening.is_ok()) {
     out << "  listening on " << *listening
         << " received=" << result.get_uint("received_messages").value_or(0)
-        << " malformed=" << result.get_uint("malformed_messages").value_or(0) << '\n';
+        << " malformed=" << result.get_uint("malformed_messages").value_or(0);
+    if (auto senders = result.get_uint("senders"); senders.is_ok()) {
+      out << " senders=" << *senders
+          << " duplicate_batches=" << result.get_uint("duplicate_batches").value_or(0)
+          << " gap_batches=" << result.get_uint("gap_batches").value_or(0);
+    }
+    out << '\n';
   }
   const msg::Value* peers = result.find("peers");
   if (peers == nullptr || peers->as_array() == nullptr || peers->as_array()->empty()) {
@@ -29,7 +35,15 @@ void print_peers(std::ostream& out, const msg::Value& result) {
         << p.get_string("state").value_or("?") << " connects=" << p.get_uint("connects").value_or(0)
         << " disconnects=" << p.get_uint("disconnects").value_or(0)
         << " sent=" << p.get_uint("sent_records").value_or(0)
-        << " dropped=" << p.get_uint("dropped_records").value_or(0) << '\n';
+        << " dropped=" << p.get_uint("dropped_records").value_or(0);
+    // A log sink's link acknowledges what it wrote (docs/NODE-PROTOCOL.md, "Delivery"): what
+    // waits for that, in memory or spilled to disk, and what had to be sent again.
+    if (auto acked = p.get_uint("acked_records"); acked.is_ok()) {
+      out << " acked=" << *acked << " buffered=" << p.get_uint("buffered_records").value_or(0)
+          << " spilled_bytes=" << p.get_uint("spilled_bytes").value_or(0)
+          << " resent_batches=" << p.get_uint("resent_batches").value_or(0);
+    }
+    out << '\n';
   }
 }
 

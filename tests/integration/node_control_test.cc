@@ -138,6 +138,12 @@ TEST_F(NodeControl, PrintNetstatsPeerstatusThroughShellAndSupervisor) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("manager:\n  listening on tcp://")) << r.out;
   EXPECT_THAT(r.out, HasSubstr("worker-1:\n  manager (manager) tcp://")) << r.out;
+  // The log link's delivery (docs/NODE-PROTOCOL.md, "Delivery"): the worker's acked and
+  // buffered records, the manager's senders and duplicates.
+  EXPECT_THAT(r.out, HasSubstr(" acked=")) << r.out;
+  EXPECT_THAT(r.out, HasSubstr(" buffered=")) << r.out;
+  EXPECT_THAT(r.out, HasSubstr(" senders=")) << r.out;
+  EXPECT_THAT(r.out, HasSubstr(" duplicate_batches=0")) << r.out;
 
   // status's Peers column (issue 18: always "-"): the connected peers of the supervisor's
   // last stats sample; "n/a" for the fake node, which has no control endpoint.
