@@ -45,6 +45,17 @@ struct FakeServer {
   zmq::socket_t socket;
 };
 
+// A mux on a fake clock with one peer, "h1" ("host h1" in errors), served at `endpoint`.
+struct OnePeer {
+  explicit OnePeer(const std::string& endpoint) : server(ctx, endpoint), mux(ctx, clock) {
+    mux.add_peer("h1", endpoint, "", "host h1");
+  }
+  zmq::context_t ctx;
+  FakeServer server;
+  FakeClock clock;
+  RequestMux mux;
+};
+
 // Drives the event-loop mode as the collector does: poll the sockets, read, expire.
 void pump(RequestMux& mux, const std::function<bool()>& done) {
   const auto deadline = std::chrono::steady_clock::now() + 5s;
@@ -67,11 +78,8 @@ std::string outcome(const Result<msg::Reply>& r) {
 }
 
 TEST(RequestMux, RepliesAreHandedOverInTheOrderTheyCameAndLateOnesAreDropped) {
-  zmq::context_t ctx;
-  FakeServer server(ctx, "inproc://mux-order");
-  FakeClock clock;
-  RequestMux mux(ctx, clock);
-  mux.add_peer("h1", "inproc://mux-order");
+  OnePeer t("inproc://mux-order");
+  auto& [ctx, server, clock, mux] = t;
   std::vector<std::string> done;
   auto callback = [&done](const std::string& name) {
     return [&done, name](const Result<msg::Reply>& r) { done.push_back(name + ":" + outcome(r)); };
@@ -99,11 +107,8 @@ TEST(RequestMux, RepliesAreHandedOverInTheOrderTheyCameAndLateOnesAreDropped) {
 
 // A deadline is set and expired on the same, injected clock.
 TEST(RequestMux, DeadlinesFollowTheInjectedClock) {
-  zmq::context_t ctx;
-  FakeServer server(ctx, "inproc://mux-clock");
-  FakeClock clock;
-  RequestMux mux(ctx, clock);
-  mux.add_peer("h1", "inproc://mux-clock", "", "host h1");
+  OnePeer t("inproc://mux-clock");
+  auto& [ctx, server, clock, mux] = t;
   std::vector<std::string> errors;
   ASSERT_TRUE(mux.send("h1", "status", msg::Value::empty_map(), 10s,
                        [&](const Result<msg::Reply>& r) { errors.push_back(r.status().message()); })
@@ -121,11 +126,8 @@ TEST(RequestMux, DeadlinesFollowTheInjectedClock) {
 // A reply that names its request but is no valid reply ends that request at once as
 // malformed; garbage that names none makes the deadline say malformed, not unreachable.
 TEST(RequestMux, AMalformedReplyIsReportedAsMalformedNotAsUnreachable) {
-  zmq::context_t ctx;
-  FakeServer server(ctx, "inproc://mux-malformed");
-  FakeClock clock;
-  RequestMux mux(ctx, clock);
-  mux.add_peer("h1", "inproc://mux-malformed", "", "host h1");
+  OnePeer t("inproc://mux-malformed");
+  auto& [ctx, server, clock, mux] = t;
   std::map<std::string, Status> ended;
   auto callback = [&ended](const std::string& name) {
     return [&ended, name](const Result<msg::Reply>& r) { ended[name] = r.status(); };
