@@ -8,24 +8,11 @@
 #include "common/strings.h"
 #include "common/version.h"
 #include "messages/codec.h"
+#include "messages/event_origin.h"
 #include "net/socket_factory.h"
 
 namespace bc::collector {
 namespace {
-
-// Which daemon of a host published an event: each numbers its own (docs/PROTOCOL.md).
-std::string origin_of(std::string_view type, std::string_view body) {
-  if (type == msg::Heartbeat::kType) {
-    auto hb = msg::decode<msg::Heartbeat>(body);
-    return hb.is_ok() ? hb->role : "supervisor";
-  }
-  if (type == msg::Alert::kType) return "collector";
-  if (type == msg::LogLine::kType) {
-    auto log = msg::decode<msg::LogLine>(body);
-    return log.is_ok() ? log->component : "log";
-  }
-  return "supervisor";
-}
 
 MailSettings mail_settings(const config::Cluster& cluster) {
   const auto& o = cluster.options;
@@ -215,7 +202,7 @@ void Collector::note_sequence(const msg::Envelope& env, std::string_view type,
   // The numbering is per publisher across all its event types, so every type is noted: a
   // gap then means events were really lost, and node events may be among them: ask.
   crash_watch_.heard(env.host, env.ts);
-  if (view_.note_sequence(env.host, origin_of(type, body), env.seq)) {
+  if (view_.note_sequence(env.host, msg::origin_of(type, body), env.seq)) {
     reconcile(env.host, "sequence gap");
   }
 }

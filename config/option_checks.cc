@@ -44,8 +44,10 @@ constexpr std::array kRanges = {
 };
 
 Range range_of(const OptionSpec& spec) {
-  // MetricsPort 0 means "no metrics ports", as in zeekctl.
-  if (spec.name == "MetricsPort") return Range{spec.name, 0, 65535, false};
+  // MetricsPort 0 means "no metrics ports", as in zeekctl; ZeekControlPort 0 "no listener".
+  if (spec.name == "MetricsPort" || spec.name == "ZeekControlPort") {
+    return Range{spec.name, 0, 65535, false};
+  }
   if (is_port_option(spec.name)) return Range{spec.name, 1, 65535, false};
   for (const Range& r : kRanges) {
     if (r.name == spec.name) return r;
@@ -95,7 +97,7 @@ std::optional<std::string> check_type(const OptionSpec& spec, const std::string&
 }  // namespace
 
 bool is_zeek_port_option(std::string_view name) {
-  return name == "ZeekPort" || name == "MetricsPort";
+  return name == "ZeekPort" || name == "MetricsPort" || name == "ZeekControlPort";
 }
 
 bool is_numeric_address(const std::string& text) {
@@ -122,6 +124,10 @@ std::optional<std::string> check_option_value(const OptionSpec& spec, const std:
   if (spec.name == "MetricsAddress" && !value.empty() && !is_numeric_address(value)) {
     return prefix(spec) + "invalid address '" + value +
            "' (expected a numeric IPv4 or IPv6 address, or empty)";
+  }
+  if (spec.name == "ZeekControlAddress" && !is_numeric_address(value)) {
+    return prefix(spec) + "invalid address '" + value +
+           "' (expected a numeric IPv4 or IPv6 address)";
   }
   if (spec.name == "NodeProfile" && !node_profile_from_name(value)) {
     return prefix(spec) + invalid_profile_message(value);

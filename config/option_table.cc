@@ -246,6 +246,13 @@ constexpr std::array kOptions = {
     OptionSpec{"MetricsAddress", kString, "127.0.0.1", kDesign,
                "Address Zeek nodes bind their metrics port to; empty = Zeek's own default (all "
                "addresses)."},
+    OptionSpec{"ZeekControlPort", kInt, "27759", kDesign,
+               "Port of the WebSocket listener (Zeek >= 8.0) of the manager or standalone "
+               "node that carries print, netstats and peerstatus (zeekctl's WebSocketPort); "
+               "0 = no listener."},
+    OptionSpec{"ZeekControlAddress", kString, "127.0.0.1", kDesign,
+               "Numeric address the ZeekControlPort listener binds to (zeekctl's "
+               "WebSocketHost); supervisors connect to it."},
 };
 
 }  // namespace

@@ -272,7 +272,17 @@ ZeekLayoutSettings zeek_layout_settings(const ClusterConfig& options, const Zeek
   if (const std::string backend = options.get("ClusterBackend"); !backend.empty()) {
     s.backend = iequals(backend, "zeromq") ? ZeekBackend::kZeroMQ : ZeekBackend::kBroker;
   }
+  // The control channel (print, netstats, peerstatus) needs the listener on every Zeek
+  // that has Cluster::listen_websocket, not only where zeekctl turns it on by default.
+  s.websocket = zeek_control_listener(options, version);
   return s;
+}
+
+std::optional<ZeekListen> zeek_control_listener(const ClusterConfig& options,
+                                                const ZeekVersion& version) {
+  const int port = static_cast<int>(options.get_int("ZeekControlPort"));
+  if (port == 0 || !traits_for(version).websocket) return std::nullopt;
+  return ZeekListen{options.get("ZeekControlAddress"), port};
 }
 
 Result<ZeekLayout> make_zeek_layout(const std::vector<NodeSpec>& nodes, const ZeekVersion& version,

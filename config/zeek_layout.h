@@ -40,8 +40,14 @@ struct ZeekLayoutSettings {
 ZeekLayoutSettings zeekctl_layout_defaults(const ZeekVersion& version);
 
 // ZeekPort, MetricsPort and MetricsAddress from cluster.cfg; ClusterBackend when the
-// option is set; the WebSocket listener as zeekctl's default for the version.
+// option is set; the WebSocket listener from zeek_control_listener().
 ZeekLayoutSettings zeek_layout_settings(const ClusterConfig& options, const ZeekVersion& version);
+
+// The manager's (or standalone node's) WebSocket listener of the control channel:
+// ZeekControlAddress:ZeekControlPort on Zeek >= 8.0 (Cluster::listen_websocket); nullopt
+// before 8.0 or with ZeekControlPort = 0.
+std::optional<ZeekListen> zeek_control_listener(const ClusterConfig& options,
+                                                const ZeekVersion& version);
 
 // One Zeek node and the ports zeekctl assigns it.
 struct ZeekNodePorts {

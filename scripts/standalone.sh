@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 base=$(realpath -m "${1:-brobase}")
-dir=$(scripts/build.sh | tail -n 1)
+dir=$(scripts/build.sh --installed | tail -n 1)
 cmake --install "$dir" --prefix "$base" >/dev/null
 echo "BroCluster installed in $base"
 bin="$base/bin/brocluster"

@@ -107,6 +107,7 @@ run cron disable
 run cron enable
 run cron
 run attachgdb
+run plot --since 1h --size 100x30
 # tap follows the bus until Ctrl-C: two events, then the pipe closes.
 {
   echo

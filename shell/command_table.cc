@@ -111,6 +111,17 @@ constexpr std::array kCommands = {
                 "Primarily for debugging: reports statistics about the connections the nodes\n"
                 "use to communicate with other cluster nodes.",
                 &cmd_peerstatus, true},
+    CommandSpec{"plot",
+                "plot [--out <file.png|file.svg>] [--since <time>] [--until <time>] "
+                "[--metrics cpu,memory,packets] [--size <w>x<h>] [<nodes>]",
+                "Plots CPU, memory and packets of the nodes from stats.log.",
+                "Draws the nodes' samples in stats.log (StatsLog; the collector writes one per\n"
+                "node every StatsLogInterval) with gnuplot: CPU, resident memory and packets\n"
+                "and drops per second, one line per node, crashes and restarts marked. Without\n"
+                "--out as text in the terminal; --out writes a PNG or SVG. --since/--until take\n"
+                "now, an age (30m, 6h, 2d), epoch seconds or a local time (2026-12-07T14:30);\n"
+                "the default is the last 24 hours.",
+                &cmd_plot, true},
     CommandSpec{"print", "print <id> [<nodes>]", "Prints the value of a script identifier.",
                 "Reports the current value of the given script identifier on the given running\n"
                 "nodes. Identifiers inside a module are written <module>::<id>.",
@@ -144,9 +155,13 @@ constexpr std::array kCommands = {
                 "manager. Nodes not running are left untouched. Nodes that still run though\n"
                 "an install removed them are stopped too (by name, group, or all).",
                 &cmd_stop, true},
-    CommandSpec{"tap", "tap [--json] [<topic-prefix> ...]", "Follows the event bus live.",
+    CommandSpec{"tap", "tap [--json] [--snapshot] [<topic-prefix> ...]",
+                "Follows the event bus live.",
                 "Prints every event on the bus (or those whose topic starts with one of the\n"
-                "given prefixes) as it happens, until Ctrl-C. --json prints JSON lines.",
+                "given prefixes) as it happens, until Ctrl-C. --json prints JSON lines.\n"
+                "--snapshot starts with every supervisor's status and then shows only the\n"
+                "events newer than it. Without prefixes, a gap in a publisher's numbering\n"
+                "(missed events, or a restart) is shown as a 'gap' line.",
                 &cmd_tap, false},
     CommandSpec{"top", "top [<nodes>]", "Shows CPU and memory of the nodes' processes.",
                 "For each node prints pid, virtual size, resident size, CPU and command; in\n"

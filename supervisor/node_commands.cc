@@ -57,6 +57,61 @@ long comm_timeout_ms(const SupervisorOptions& options) {
                     kMaxControlTimeoutMs);
 }
 
+// Where the node's Zeek control listener is, from this host; an error says why it
+// cannot be reached (none configured, or on another host's loopback).
+Result<ZeekControlTarget> zeek_target(const SupervisorOptions& options, const Node& node) {
+  const config::ClusterConfig& o = options.cluster_options;
+  const std::string& name = node.spec.name;
+  ZeekControlTarget t;
+  t.node = name;
+  t.node_topic = node.spec.type == config::NodeType::kStandalone ? "" : name;
+  t.port = static_cast<int>(o.get_int("ZeekControlPort"));
+  t.address = o.get("ZeekControlAddress");
+  if (t.port == 0) {
+    return Status::unsupported(name + ": no Zeek control listener (ZeekControlPort = 0)");
+  }
+  // A wildcard listener is reached on loopback.
+  if (t.address.empty() || t.address == "0.0.0.0") t.address = "127.0.0.1";
+  if (t.address == "::") t.address = "::1";
+  const bool loopback = t.address.starts_with("127.") || t.address == "::1";
+  if (loopback && !options.manager_host.empty() && options.manager_host != options.host) {
+    return Status::unreachable(
+        name + ": the Zeek control listener is on " + t.address + " of the manager's host " +
+        options.manager_host + ", which host " + options.host +
+        " cannot reach; set ZeekControlAddress to an address of " + options.manager_host);
+  }
+  return t;
+}
+
+void zeek_control(Supervisor& sup, const msg::Request& r, const Responder& respond,
+                  const Node& node, const std::string& cmd, const msg::Value& args,
+                  long timeout_ms) {
+  const std::string& name = node.spec.name;
+  if (cmd != "print" && cmd != "netstats" && cmd != "peerstatus") {
+    return fail(r, respond,
+                Status::unsupported(name + ": not supported by this node program (Zeek nodes "
+                                           "answer print, netstats and peerstatus)"));
+  }
+  auto zeek = sup.find_zeek(node);
+  if (!zeek.is_ok()) return fail(r, respond, zeek.status());
+  if (zeek->version < config::ZeekVersion{8, 0, 0}) {
+    // kBadVersion, not kUnsupported: the shell shows this message, not the generic
+    // "not supported by this node program" (the node program could, a newer one will).
+    return fail(r, respond,
+                Status(ErrorCode::kBadVersion, cmd + " needs Zeek 8.0 or later (found " +
+                                                   std::to_string(zeek->version.major) + "." +
+                                                   std::to_string(zeek->version.minor) + ")"));
+  }
+  auto target = zeek_target(sup.options(), node);
+  if (!target.is_ok()) return fail(r, respond, target.status());
+  // The conversation blocks on a thread of its own, in real time: its deadline is the
+  // steady clock's, not the loop's (injected) clock's.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  Status started =
+      sup.zeek_control().start(*target, r.id, cmd, args, deadline, timeout_ms, respond);
+  if (!started.is_ok()) fail(r, respond, started);
+}
+
 }  // namespace
 
 void cmd_node_control(Supervisor& sup, const msg::Request& r, const Responder& respond) {
@@ -85,6 +140,10 @@ void cmd_node_control(Supervisor& sup, const msg::Request& r, const Responder& r
   auto node = running_node(sup, r.args);
   if (!node.is_ok()) return fail(r, respond, node.status());
   const std::string& name = (*node)->spec.name;
+  if (sup.is_zeek(**node)) {
+    return zeek_control(sup, r, respond, **node, *cmd,
+                        args != nullptr ? *args : msg::Value::empty_map(), timeout_ms);
+  }
   const std::string dir = node_dir(sup.options(), (*node)->spec);
   if (!has_control_endpoint(sup.options(), (*node)->spec)) {
     return fail(

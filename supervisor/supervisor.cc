@@ -33,6 +33,7 @@ Supervisor::Supervisor(zmq::context_t& ctx, SignalFd signals, SupervisorOptions 
       jobs_(spawner, timers_, clock, options_.tmp_dir + "/jobs"),
       control_(ctx, timers_),
       samples_(ctx, timers_),
+      zeek_control_(options_.host),
       zeek_probe_(spawner, options_.tmp_dir + "/zeek-probe"),
       state_file_(options_.spool_dir + "/supervisor.state"),
       installer_(options_.spool_dir + "/installed"),
@@ -115,6 +116,8 @@ void Supervisor::poll_once() {
   const std::size_t first_sample_item = items.size();
   samples_.poll_items(items);
   const std::size_t sample_items = items.size() - first_sample_item;
+  const std::size_t zeek_item = items.size();
+  items.push_back({nullptr, zeek_control_.fd(), ZMQ_POLLIN, 0});
   const long timeout = poll_timeout_ms(timers_.next_deadline(), clock_.now(), Millis(1000));
   try {
     zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeout));
@@ -141,6 +144,7 @@ void Supervisor::poll_once() {
   }
   control_.on_readable(items.data() + first_control_item, control_items);
   samples_.on_readable(items.data() + first_sample_item, sample_items);
+  if (items[zeek_item].revents & ZMQ_POLLIN) zeek_control_.on_readable();
   timers_.run_due(clock_.now());
   if (state_dirty_) persist();
 }

@@ -37,6 +37,7 @@
 #include "supervisor/spawner.h"
 #include "supervisor/state_store.h"
 #include "supervisor/supervisor_options.h"
+#include "supervisor/zeek_control.h"
 #include "supervisor/zeek_probe.h"
 
 namespace bc::sup {
@@ -77,6 +78,11 @@ class Supervisor {
   // handler. With the request id it names work that only this requester may `cancel`.
   const std::string& requester() const { return requester_; }
   NodeControlProxy& control() { return control_; }
+  // print/netstats/peerstatus of nodes of profile zeek (zeek_control.h).
+  ZeekControlProxy& zeek_control() { return zeek_control_; }
+  bool is_zeek(const Node& node) const;
+  // The Zeek binary a node of profile zeek runs, and its version (zeek_probe.h).
+  Result<ZeekBinary> find_zeek(const Node& node);
   install::InstallReceiver& installer() { return installer_; }
   // Takes the node definitions of the current installed snapshot (after an install):
   // changed nodes start with the new definition next time, new ones are added stopped,
@@ -94,6 +100,9 @@ class Supervisor {
                          std::function<void(const msg::CrashReport&)> done);
   msg::Value node_top(Node& node);
   std::uint64_t state_version() const { return state_version_; }
+  // The seq of the last event this supervisor published: a status answer taken now reflects
+  // every event up to it (the Clone pattern, docs/PROTOCOL.md §6).
+  std::uint64_t published_seq() const { return events_.seq(); }
   const SupervisorCounters& counters() const { return counters_; }
 
  private:
@@ -106,7 +115,6 @@ class Supervisor {
   void on_notify(Node& node);
   void on_pidfd(Node& node);
   // Profile zeek (docs/ZEEK.md): readiness and stop outcome come from the node's .status.
-  bool is_zeek(const Node& node) const;
   Result<SpawnSpec> spawn_spec(Node& node);
   void watch_zeek_status(Node& node);
   NodeEvent zeek_exit_event(Node& node, const ExitInfo& exit);
@@ -163,6 +171,7 @@ class Supervisor {
   // netstats for the stats samples, apart from control_ so that sampling never takes the
   // places of an operator's requests (kMaxInFlight) nor they its.
   NodeControlProxy samples_;
+  ZeekControlProxy zeek_control_;
   CrashRecordWriter records_;
   CrashWatchers watchers_;
   ZeekProbe zeek_probe_;

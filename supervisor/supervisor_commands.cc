@@ -40,8 +40,13 @@ void cmd_status(Supervisor& sup, const msg::Request& r, const Responder& respond
   for (Node* node : *nodes)
     list.push_back(sup.node_status(*node));
   msg::Value v = msg::Value::empty_map();
+  // seq, state_version and as_of say which events the answer already reflects: a monitor
+  // applies only the later ones (docs/PROTOCOL.md §6).
   v.set("host", sup.options().host)
       .set("installed", sup.installer().current_version().value_or(""))
+      .set("seq", sup.published_seq())
+      .set("state_version", sup.state_version())
+      .set("as_of", sup.clock().wall_us())
       .set("nodes", std::move(list));
   respond(msg::make_ok(r.id, std::move(v)));
 }

@@ -128,8 +128,7 @@ bool Supervisor::is_zeek(const Node& node) const {
          config::NodeProfile::kZeek;
 }
 
-Result<SpawnSpec> Supervisor::spawn_spec(Node& node) {
-  if (!is_zeek(node)) return make_spawn_spec(options_, node.spec);
+Result<ZeekBinary> Supervisor::find_zeek(const Node& node) {
   std::vector<std::string> env = inherited_environment();
   // A PATH in env_vars is the node's PATH: zeek is looked up there.
   for (const auto& [key, value] : node.spec.env_vars) {
@@ -137,7 +136,12 @@ Result<SpawnSpec> Supervisor::spawn_spec(Node& node) {
     std::erase_if(env, [](const std::string& e) { return e.starts_with("PATH="); });
     env.push_back("PATH=" + value);
   }
-  auto zeek = zeek_probe_.find(zeek_program(options_, node.spec), env);
+  return zeek_probe_.find(zeek_program(options_, node.spec), env);
+}
+
+Result<SpawnSpec> Supervisor::spawn_spec(Node& node) {
+  if (!is_zeek(node)) return make_spawn_spec(options_, node.spec);
+  auto zeek = find_zeek(node);
   if (!zeek.is_ok()) return zeek.status();
   return make_zeek_spawn_spec(options_, node.spec, *zeek);
 }

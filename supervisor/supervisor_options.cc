@@ -60,6 +60,9 @@ Result<SupervisorOptions> supervisor_options(const config::Cluster& cluster,
   out.df_paths = {out.base_dir, out.spool_dir, out.log_dir, out.tmp_dir};
   for (const auto& node : cluster.nodes) {
     if (node.host == host) out.nodes.push_back(node);
+    if (node.type == config::NodeType::kManager || node.type == config::NodeType::kStandalone) {
+      out.manager_host = node.host;
+    }
   }
   out.cluster_options = o;
   return out;

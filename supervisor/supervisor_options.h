@@ -44,8 +44,11 @@ struct SupervisorOptions {
   Millis heartbeat_interval{1000};
   Millis stats_interval{10000};
   bool debug = false;
-  std::vector<std::string> df_paths;      // BroBase, SpoolDir, LogDir, TmpDir (as configured)
-  std::vector<config::NodeSpec> nodes;    // ours, in start order
+  std::vector<std::string> df_paths;    // BroBase, SpoolDir, LogDir, TmpDir (as configured)
+  std::vector<config::NodeSpec> nodes;  // ours, in start order
+  // The host of the manager (or standalone node), whose Zeek listens for the control
+  // channel (docs/ZEEK.md); "" when there is none.
+  std::string manager_host;
   config::ClusterConfig cluster_options;  // for per-node script lists
   // CURVE keys of this host (BusSecurity); nullptr or disabled: plain TCP.
   std::shared_ptr<const security::BusSecurity> security;

@@ -27,6 +27,7 @@ int cmd_exec(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_capstats(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_plot(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_cron(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_daemons(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_analysis(ShellContext& ctx, const std::vector<std::string>& args);

@@ -22,6 +22,8 @@
 //   print_env=1              write fake-zeek.env (environment) and fake-zeek.argv (one
 //                            argument per line) into the working dir at start
 //   stderr=<text>            write <text> to stderr at start
+//   id:<ID>=<v>, peers=<a,b>, ws_delay_ms=<n>, ws_port=<p>
+//                            the WebSocket control endpoint (fake_control_endpoint.h)
 
 #include <getopt.h>
 #include <poll.h>
@@ -38,6 +40,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "tests/fake_zeek/fake_control_endpoint.h"
 
 extern char** environ;
 
@@ -226,6 +230,17 @@ void print_env(int argc, char** argv) {
     args << argv[i] << '\n';
 }
 
+// The manager's (or standalone node's) WebSocket control endpoint; its settings come from
+// the control file of the node a request is for.
+std::string serve_control(const std::string& node) {
+  return fake_zeek::start_control_endpoint(
+      node, version_answer(), [](const std::string& who, const std::string& key) {
+        const auto settings = read_control(who);
+        const auto it = settings.find(key);
+        return it == settings.end() ? std::string() : it->second;
+      });
+}
+
 int run(const Args& args, const std::string& node) {
   g_status = args.status_file;
   write_status("INITIALIZING [main]");
@@ -252,6 +267,12 @@ int run(const Args& args, const std::string& node) {
   sigaddset(&term, SIGTERM);
   sigaddset(&term, SIGINT);
   sigprocmask(SIG_BLOCK, &term, nullptr);
+  // After the mask: the endpoint's threads leave SIGTERM to this one.
+  if (const std::string problem = serve_control(node); !problem.empty()) {
+    std::cerr << problem << std::endl;
+    write_status("TERMINATED [fatal_error]");
+    return 1;
+  }
   if (const long slow = number("slow_start_ms", 0); slow > 0) {
     const auto begin = std::chrono::steady_clock::now();
     while (!g_term && elapsed_ms(begin) < slow)

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <iostream>
+#include <map>
 
 #include "tests/support/cluster_harness.h"
 
@@ -156,9 +157,61 @@ TEST_F(ClusterTap, EndsCleanlyWhenItsReaderGoesAway) {
   EXPECT_LT(SteadyClock::now() - t1, Millis(5000));
 }
 
+// --snapshot (the Clone pattern, docs/PROTOCOL.md §6): every supervisor's status first, then
+// only the events newer than it.
+TEST_F(ClusterTap, SnapshotFirstThenOnlyTheEventsNewerThanIt) {
+  start_cluster();
+  auto r = cluster_.shell({"start"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  tap_ = cluster_.shell_background({"tap", "--json", "--snapshot"});
+  std::map<std::string, std::int64_t> snapshot_seq;
+  for (std::size_t i = 0; i < cluster_.host_count(); ++i) {
+    auto snap = next_json(
+        *tap_, [](const Json& j) { return !j["snapshot"].is_null(); }, kWait);
+    ASSERT_TRUE(snap);
+    const Json& s = (*snap)["snapshot"];
+    EXPECT_GT(s["seq"].integer(), 0);
+    EXPECT_GT(s["state_version"].integer(), 0);
+    EXPECT_GT(s["as_of"].integer(), 0);
+    EXPECT_EQ(s["nodes"].size(), 2u) << s["host"].str();
+    for (const Json& n : s["nodes"].array()) {
+      EXPECT_EQ(n["state"].str(), "running") << n["name"].str();
+      EXPECT_EQ(n["pid"].integer(), cluster_.node_pids(n["name"].str()).at(0));
+    }
+    snapshot_seq[s["host"].str()] = s["seq"].integer();
+  }
+  ASSERT_EQ(snapshot_seq.size(), 2u);
+  // A crash after the snapshot comes through.
+  const auto pids = cluster_.node_pids("worker-1");
+  ASSERT_EQ(pids.size(), 1u);
+  ASSERT_EQ(kill(pids[0], SIGKILL), 0);
+  ASSERT_TRUE(next_json(*tap_, is_node_state("worker-1", "crashed"), kWait));
+  // No event of a supervisor that its snapshot already reflected was shown: the heartbeat
+  // that told the tap its subscription was in place was older than the snapshot.
+  std::size_t events = 0;
+  for (const auto& line : tap_->lines()) {
+    const auto j = Json::parse(line);
+    ASSERT_TRUE(j) << line;
+    if (!(*j)["snapshot"].is_null() || !(*j)["gap"].is_null()) continue;
+    const bool from_supervisor =
+        (*j)["type"].str() != "heartbeat" || (*j)["role"].str() == "supervisor";
+    if (!from_supervisor || (*j)["type"].str() == "alert" || (*j)["type"].str() == "log") continue;
+    EXPECT_GT((*j)["seq"].integer(), snapshot_seq.at((*j)["host"].str())) << line;
+    ++events;
+  }
+  EXPECT_GT(events, 0u);
+}
+
 TEST_F(ClusterTap, EventsFlowAgainAfterTheBrokerIsKilledAndRestarted) {
   start_cluster();
   start_tap();
+  // Far enough into its numbering that the new broker's first heartbeats are numbered lower.
+  ASSERT_TRUE(next_json(
+      *tap_,
+      [&](const Json& j) {
+        return is_heartbeat(cluster_.host(0).name(), "broker")(j) && j["seq"].integer() >= 8;
+      },
+      kWait));
   const pid_t old_broker = cluster_.broker_pid();
   ASSERT_TRUE(cluster_.kill_broker(SIGKILL).is_ok());
   ASSERT_TRUE(cluster_.start_broker().is_ok());
@@ -177,6 +230,18 @@ TEST_F(ClusterTap, EventsFlowAgainAfterTheBrokerIsKilledAndRestarted) {
     EXPECT_TRUE(next_json(*tap_, is_heartbeat(cluster_.host(i).name(), "supervisor"), kWait))
         << cluster_.host(i).name();
   }
+  // The new broker numbers from 1 again: the tap says so, naming the publisher.
+  bool broker_gap = false;
+  for (const auto& line : tap_->lines()) {
+    const auto j = Json::parse(line);
+    if (j && !(*j)["gap"].is_null() && (*j)["gap"]["origin"].str() == "broker") {
+      EXPECT_EQ((*j)["gap"]["host"].str(), cluster_.host(0).name());
+      EXPECT_GE((*j)["gap"]["after"].integer(), 8);
+      EXPECT_LT((*j)["gap"]["got"].integer(), (*j)["gap"]["after"].integer());
+      broker_gap = true;
+    }
+  }
+  EXPECT_TRUE(broker_gap) << tap_->stdout_text();
 
   // And node events of both hosts, from a start after the restart.
   auto r = cluster_.shell({"start"});

@@ -11,6 +11,7 @@
 #include "messages/alert.h"
 #include "messages/codec.h"
 #include "tests/integration/supervisor_fixture.h"
+#include "tests/support/json_reader.h"
 
 namespace bc::test {
 namespace {
@@ -438,6 +439,80 @@ TEST_F(CollectorTest, CronRotatesManagerLogsAndExpiresOldArchives) {
       << mails();
   EXPECT_THAT(mails(), HasSubstr("1 connections, 1000 B"));
   EXPECT_THAT(mails(), HasSubstr("198.18.0.1"));
+}
+
+// `brocluster plot` draws the stats.log the collector wrote (issue 19): a PNG of the size
+// asked for, an SVG with one series per node, crash and restart marks in its JSON twin.
+TEST_F(CollectorTest, PlotDrawsTheStatsLogTheCollectorWrote) {
+  ASSERT_NO_FATAL_FAILURE(start(2, settings()));
+  ASSERT_NO_FATAL_FAILURE(start_collector());
+  ASSERT_TRUE(client().call("start").ok);
+  const std::int64_t old_pid = running_pid("worker-1");
+  ASSERT_GT(old_pid, 0);
+  ASSERT_EQ(kill(static_cast<pid_t>(old_pid), SIGKILL), 0);
+  const std::string log = host().spool() + "/stats.log";
+  // Samples before and after the crash, of each node.
+  ASSERT_TRUE(poll_until(
+      [&] {
+        const std::string text = file_text(log);
+        const auto restarted = text.find("worker-1 action=restarted");
+        return restarted != std::string::npos &&
+               text.find(" worker-1 worker cpu=", restarted) != std::string::npos &&
+               text.find(" worker-2 worker cpu=", restarted) != std::string::npos;
+      },
+      kWait))
+      << file_text(log);
+  const auto plot = [&](std::vector<std::string> args) {
+    std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", host().base()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunOptions o;
+    o.timeout = std::chrono::seconds(60);
+    return run_process(argv, o);
+  };
+  const std::string png = host().tmp() + "/stats.png";
+  auto r = plot({"plot", "--since", "1h", "--out", png, "--size", "800x600"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string image = file_text(png);
+  ASSERT_GT(image.size(), 24u);
+  EXPECT_EQ(image.substr(1, 3), "PNG");
+  const auto be32 = [&](std::size_t at) {
+    return (std::uint32_t(std::uint8_t(image[at])) << 24) |
+           (std::uint32_t(std::uint8_t(image[at + 1])) << 16) |
+           (std::uint32_t(std::uint8_t(image[at + 2])) << 8) | std::uint8_t(image[at + 3]);
+  };
+  EXPECT_EQ(be32(16), 800u);  // IHDR width
+  EXPECT_EQ(be32(20), 600u);  // IHDR height
+
+  const std::string svg_path = host().tmp() + "/stats.svg";
+  r = plot({"plot", "--out", svg_path, "--metrics", "cpu", "worker-1", "worker-2"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::string svg = file_text(svg_path);
+  // One series per node, each named in the key (gnuplot's SVG: a group per series).
+  EXPECT_EQ(count_of(svg, "<text>worker-1</text>"), 1u) << svg.substr(0, 2000);
+  EXPECT_EQ(count_of(svg, "<text>worker-2</text>"), 1u);
+  EXPECT_EQ(count_of(svg, "<text>manager</text>"), 0u);
+  EXPECT_EQ(count_of(svg, "<g id=\"gnuplot_plot_"), 4u);  // 2 nodes + the 2 marks' key
+
+  r = plot({"--json", "plot", "worker-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto json = Json::parse(r.out);
+  ASSERT_TRUE(json) << r.out;
+  EXPECT_GE((*json)["series"]["worker-1"].size(), 1u);
+  EXPECT_TRUE((*json)["series"]["worker-2"].is_null());
+  bool crashed = false, restarted = false;
+  for (const Json& m : (*json)["marks"].array()) {
+    crashed = crashed || m["action"].str() == "crashed";
+    restarted = restarted || m["action"].str() == "restarted";
+  }
+  EXPECT_TRUE(crashed && restarted) << r.out;
+
+  // In the terminal: a text plot naming the nodes; a range without samples says so.
+  r = plot({"plot", "--size", "100x40"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("worker-2"));
+  r = plot({"plot", "--until", "2000-01-02", "--since", "2000-01-01"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no samples in " + log));
 }
 
 }  // namespace

@@ -1,44 +1,9 @@
 #pragma once
-// A small JSON reader for tests: checking the shell's `--json` output and `tap --json`
-// lines. Parses one document; accessors on a missing key or index give a null value.
+// The tests read the shell's `--json` output and `tap --json` lines with the messages
+// module's JSON reader.
 
-#include <cstddef>
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <variant>
-#include <vector>
+#include "messages/json_reader.h"
 
 namespace bc::test {
-
-class Json {
- public:
-  using Array = std::vector<Json>;
-  using Object = std::map<std::string, Json>;
-
-  Json() = default;
-  // nullopt when `text` is not one JSON value (surrounding white space allowed).
-  static std::optional<Json> parse(std::string_view text);
-
-  bool is_null() const { return std::holds_alternative<std::monostate>(v_); }
-  bool is_object() const { return std::holds_alternative<Object>(v_); }
-  bool is_array() const { return std::holds_alternative<Array>(v_); }
-  // Members and elements; a missing one is null, so chains like j["a"][0]["b"] are safe.
-  const Json& operator[](const std::string& key) const;
-  const Json& operator[](std::size_t index) const;
-  std::size_t size() const;
-  const Array& array() const;
-  // "" / 0 / false when of another kind.
-  std::string str() const;
-  double num() const;
-  std::int64_t integer() const { return static_cast<std::int64_t>(num()); }
-  bool boolean() const;
-
- private:
-  friend class JsonParser;
-  std::variant<std::monostate, bool, double, std::string, Array, Object> v_;
-};
-
+using msg::Json;
 }  // namespace bc::test

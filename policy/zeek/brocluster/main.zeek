@@ -8,6 +8,9 @@
 @load frameworks/control/controllee
 redef Control::controllee_listen = F;
 
+# print, netstats and peerstatus through the WebSocket API, one reply topic per request.
+@load ./control
+
 # stderr.log is a file nobody watches: Zeek's warnings and errors go to reporter.log,
 # whose tail a crash record carries.
 redef Reporter::warnings_to_stderr = F;

@@ -134,6 +134,8 @@ const Expected kExpected[] = {
     {"ZeekPort", I, "27760", X},
     {"MetricsPort", I, "9991", X},
     {"MetricsAddress", S, "127.0.0.1", X},
+    {"ZeekControlPort", I, "27759", X},
+    {"ZeekControlAddress", S, "127.0.0.1", X},
     {"BusSecurity", S, "curve", X},
     {"ReplayWindow", D, "60", X},
     {"env_vars", S, "", X},

@@ -297,7 +297,18 @@ TEST(ZeekLayout, SettingsComeFromClusterCfg) {
   // ClusterBackend, when the option is set, wins over zeekctl's default.
   options.set("ClusterBackend", "Broker");
   EXPECT_EQ(zeek_layout_settings(options, zv("8.1.0")).backend, ZeekBackend::kBroker);
-  EXPECT_FALSE(zeek_layout_settings(options, zv("8.0.0")).websocket.has_value());
+  // The control channel's listener from 8.0 on (zeekctl 2.6.0-20 has it off by default),
+  // where ZeekControlAddress/ZeekControlPort say; none before 8.0 or with port 0.
+  ASSERT_TRUE(zeek_layout_settings(options, zv("8.0.0")).websocket.has_value());
+  EXPECT_FALSE(zeek_layout_settings(options, zv("7.2.0")).websocket.has_value());
+  options.set("ZeekControlPort", "23000");
+  options.set("ZeekControlAddress", "127.0.0.2");
+  const auto listener = zeek_layout_settings(options, zv("8.0.0")).websocket;
+  ASSERT_TRUE(listener.has_value());
+  EXPECT_EQ(listener->port, 23000);
+  EXPECT_EQ(listener->address, "127.0.0.2");
+  options.set("ZeekControlPort", "0");
+  EXPECT_FALSE(zeek_layout_settings(options, zv("8.2.0")).websocket.has_value());
 }
 
 TEST(ZeekLayout, TelemetryConfigBindsMetricsToMetricsAddress) {

@@ -172,5 +172,25 @@ TEST(ZeekPorts, ProbeFindsAListeningSocket) {
   EXPECT_EQ(probe_tcp_port("127.0.0.1", port), std::nullopt);
 }
 
+// The control channel's listener (ZeekControlPort) goes through the same checks.
+TEST(ZeekPorts, ControlListenerCollidingWithANodePortIsAProblem) {
+  ClusterConfig options = ports_default_options();
+  options.set("ZeekControlPort", "27761");  // on 8.0 (Broker): control 27760, manager 27761
+  const ZeekVersion v = parse_zeek_version("8.0.0").value();
+  const ZeekLayoutSettings s = zeek_layout_settings(options, v);
+  const std::vector<std::string> problems =
+      zeek_port_problems(ports_layout_for("8.0.0", &s), options, PortRange{});
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0],
+            "WebSocket port 27761 of manager on localhost is already the cluster port 27761 of "
+            "manager on localhost");
+  // The default, 27759, lies below ZeekPort's range and collides with nothing.
+  const ZeekLayoutSettings defaults = zeek_layout_settings(ports_default_options(), v);
+  ASSERT_TRUE(defaults.websocket.has_value());
+  EXPECT_THAT(zeek_port_problems(ports_layout_for("8.0.0", &defaults), ports_default_options(),
+                                 PortRange{}),
+              IsEmpty());
+}
+
 }  // namespace
 }  // namespace bc::config

@@ -1,9 +1,11 @@
-#include "tests/support/json_reader.h"
+#include "messages/json_reader.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 
-namespace bc::test {
+namespace bc::msg {
 
 class JsonParser {
  public:
@@ -121,9 +123,8 @@ class JsonParser {
           out += '\f';
           break;
         case 'u': {
-          if (i_ + 4 > s_.size()) return false;
-          const unsigned code = std::stoul(std::string(s_.substr(i_, 4)), nullptr, 16);
-          i_ += 4;
+          unsigned code = 0;
+          if (!hex4(code)) return false;
           if (code < 0x80) {
             out += static_cast<char>(code);
           } else if (code < 0x800) {
@@ -142,6 +143,21 @@ class JsonParser {
     }
     if (i_ >= s_.size()) return false;
     ++i_;
+    return true;
+  }
+
+  // Four hex digits after "\u"; no exceptions on bad ones (std::stoul would throw).
+  bool hex4(unsigned& code) {
+    if (i_ + 4 > s_.size()) return false;
+    for (int k = 0; k < 4; ++k) {
+      const char h = s_[i_++];
+      const int digit = h >= '0' && h <= '9'   ? h - '0'
+                        : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                        : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                               : -1;
+      if (digit < 0) return false;
+      code = code * 16 + static_cast<unsigned>(digit);
+    }
     return true;
   }
 
@@ -205,4 +221,4 @@ bool Json::boolean() const {
   return b != nullptr && *b;
 }
 
-}  // namespace bc::test
+}  // namespace bc::msg
