@@ -42,8 +42,9 @@ std::vector<Outcome> ClusterClient::run(const std::vector<Call>& calls,
     }
     return outcomes;
   }
+  // Each is overwritten when its request ends, which the mux guarantees before wait_all().
   for (const Call& call : calls)
-    outcomes.push_back({call, Status::ok()});
+    outcomes.push_back({call, Status(ErrorCode::kInternal, "no outcome")});
   std::vector<std::uint64_t> ids(calls.size(), 0);
   std::vector<bool> done(calls.size(), false);
   bool cancelling = false;  // Ctrl-C: outcomes are told once the hosts confirmed
