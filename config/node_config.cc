@@ -4,6 +4,7 @@
 
 #include "config/node_config.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <utility>
@@ -18,11 +19,14 @@
 namespace bc::config {
 namespace {
 
-constexpr std::array<std::string_view, 18> kKeys = {"type",
+constexpr std::array<std::string_view, 21> kKeys = {"type",
                                                     "host",
                                                     "interface",
                                                     "aux_scripts",
                                                     "lb_procs",
+                                                    "lb_method",
+                                                    "lb_interfaces",
+                                                    "zone_id",
                                                     "pin_cpus",
                                                     "env_vars",
                                                     "program",
@@ -38,6 +42,9 @@ constexpr std::array<std::string_view, 18> kKeys = {"type",
                                                     "restart_policy"};
 
 constexpr std::string_view kValidTypes = "standalone, logger, manager, proxy, worker";
+// zeekctl's load-balancing methods (ZeekControl/config.py, _check_node).
+constexpr std::array<std::string_view, 5> kLbMethods = {"af_packet", "pf_ring", "myricom", "custom",
+                                                        "interfaces"};
 
 struct Entry {
   std::string value;
@@ -173,11 +180,12 @@ class SectionBuilder {
     read_host(spec, resolve);
     read_strings(spec);
     const int procs = read_lb_procs(spec);
+    std::vector<std::string> interfaces = read_lb_method(spec, procs);
     std::vector<int> cpus = read_pin_cpus();
     read_env_vars(spec, global_env);
     read_restart(spec);
     if (!ok_) return {};
-    return expand(spec, procs, cpus);
+    return expand(spec, procs, cpus, interfaces);
   }
 
  private:
@@ -251,6 +259,48 @@ class SectionBuilder {
       }
     }
     if (const Entry* e = s_.get("aux_scripts")) spec.aux_scripts = split_trimmed(e->value, " \t,");
+    if (const Entry* e = s_.get("zone_id")) spec.zone_id = e->value;
+  }
+
+  // zeekctl's rules: lb_method needs lb_procs (which makes it a worker) and is one of
+  // kLbMethods; lb_interfaces belongs to lb_method=interfaces and names one interface per
+  // process. Returns those interfaces in the order the processes get them.
+  std::vector<std::string> read_lb_method(NodeSpec& spec, int procs) {
+    const Entry* method = s_.get("lb_method");
+    const Entry* list = s_.get("lb_interfaces");
+    if (method != nullptr && !method->value.empty()) {
+      spec.lb_method = to_lower(method->value);
+      if (std::find(kLbMethods.begin(), kLbMethods.end(), spec.lb_method) == kLbMethods.end()) {
+        error(method->line, "unknown lb_method '" + method->value +
+                                "' (expected af_packet, pf_ring, myricom, custom or interfaces)");
+        return {};
+      }
+      if (s_.get("lb_procs") == nullptr) {
+        error(method->line, "lb_method needs lb_procs (the number of worker processes)");
+        return {};
+      }
+    }
+    if (list == nullptr || list->value.empty()) {
+      if (spec.lb_method == "interfaces" && procs > 0) {
+        error(method->line, "lb_method=interfaces needs lb_interfaces (one interface per process)");
+      }
+      return {};
+    }
+    if (spec.lb_method != "interfaces") {
+      error(list->line, "lb_interfaces is only valid with lb_method=interfaces");
+      return {};
+    }
+    std::vector<std::string> interfaces = split_trimmed(list->value, ",");
+    if (procs > 0 && interfaces.size() != static_cast<std::size_t>(procs)) {
+      error(list->line, "lb_interfaces names " + std::to_string(interfaces.size()) +
+                            " interface(s) but lb_procs is " + std::to_string(procs) +
+                            " (one interface per process)");
+      return {};
+    }
+    // zeekctl hands them out from the end of the list: <name>-1 gets the last one. A
+    // site that switches keeps each process on its interface.
+    std::reverse(interfaces.begin(), interfaces.end());
+    return interfaces;
   }
 
   int read_lb_procs(const NodeSpec& spec) {
@@ -297,8 +347,10 @@ class SectionBuilder {
   }
 
   // lb_procs=N turns one section into <name>-1 .. <name>-N; with pin_cpus each process
-  // gets one CPU, wrapping round when there are fewer CPUs than processes.
-  static std::vector<NodeSpec> expand(NodeSpec spec, int procs, const std::vector<int>& cpus) {
+  // gets one CPU, wrapping round when there are fewer CPUs than processes; with
+  // lb_interfaces each its own interface.
+  static std::vector<NodeSpec> expand(NodeSpec spec, int procs, const std::vector<int>& cpus,
+                                      const std::vector<std::string>& interfaces) {
     if (procs == 0) {
       spec.pin_cpus = cpus;
       return {std::move(spec)};
@@ -311,6 +363,7 @@ class SectionBuilder {
       n.lb_index = i;
       n.lb_procs = procs;
       if (!cpus.empty()) n.pin_cpus = {cpus[static_cast<std::size_t>(i - 1) % cpus.size()]};
+      if (!interfaces.empty()) n.interface = interfaces[static_cast<std::size_t>(i - 1)];
     }
     return out;
   }

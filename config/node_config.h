@@ -1,7 +1,8 @@
 #pragma once
 // etc/node.cfg: INI sections, one per node (or per lb_procs group, expanded into
-// <name>-1 .. <name>-N). Keys: type, host, interface, aux_scripts, lb_procs, pin_cpus,
-// env_vars, program, profile, and the restart_* keys of the restart policy (docs/CONFIG.md).
+// <name>-1 .. <name>-N). Keys: type, host, interface, aux_scripts, lb_procs, lb_method,
+// lb_interfaces, pin_cpus, env_vars, zone_id, program, profile, and the restart_* keys of
+// the restart policy (docs/CONFIG.md). Every key of zeekctl's node.cfg is one of them.
 
 #include <functional>
 #include <optional>
@@ -37,6 +38,8 @@ struct NodeSpec {
   std::string lb_group;           // section name when expanded from lb_procs, else empty
   int lb_index = 0;               // 1-based index within lb_group, 0 when not expanded
   int lb_procs = 0;               // lb_procs of the section (0 when unset)
+  std::string lb_method;          // zeekctl's lb_method (af_packet, pf_ring, ...), lower case
+  std::string zone_id;            // zeekctl's zone_id (RFC 4007), kept and shown
   EnvVars restart;                // restart_* keys of the section (validated), see CONFIG.md
   int line = 0;                   // line of the [section] header in node.cfg
 };

@@ -49,6 +49,10 @@ BrokerSubPort = $((port + 1))
 SupervisorPort = $((port + 2))
 CollectorPort = $((port + 3))
 SendMail = 0
+# Stats every second and a stats.log sample per node every second, so that `plot` has
+# something to draw.
+StatsInterval = 1
+StatsLogInterval = 1
 CFG
 "$build/tests/unit/node_engine/brocluster-pcapgen" -o "$tmp/trace.pcap" -n 200 >/dev/null
 
@@ -107,7 +111,7 @@ run cron disable
 run cron enable
 run cron
 run attachgdb
-run plot --since 1h --size 100x30
+run plot --since 1h --size 100x24 --metrics cpu,memory
 # tap follows the bus until Ctrl-C: two events, then the pipe closes.
 {
   echo
@@ -126,6 +130,20 @@ run keys
 run daemons
 run daemons stop
 run daemons start
+# A zeekctl site's etc/ imported into a second, empty BroBase (this session's etc/ stays).
+mkdir -p "$tmp/zeekctl/etc"
+printf 'MailTo = ops@example.org\nLogExpireInterval = 30 day\nHaveNFS = 1\n' \
+  >"$tmp/zeekctl/etc/zeekctl.cfg"
+printf '[zeek]\ntype=standalone\nhost=localhost\ninterface=lo\n' >"$tmp/zeekctl/etc/node.cfg"
+printf '10.0.0.0/8 Private IP space\n' >"$tmp/zeekctl/etc/networks.cfg"
+{
+  echo
+  echo "\`\`\`"
+  echo "\$ brocluster import-zeekctl zeekctl/etc    # into a second BroBase, zeekbase/"
+  (cd "$tmp" && "$base/bin/brocluster" --base "$tmp/zeekbase" import-zeekctl zeekctl/etc 2>&1) ||
+    echo "(exit $?)"
+  echo "\`\`\`"
+} >>"$tmpout"
 # The interactive shell reads commands from its input.
 {
   echo

@@ -29,7 +29,9 @@ constexpr std::array kCommands = {
     CommandSpec{"check", "check [<nodes>]", "Checks the edited configuration for errors.",
                 "Verifies a modified configuration in terms of syntactical correctness (most\n"
                 "importantly correct policy script syntax), using the files as found in\n"
-                "SitePolicyPath. Works without a former install; run it before install.",
+                "SitePolicyPath. Works without a former install; run it before install.\n"
+                "Nodes of profile zeek are checked by Zeek itself (zeek -a, once per node\n"
+                "type, on the configuration as install would install it).",
                 &cmd_check, true},
     CommandSpec{"cleanup", "cleanup [--all] [<nodes>]", "Removes the nodes' spool directories.",
                 "Removes the spool directories of nodes that are not running, flushing their\n"
@@ -79,6 +81,15 @@ constexpr std::array kCommands = {
                 "Without arguments, prints a brief summary of all commands; with a command\n"
                 "name, prints its full description.",
                 &cmd_help, false},
+    CommandSpec{"import-zeekctl", "import-zeekctl <etc dir> [--force]",
+                "Makes etc/ from a zeekctl site's configuration.",
+                "Reads zeekctl.cfg, node.cfg and networks.cfg from a zeekctl etc directory and\n"
+                "writes this BroBase's etc/cluster.cfg, node.cfg and networks.cfg with\n"
+                "NodeProfile = zeek: node.cfg keeps every zeekctl key, each zeekctl option\n"
+                "becomes ours, and those without an equivalent are listed with the reason.\n"
+                "Existing files are replaced only with --force. Needs no daemon. Then run\n"
+                "check, install and start (docs/ZEEK.md, \"Switching a zeekctl site\").",
+                &cmd_import_zeekctl, false},
     CommandSpec{"install", "install [<nodes>]", "Installs the configuration on all hosts.",
                 "Checks, then installs the configuration, policy scripts and settings on all\n"
                 "hosts over the bus. Must follow every configuration change; nothing changes\n"
@@ -137,7 +148,8 @@ constexpr std::array kCommands = {
                 &cmd_restart, true},
     CommandSpec{"scripts", "scripts [-p|-c] [<nodes>]", "Lists the scripts the nodes load.",
                 "Lists the scripts loaded by each node in load order; -p with full paths, -c\n"
-                "from the edited files (as check reads them) instead of the installed copy.",
+                "from the edited files (as check reads them) instead of the installed copy.\n"
+                "For nodes of profile zeek, per node type, Zeek's own loaded_scripts.log.",
                 &cmd_scripts, true},
     CommandSpec{"start", "start [<nodes>]", "Starts the nodes.",
                 "Starts the given nodes, or the whole cluster: manager, then proxies, then\n"

@@ -30,7 +30,7 @@ std::vector<std::string> child_environment(const LocalProcessOptions& options) {
                        [&](const auto& kv) { return kv.first == name; });
   };
   std::vector<std::string> env;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+  for (char** e = options.inherit_env ? environ : nullptr; e != nullptr && *e != nullptr; ++e) {
     if (!overridden(*e)) env.emplace_back(*e);
   }
   for (const auto& [name, value] : options.env)

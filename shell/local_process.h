@@ -19,6 +19,8 @@ struct LocalProcessOptions {
   std::string cwd;                                       // empty: the shell's own
   std::vector<std::pair<std::string, std::string>> env;  // set on top of the shell's
   std::vector<std::string> unset_env;                    // removed from the shell's
+  // false: the program gets `env` only (Zeek's check runs with a node's environment).
+  bool inherit_env = true;
   // Each stream keeps at most this much (the rest is read and dropped) so that a chatty
   // program cannot exhaust the shell's memory.
   std::size_t max_output = 16 << 20;

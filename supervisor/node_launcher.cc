@@ -11,14 +11,6 @@
 #include "config/node_scripts.h"
 
 namespace bc::sup {
-namespace {
-
-// Variables passed through from the supervisor's own environment: enough for a program
-// to find its tools and speak the local language, nothing that leaks the daemon's setup.
-constexpr const char* kPassThrough[] = {"PATH", "HOME", "USER", "LANG", "LC_ALL", "TZ"};
-
-}  // namespace
-
 std::string node_dir(const SupervisorOptions& options, const config::NodeSpec& node) {
   return options.spool_dir + "/" + node.name;
 }
@@ -36,12 +28,7 @@ bool has_control_endpoint(const SupervisorOptions& options, const config::NodeSp
 }
 
 std::vector<std::string> inherited_environment() {
-  std::vector<std::string> env;
-  for (const char* key : kPassThrough) {
-    if (const char* value = std::getenv(key)) set_env(env, key, value);
-  }
-  if (std::getenv("PATH") == nullptr) set_env(env, "PATH", "/usr/local/bin:/usr/bin:/bin");
-  return env;
+  return pass_through_environment();
 }
 
 std::vector<std::string> node_environment(const SupervisorOptions& options,

@@ -24,30 +24,19 @@ const char* aux_option(config::NodeType type) {
   return nullptr;
 }
 
-}  // namespace
-
-std::string zeek_share_dir(const std::string& binary_path) {
-  const std::filesystem::path bin = std::filesystem::path(binary_path).parent_path();
-  return (bin.parent_path() / "share" / "zeek").string();
-}
-
-ZeekInstall zeek_install(const std::string& installed_dir, const config::ClusterConfig& options) {
-  ZeekInstall out;
-  out.site_path = options.get("SitePolicyPath");
-  out.auto_dir = installed_dir + "/auto";
-  out.script_dir = installed_dir + "/policy/zeek";
-  return out;
-}
-
-std::vector<std::string> zeek_args(const config::ClusterConfig& options,
-                                   const config::NodeSpec& node, const ZeekVersion& version) {
+// zeekctl's _make_zeek_params(node, live): a check is not live (no packets, no trace, no
+// `zeekctl-live` prefix).
+std::vector<std::string> make_args(const config::ClusterConfig& options,
+                                   const config::NodeSpec& node, const ZeekVersion& version,
+                                   bool live) {
   const bool standalone = node.type == config::NodeType::kStandalone;
   std::vector<std::string> args;
-  if (!node.interface.empty()) {
+  if (live && !node.interface.empty()) {
     args.insert(args.end(), {"-i", node.interface});
     if (options.get_bool("SaveTraces")) args.insert(args.end(), {"-w", "trace.pcap"});
   }
-  args.insert(args.end(), {"-U", ".status", "-p", "zeekctl", "-p", "zeekctl-live"});
+  args.insert(args.end(), {"-U", ".status", "-p", "zeekctl"});
+  if (live) args.insert(args.end(), {"-p", "zeekctl-live"});
   if (standalone) args.insert(args.end(), {"-p", "standalone"});
   for (const std::string& prefix : split_trimmed(options.get("Prefixes"), ":"))
     args.insert(args.end(), {"-p", prefix});
@@ -74,6 +63,33 @@ std::vector<std::string> zeek_args(const config::ClusterConfig& options,
   args.insert(args.end(), node.aux_scripts.begin(), node.aux_scripts.end());
   for (std::string& arg : split_trimmed(options.get("BroArgs"), " \t"))
     args.push_back(std::move(arg));
+  return args;
+}
+
+}  // namespace
+
+std::string zeek_share_dir(const std::string& binary_path) {
+  const std::filesystem::path bin = std::filesystem::path(binary_path).parent_path();
+  return (bin.parent_path() / "share" / "zeek").string();
+}
+
+ZeekInstall zeek_install(const std::string& installed_dir, const config::ClusterConfig& options) {
+  ZeekInstall out;
+  out.site_path = options.get("SitePolicyPath");
+  out.auto_dir = installed_dir + "/auto";
+  out.script_dir = installed_dir + "/policy/zeek";
+  return out;
+}
+
+std::vector<std::string> zeek_args(const config::ClusterConfig& options,
+                                   const config::NodeSpec& node, const ZeekVersion& version) {
+  return make_args(options, node, version, true);
+}
+
+std::vector<std::string> zeek_check_args(const config::ClusterConfig& options,
+                                         const config::NodeSpec& node, const ZeekVersion& version) {
+  std::vector<std::string> args = make_args(options, node, version, false);
+  args.emplace_back("brocluster/check");
   return args;
 }
 

@@ -3,6 +3,8 @@
 // Zeek (ZeekControl/control.py _make_zeek_params/_make_env_params, bin/run-zeek,
 // bin/set-zeek-path), built from the installed snapshot and the Zeek binary found.
 // Pure: no files are read and no process is run here, so every case has a golden test.
+// Its own library (bc_zeek_launch): the shell's `check` and `scripts` run Zeek with the same
+// argv and environment.
 // docs/ZEEK.md lists what differs from zeekctl.
 
 #include <compare>
@@ -50,6 +52,12 @@ ZeekInstall zeek_install(const std::string& installed_dir, const config::Cluster
 //   brocluster/auto <AuxScripts<Type>> <aux_scripts> <BroArgs>
 std::vector<std::string> zeek_args(const config::ClusterConfig& options,
                                    const config::NodeSpec& node, const ZeekVersion& version);
+
+// The arguments of `check` and `scripts` for a node of this kind, as zeekctl's check-config
+// gets them (_make_zeek_params with live off): no -i/-w and no `-p zeekctl-live`, and
+// `brocluster/check` last. The caller adds `-a` for a check.
+std::vector<std::string> zeek_check_args(const config::ClusterConfig& options,
+                                         const config::NodeSpec& node, const ZeekVersion& version);
 
 // ZEEKPATH as set-zeek-path builds it with the installed policies: site dirs, auto dir,
 // (our script package), then Zeek's <share>, <share>/policy, <share>/site,

@@ -1,12 +1,14 @@
 // `check [<nodes>]`: validates the edited configuration (the four files in etc/) and every
 // selected node's policy scripts as found in SitePolicyPath, through brocluster-node's check
 // mode, locally: nothing needs to be installed or running. Nodes that load the same
-// scripts are checked once.
+// scripts are checked once. Nodes of profile zeek are checked by Zeek itself, `zeek -a`
+// once per node type on the snapshot about to be installed (shell/zeek_check.h).
 
 #include <map>
 #include <ostream>
 
 #include "common/strings.h"
+#include "config/node_profile.h"
 #include "config/node_scripts.h"
 #include "config/secret_files.h"
 #include "messages/codec.h"
@@ -16,6 +18,7 @@
 #include "shell/program_checks.h"
 #include "shell/run_command.h"
 #include "shell/shell_context.h"
+#include "shell/zeek_check.h"
 
 namespace bc::shell {
 namespace {
@@ -44,6 +47,39 @@ ScriptCheck check_scripts(const std::string& program, const std::string& base,
   return {false, errors};
 }
 
+// Zeek's own check of the selected nodes of profile zeek: a line per node type, Zeek's
+// output under it, each line prefixed with the type.
+bool check_zeek_nodes(ShellContext& ctx, const config::Cluster& cluster,
+                      const std::vector<config::NodeSpec>& nodes, msg::Value& findings,
+                      msg::Value& list) {
+  if (nodes.empty()) return true;
+  auto results = run_zeek_checks(cluster, ctx.base_dir(), nodes, ZeekRun::kCheck, "");
+  if (!results.is_ok()) {
+    const std::string text = "cannot run Zeek's check: " + results.status().message();
+    if (!ctx.json()) ctx.err() << "error: " << text << '\n';
+    findings.push_back(msg::Value::empty_map().set("severity", "error").set("message", text));
+    return false;
+  }
+  bool all_ok = true;
+  for (const ZeekTypeResult& r : *results) {
+    all_ok = all_ok && r.ok;
+    msg::Value output = msg::Value::empty_array();
+    for (const std::string& line : r.output)
+      output.push_back(line);
+    list.push_back(msg::Value::empty_map()
+                       .set("type", r.type)
+                       .set("node", r.node)
+                       .set("ok", r.ok)
+                       .set("output", std::move(output)));
+    if (ctx.json()) continue;
+    ctx.out() << r.type << " scripts " << (r.ok ? "are ok" : "failed") << " (zeek -a, as " << r.node
+              << ")." << '\n';
+    for (const std::string& line : r.output)
+      ctx.out() << r.type << ": " << line << '\n';
+  }
+  return all_ok;
+}
+
 }  // namespace
 
 bool check_configuration(ShellContext& ctx, const std::vector<std::string>& args,
@@ -59,16 +95,22 @@ bool check_configuration(ShellContext& ctx, const std::vector<std::string>& args
        config::world_readable_secrets(cluster->options.get("CfgDir"))) {
     if (!ctx.json()) ctx.err() << "warning: " << warning << '\n';
   }
-  auto nodes = selected_nodes(ctx, args);
-  if (!nodes) return false;
-  const std::string program = find_node_program(*cluster);
-  if (program.empty()) {
+  auto selected = selected_nodes(ctx, args);
+  if (!selected) return false;
+  const std::vector<config::NodeSpec> zeek_nodes = zeek_profile_nodes(*cluster, *selected);
+  std::vector<config::NodeSpec> our_nodes;  // profile brocluster: brocluster-node checks them
+  for (const config::NodeSpec& node : *selected) {
+    if (config::effective_profile(cluster->options, node) != config::NodeProfile::kZeek)
+      our_nodes.push_back(node);
+  }
+  const std::string program = our_nodes.empty() ? std::string() : find_node_program(*cluster);
+  if (!our_nodes.empty() && program.empty()) {
     ctx.fail("cannot find brocluster-node to check the scripts with (NodeProgram, BinDir)");
     return false;
   }
   bool all_ok = true;
   msg::Value findings = msg::Value::empty_array();
-  for (const ProgramFinding& f : program_findings(*cluster, *nodes)) {
+  for (const ProgramFinding& f : program_findings(*cluster, *selected)) {
     all_ok = all_ok && !f.error;
     if (!ctx.json()) ctx.err() << (f.error ? "error: " : "warning: ") << f.text << '\n';
     findings.push_back(msg::Value::empty_map()
@@ -77,7 +119,7 @@ bool check_configuration(ShellContext& ctx, const std::vector<std::string>& args
   }
   std::map<std::string, ScriptCheck> by_scripts;
   msg::Value list = msg::Value::empty_array();
-  for (const config::NodeSpec& node : *nodes) {
+  for (const config::NodeSpec& node : our_nodes) {
     const std::string key = std::string(config::node_type_name(node.type)) + "|" +
                             join(config::node_scripts(cluster->options, node), " ") + "|" +
                             node.interface;
@@ -94,8 +136,13 @@ bool check_configuration(ShellContext& ctx, const std::vector<std::string>& args
     list.push_back(
         msg::Value::empty_map().set("node", node.name).set("ok", c.ok).set("errors", c.errors));
   }
+  msg::Value zeek = msg::Value::empty_array();
+  all_ok = check_zeek_nodes(ctx, *cluster, zeek_nodes, findings, zeek) && all_ok;
   if (json != nullptr) {
-    json->set("config_ok", true).set("nodes", std::move(list)).set("findings", std::move(findings));
+    json->set("config_ok", true)
+        .set("nodes", std::move(list))
+        .set("zeek", std::move(zeek))
+        .set("findings", std::move(findings));
   }
   return all_ok;
 }

@@ -34,6 +34,7 @@ int cmd_analysis(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_attachgdb(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_check(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_deploy(ShellContext& ctx, const std::vector<std::string>& args);
+int cmd_import_zeekctl(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_install(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_netstats(ShellContext& ctx, const std::vector<std::string>& args);
 int cmd_peerstatus(ShellContext& ctx, const std::vector<std::string>& args);

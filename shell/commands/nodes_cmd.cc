@@ -76,9 +76,11 @@ Attributes attributes_of(const config::Cluster& cluster, const config::NodeSpec&
                       {"lb_group", node.lb_group},
                       {"lb_index", node.lb_index > 0 ? std::to_string(node.lb_index) : ""},
                       {"lb_procs", node.lb_procs > 0 ? std::to_string(node.lb_procs) : ""},
+                      {"lb_method", node.lb_method},
                       {"pin_cpus", join_ints(node.pin_cpus)},
                       {"env_vars", join_env(node.env_vars)},
                       {"program", node.program},
+                      {"zone_id", node.zone_id},
                       {"profile", profile_text(cluster, node)},
                       {"restart", restart_text(config::restart_settings(cluster, node))}};
   std::erase_if(attrs, [](const auto& kv) { return kv.second.empty(); });
@@ -106,9 +108,11 @@ msg::Value node_json(const config::Cluster& cluster, const config::NodeSpec& nod
       .set("lb_group", node.lb_group)
       .set("lb_index", node.lb_index)
       .set("lb_procs", node.lb_procs)
+      .set("lb_method", node.lb_method)
       .set("pin_cpus", std::move(cpus))
       .set("env_vars", std::move(env))
       .set("program", node.program)
+      .set("zone_id", node.zone_id)
       .set("profile",
            std::string(config::node_profile_name(config::effective_profile(cluster.options, node))))
       .set("restart", restart_json(config::restart_settings(cluster, node)));

@@ -24,12 +24,25 @@
 //   stderr=<text>            write <text> to stderr at start
 //   id:<ID>=<v>, peers=<a,b>, ws_delay_ms=<n>, ws_port=<p>
 //                            the WebSocket control endpoint (fake_control_endpoint.h)
+//   check_error=<text>       a check run (below) prints <text> to stderr and exits 1
+//   check_record=<file>      a check run appends a line to <file>: CLUSTER_NODE,
+//                            ZEEKCTL_CHECK_CONFIG, ZEEKCTL_DISABLE_LISTEN, then its argv
+//
+// A run without `-p zeekctl-live` is a check, as `brocluster check`/`scripts` (and zeekctl's
+// check-config) make it: the scripts on the command line must resolve on ZEEKPATH
+// (<dir>/<s>, <s>.zeek or <s>/__load__.zeek; Zeek's own base/ and policy/ scripts, which
+// the fake does not have, are taken as found), and a line `this is an error` in one of them
+// is reported as Zeek reports a syntax error (`error in <file>, line <n>: ...`), exit 1.
+// With -a (parse only) that is all, as with Zeek, which then writes no logs; without it the
+// run writes loaded_scripts.log in Zeek's format into its working dir and exits 0, as
+// brocluster/check makes Zeek end after zeek_init.
 
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -54,6 +67,7 @@ struct Args {
   std::vector<std::string> prefixes;
   std::vector<std::string> scripts;
   bool version = false;
+  bool parse_only = false;  // -a
 };
 
 // Zeek's short options (src/Options.cc): the letters with ':' take an argument.
@@ -61,6 +75,7 @@ constexpr char kShortOptions[] = "B:c:E:e:f:G:H:I:i:j::n:O:o:p:r:s:T:t:U:w:X:CDF
 
 bool parse_args(int argc, char** argv, Args* out) {
   static const option kLong[] = {{"version", no_argument, nullptr, 'v'},
+                                 {"parse-only", no_argument, nullptr, 'a'},
                                  {"help", no_argument, nullptr, 'h'},
                                  {"iface", required_argument, nullptr, 'i'},
                                  {"prefix", required_argument, nullptr, 'p'},
@@ -72,6 +87,9 @@ bool parse_args(int argc, char** argv, Args* out) {
     switch (c) {
       case 'v':
         out->version = true;
+        break;
+      case 'a':
+        out->parse_only = true;
         break;
       case 'i':
         out->interface = optarg;
@@ -302,6 +320,113 @@ int run(const Args& args, const std::string& node) {
   return 0;
 }
 
+// ---- check runs (`brocluster check` and `scripts`) ----
+
+bool is_live(const Args& args) {
+  return std::find(args.prefixes.begin(), args.prefixes.end(), "zeekctl-live") !=
+         args.prefixes.end();
+}
+
+// Where Zeek would find `script` on ZEEKPATH; "" when nowhere.
+std::string resolve_script(const std::string& script) {
+  const char* zeekpath = std::getenv("ZEEKPATH");
+  std::stringstream dirs(zeekpath != nullptr ? zeekpath : "");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    for (const std::string& candidate : {dir + "/" + script, dir + "/" + script + ".zeek",
+                                         dir + "/" + script + "/__load__.zeek"}) {
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+    }
+  }
+  return "";
+}
+
+// The scripts a package's __load__.zeek loads with `@load ./x` (one level is enough here).
+std::vector<std::string> package_scripts(const std::string& load_file) {
+  std::vector<std::string> out;
+  if (!load_file.ends_with("/__load__.zeek")) return out;
+  const std::string dir = std::filesystem::path(load_file).parent_path().string();
+  std::ifstream in(load_file);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.starts_with("@load ./")) continue;
+    std::string name = dir + "/" + line.substr(8);
+    if (!name.ends_with(".zeek")) name += ".zeek";
+    out.push_back(name);
+  }
+  return out;
+}
+
+// Zeek's message for the fake's one syntax error.
+std::vector<std::string> syntax_errors(const std::string& file) {
+  std::vector<std::string> out;
+  std::ifstream in(file);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.find("this is an error") != std::string::npos)
+      out.push_back("error in " + file + ", line " + std::to_string(n) +
+                    ": syntax error, at or near \"is\"");
+  }
+  return out;
+}
+
+void write_loaded_scripts(const std::vector<std::string>& files) {
+  std::ofstream log("loaded_scripts.log");
+  log << "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
+         "#path\tloaded_scripts\n#open\t2026-01-01-00-00-00\n#fields\tname\n#types\tstring\n";
+  for (const std::string& file : files) {
+    log << file << '\n';
+    for (const std::string& inner : package_scripts(file))
+      log << "  " << inner << '\n';
+  }
+  log << "#close\t2026-01-01-00-00-00\n";
+}
+
+void record_check(int argc, char** argv) {
+  const std::string file = setting("check_record");
+  if (file.empty()) return;
+  std::ofstream out(file, std::ios::app);
+  for (const char* var : {"CLUSTER_NODE", "ZEEKCTL_CHECK_CONFIG", "ZEEKCTL_DISABLE_LISTEN"}) {
+    const char* value = std::getenv(var);
+    out << var << '=' << (value != nullptr ? value : "") << ' ';
+  }
+  out << "argv:";
+  for (int i = 1; i < argc; ++i)
+    out << ' ' << argv[i];
+  out << '\n';
+}
+
+int run_check(const Args& args) {
+  const char* cluster_node = std::getenv("CLUSTER_NODE");
+  if (cluster_node != nullptr && *cluster_node != '\0') {
+    if (const std::string problem = layout_problem(cluster_node); !problem.empty()) {
+      std::cerr << problem << std::endl;
+      return 1;
+    }
+  }
+  std::vector<std::string> files;
+  std::vector<std::string> errors;
+  for (const std::string& script : args.scripts) {
+    const std::string file = resolve_script(script);
+    if (file.empty()) {
+      if (!script.starts_with("base/") && !script.starts_with("policy/"))
+        errors.push_back("fatal error: can't find " + script);
+      continue;
+    }
+    files.push_back(file);
+    for (const std::string& e : syntax_errors(file))
+      errors.push_back(e);
+  }
+  if (const std::string text = setting("check_error"); !text.empty()) errors.push_back(text);
+  for (const std::string& e : errors)
+    std::cerr << e << std::endl;
+  if (!errors.empty()) return 1;
+  if (!args.parse_only) write_loaded_scripts(files);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -319,5 +444,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (setting("print_env") == "1") print_env(argc, argv);
+  if (args.parse_only || !is_live(args)) {
+    record_check(argc, argv);
+    return run_check(args);
+  }
   return run(args, node);
 }

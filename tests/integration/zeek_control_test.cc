@@ -71,6 +71,8 @@ class ZeekControl : public ::testing::Test {
                     "\nCommTimeout = 3\nHeartbeatInterval = 0.2\nReadyGraceTime = 0.2\n"
                     "StopTimeout = 2\n");
     base_.write("etc/node.cfg", node_cfg);
+    // The site policy every node loads (SitePolicyScripts): install's `zeek -a` wants it.
+    base_.write("policy/local/local.zeek", "# site policy\n");
     std::ofstream out(prefix_.path() + "/fake-zeek.cfg");
     out << "* version=" << version << "\n";
     for (const auto& line : control)

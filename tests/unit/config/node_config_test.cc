@@ -220,6 +220,51 @@ TEST(NodeConfig, LbProcsOnANonWorkerIsAnError) {
   EXPECT_TRUE(p.nodes.empty());
 }
 
+// Every key of zeekctl's node.cfg (ZeekControl/node.py, Node._keys) is accepted as is.
+TEST(NodeConfig, AcceptsEveryZeekctlKey) {
+  const ParsedNodes p = parse_nodes(
+      "[manager]\ntype=manager\nhost=host1\nzone_id=eth0\n"
+      "[worker-1]\ntype=worker\nhost=host2\ninterface=eth1\nlb_method=AF_Packet\n"
+      "lb_procs=2\npin_cpus=3,4\nenv_vars=A=1\naux_scripts=x.zeek\n");
+  EXPECT_EQ(p.diags, "");
+  ASSERT_EQ(p.nodes.size(), 3u);
+  EXPECT_EQ(p.nodes[0].zone_id, "eth0");
+  EXPECT_EQ(p.nodes[1].lb_method, "af_packet");
+  EXPECT_EQ(p.nodes[2].lb_method, "af_packet");
+  EXPECT_EQ(p.nodes[2].interface, "eth1");
+}
+
+// zeekctl pops lb_interfaces from the end: <name>-1 gets the last interface.
+TEST(NodeConfig, LbInterfacesGiveEachProcessItsInterfaceAsZeekctlDoes) {
+  const ParsedNodes p = parse_nodes(
+      "[w]\ntype=worker\nhost=host2\nlb_method=interfaces\nlb_procs=3\n"
+      "lb_interfaces=eth1, eth2,eth3\n");
+  EXPECT_EQ(p.diags, "");
+  ASSERT_EQ(p.nodes.size(), 3u);
+  EXPECT_EQ(p.nodes[0].interface, "eth3");
+  EXPECT_EQ(p.nodes[1].interface, "eth2");
+  EXPECT_EQ(p.nodes[2].interface, "eth1");
+}
+
+TEST(NodeConfig, BadLbMethodAndLbInterfaces) {
+  const ParsedNodes p = parse_nodes(
+      "[a]\ntype=worker\nhost=host1\nlb_procs=2\nlb_method=rss\n"
+      "[b]\ntype=worker\nhost=host1\nlb_method=af_packet\n"
+      "[c]\ntype=worker\nhost=host1\nlb_procs=2\nlb_method=interfaces\nlb_interfaces=e1\n"
+      "[d]\ntype=worker\nhost=host1\nlb_procs=2\nlb_method=af_packet\nlb_interfaces=e1,e2\n"
+      "[e]\ntype=worker\nhost=host1\nlb_procs=2\nlb_method=interfaces\n");
+  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:5: node 'a': unknown lb_method 'rss' (expected "
+                                 "af_packet, pf_ring, myricom, custom or interfaces)"));
+  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:9: node 'b': lb_method needs lb_procs"));
+  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:15: node 'c': lb_interfaces names 1 "
+                                 "interface(s) but lb_procs is 2 (one interface per process)"));
+  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:21: node 'd': lb_interfaces is only valid with "
+                                 "lb_method=interfaces"));
+  EXPECT_THAT(p.diags, HasSubstr("Error: node.cfg:26: node 'e': lb_method=interfaces needs "
+                                 "lb_interfaces"));
+  EXPECT_TRUE(p.nodes.empty());
+}
+
 TEST(NodeConfig, DuplicateNamesAreCaseInsensitive) {
   const ParsedNodes p = parse_nodes(
       "[Worker-1]\ntype=worker\nhost=host1\n"

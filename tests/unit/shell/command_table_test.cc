@@ -10,10 +10,11 @@ namespace {
 
 // Every command of the BroCluster manual's command reference, plus those the issues add.
 const char* const kManualCommands[] = {
-    "analysis", "attachgdb",  "capstats", "check",  "cleanup", "config",  "cron",
-    "df",       "diag",       "exec",     "exit",   "help",    "install", "netstats",
-    "nodes",    "peerstatus", "print",    "quit",   "restart", "scripts", "start",
-    "status",   "stop",       "top",      "update", "deploy",  "tap",     "process"};
+    "analysis", "attachgdb", "capstats", "check",      "cleanup",       "config",
+    "cron",     "df",        "diag",     "exec",       "exit",          "help",
+    "install",  "netstats",  "nodes",    "peerstatus", "print",         "quit",
+    "restart",  "scripts",   "start",    "status",     "stop",          "top",
+    "update",   "deploy",    "tap",      "process",    "import-zeekctl"};
 
 TEST(CommandTable, HasEveryCommandOfTheManual) {
   for (const char* name : kManualCommands) {

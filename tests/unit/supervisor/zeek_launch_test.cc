@@ -63,6 +63,26 @@ TEST(ZeekArgs, Standalone) {
                           "brocluster", "brocluster/standalone", "brocluster/auto", "extra.zeek"));
 }
 
+// check and scripts (zeekctl's check-config): not live, so no capture options and no
+// zeekctl-live prefix, and brocluster/check after everything else.
+TEST(ZeekCheckArgs, WorkerIsNotLiveAndLoadsTheCheckScriptLast) {
+  auto worker = zeek_node("worker-1", config::NodeType::kWorker, "eth0");
+  worker.aux_scripts = {"mytest"};
+  EXPECT_THAT(zeek_check_args(zeek_options("SaveTraces = 1\nBroArgs = -C\n"), worker, kZeek6),
+              ElementsAre("-U", ".status", "-p", "zeekctl", "-p", "local", "-p", "worker-1",
+                          "local.zeek", "brocluster", "base/frameworks/cluster", "brocluster/auto",
+                          "mytest", "-C", "brocluster/check"));
+}
+
+TEST(ZeekCheckArgs, StandaloneOnZeek82KeepsItsPrefixAndBackend) {
+  const auto bro = zeek_node("zeek", config::NodeType::kStandalone, "eth1");
+  EXPECT_THAT(
+      zeek_check_args(zeek_options(), bro, kZeek82),
+      ElementsAre("-U", ".status", "-p", "zeekctl", "-p", "standalone", "-p", "local", "-p", "zeek",
+                  "policy/frameworks/cluster/backend/zeromq", "local.zeek", "brocluster",
+                  "brocluster/standalone", "brocluster/auto", "brocluster/check"));
+}
+
 TEST(ZeekArgs, ManagerWithoutInterfaceGetsNoCaptureOptions) {
   const auto manager = zeek_node("manager", config::NodeType::kManager);
   EXPECT_THAT(
