@@ -8,10 +8,19 @@ once, waits for SIGTERM). Layout: host 1 runs the manager and proxy-1, host 2 pr
 the rest are workers (lb_procs) spread so that every host has N/H nodes.
 
   start   `brocluster start` as a whole one-shot process, from all stopped until it exits
-          with every node running (checked with `status` afterwards); --start-runs times
-          (a `brocluster stop` in between, not timed).
+          with every node running (checked with `status` afterwards); --start-runs times.
+  stop    `brocluster stop` as a whole one-shot process, until it exits with every node
+          stopped; after each start.
   status  `brocluster status` of all N nodes as a whole one-shot process (fork, exec, load
           the configuration, ask every supervisor, print the table); --status-runs times.
+
+The bus is encrypted (the default): the keys are made with `brocluster keygen` in host 1's
+BroBase and each other host gets its bundle (docs/SECURITY.md), as a user does.
+
+With --shell NAME=PATH (repeatable) every figure is taken for each of those shells against
+the same daemons, the shells alternating run by run (before/after comparisons in one run);
+each one's round trips come from its BROCLUSTER_DEBUG_ROUND_TRIPS line (requests sent, and
+the waits they were sent in, one after the other).
 
 Prints a Markdown table of the figures (median, min, max) and writes --json. Every wait
 has a deadline; every process started is ended; nothing sleeps to synchronise.
@@ -20,6 +29,8 @@ has a deadline; every process started is ended; nothing sleeps to synchronise.
 import argparse
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import statistics
@@ -84,7 +95,8 @@ class Cluster:
             ('BrokerPubPort', self.port), ('BrokerSubPort', self.port + 1),
             ('SupervisorPort', self.port + 2), ('CollectorPort', self.port + 3),
             ('HeartbeatInterval', 1), ('StatsInterval', 10), ('ReadyGraceTime', 0.2),
-            ('StopTimeout', 2), ('StartTimeout', 20), ('CommTimeout', 5)])
+            ('StopTimeout', 2), ('StartTimeout', 20), ('CommTimeout', 5),
+            ('StartLocalDaemons', 0)])
         for h in range(hosts):
             base = os.path.join(tmp, 'host%d' % (h + 1))
             os.makedirs(os.path.join(base, 'etc'))
@@ -93,6 +105,16 @@ class Cluster:
             with open(os.path.join(base, 'etc/node.cfg'), 'w') as f:
                 f.write(node_cfg)
             self.bases.append(base)
+
+    def make_keys(self):
+        """`brocluster keygen` in host 1's BroBase; each other host gets its bundle."""
+        r = subprocess.run([os.path.join(self.build, 'shell/brocluster'), '--base', self.bases[0],
+                            'keygen'], capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise SystemExit('keygen failed: ' + r.stdout + r.stderr)
+        for h, base in enumerate(self.bases[1:], start=1):
+            bundle = os.path.join(self.bases[0], 'etc/keys/hosts/127.0.0.%d' % (h + 2))
+            shutil.copytree(bundle, os.path.join(base, 'etc/keys'))
 
     def daemon(self, exe, base, *args):
         r = subprocess.run([os.path.join(self.build, exe), '--base', base, *args],
@@ -105,12 +127,19 @@ class Cluster:
         for h, base in enumerate(self.bases):
             self.daemon('supervisor/brocluster-supervisor', base, '--host', '127.0.0.%d' % (h + 2))
 
-    def shell(self, *args, timeout=60):
+    def shell(self, *args, exe=None, timeout=60):
+        env = dict(os.environ, BROCLUSTER_DEBUG_ROUND_TRIPS='1')
         t0 = time.perf_counter()
-        r = subprocess.run([os.path.join(self.build, 'shell/brocluster'), '--base', self.bases[0],
-                            *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           timeout=timeout)
+        r = subprocess.run([exe or os.path.join(self.build, 'shell/brocluster'), '--base',
+                            self.bases[0], *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, timeout=timeout, env=env)
         return r, time.perf_counter() - t0
+
+
+def round_trips(r):
+    """(requests, waits) from the shell's BROCLUSTER_DEBUG_ROUND_TRIPS line; None without."""
+    m = re.search(r'round trips: (\d+) requests in (\d+) waits', r.stderr)
+    return (int(m.group(1)), int(m.group(2))) if m else None
 
 
 def summary(samples):
@@ -126,52 +155,71 @@ def main():
     ap.add_argument('--hosts', type=int, default=10)
     ap.add_argument('--status-runs', type=int, default=20)
     ap.add_argument('--start-runs', type=int, default=5)
+    ap.add_argument('--shell', action='append', default=[], metavar='NAME=PATH')
     ap.add_argument('--json')
     o = ap.parse_args()
+    shells = [tuple(x.split('=', 1)) for x in o.shell] or [
+        ('current', os.path.join(o.build, 'shell/brocluster'))]
 
     c = Cluster(o.build, o.tmp, o.nodes, o.hosts)
     log('%d nodes on %d hosts, ports %d-%d, in %s' % (o.nodes, o.hosts, c.port, c.port + 3, o.tmp))
+    c.make_keys()
     c.start_daemons()
 
-    starts = []
+    figures = {name: {'start': [], 'stop': [], 'status': [], 'trips': {}} for name, _ in shells}
+
+    def timed(name, exe, cmd, check):
+        r, took = c.shell(cmd, exe=exe)
+        if r.returncode != 0 or not check(r):
+            raise SystemExit('%s %s failed:\n%s%s' % (name, cmd, r.stdout, r.stderr))
+        figures[name]['trips'][cmd] = round_trips(r)
+        return took
+
+    all_running = lambda r: r.stdout.count(' running ') == o.nodes
     for i in range(o.start_runs):
-        r, took = c.shell('start')
-        if r.returncode != 0:
-            raise SystemExit('start failed:\n' + r.stdout + r.stderr)
-        st, _ = c.shell('status')
-        if st.returncode != 0:
-            raise SystemExit('not all running after start:\n' + st.stdout)
-        starts.append(took)
-        log('start %d: %.0f ms' % (i + 1, took * 1000))
-        if i + 1 < o.start_runs:
-            r, _ = c.shell('stop')
-            if r.returncode != 0:
-                raise SystemExit('stop failed:\n' + r.stdout + r.stderr)
+        for name, exe in shells:
+            figures[name]['start'].append(timed(name, exe, 'start', lambda r: True))
+            st, _ = c.shell('status', exe=exe)
+            if not all_running(st):
+                raise SystemExit('not all running after start:\n' + st.stdout)
+            figures[name]['stop'].append(timed(name, exe, 'stop', lambda r: True))
+            log('%s run %d: start %.0f ms, stop %.0f ms' % (name, i + 1,
+                figures[name]['start'][-1] * 1000, figures[name]['stop'][-1] * 1000))
 
-    c.shell('status')  # warm the page cache for the executable and libraries
-    statuses = []
+    r, _ = c.shell('start')
+    if r.returncode != 0:
+        raise SystemExit('start failed:\n' + r.stdout + r.stderr)
+    for name, exe in shells:
+        c.shell('status', exe=exe)  # warm the page cache for the executable and libraries
     for i in range(o.status_runs):
-        r, took = c.shell('status')
-        if r.returncode != 0 or r.stdout.count(' running ') != o.nodes:
-            raise SystemExit('status failed:\n' + r.stdout + r.stderr)
-        statuses.append(took)
-    log('status: ' + ' '.join('%.0f' % (s * 1000) for s in statuses) + ' ms')
-
+        for name, exe in shells:
+            figures[name]['status'].append(timed(name, exe, 'status', all_running))
+    for name, _ in shells:
+        log('%s status: %s ms' % (name, ' '.join('%.0f' % (s * 1000)
+                                               for s in figures[name]['status'])))
     r, _ = c.shell('stop')
     if r.returncode != 0:
         raise SystemExit('final stop failed:\n' + r.stdout + r.stderr)
 
-    results = {'nodes': o.nodes, 'hosts': o.hosts, 'status': summary(statuses),
-               'start': summary(starts), 'loadavg': open('/proc/loadavg').read().strip()}
-    print('| measurement | target | median | min | max | runs |')
-    print('|---|---|---|---|---|---|')
-    for key, what, target in [('status', '`brocluster status`, %d nodes / %d hosts, whole process'
-                               % (o.nodes, o.hosts), '< 50 ms'),
-                              ('start', '`brocluster start` until all %d running' % o.nodes,
-                               '< 2 s')]:
-        s = results[key]
-        print('| %s | %s | %.1f ms | %.1f ms | %.1f ms | %d |'
-              % (what, target, s['median_ms'], s['min_ms'], s['max_ms'], s['runs']))
+    results = {'nodes': o.nodes, 'hosts': o.hosts, 'loadavg': open('/proc/loadavg').read().strip(),
+               'shells': {}}
+    print('| shell | command | round trips (requests / waits) | median | min | max | runs |')
+    print('|---|---|---|---|---|---|---|')
+    for name, exe in shells:
+        f = figures[name]
+        results['shells'][name] = {'path': exe}
+        for cmd in ('start', 'status', 'stop'):
+            s = summary(f[cmd])
+            trips = f['trips'].get(cmd)
+            s['requests'], s['waits'] = trips if trips else (None, None)
+            results['shells'][name][cmd] = s
+            print('| %s | `brocluster %s`, %d nodes / %d hosts | %s | %.1f ms | %.1f ms | %.1f ms | %d |'
+                  % (name, cmd, o.nodes, o.hosts,
+                     '%d / %d' % trips if trips else 'n/a', s['median_ms'], s['min_ms'],
+                     s['max_ms'], s['runs']))
+    # The figures of earlier reports, for the first shell.
+    results['status'] = results['shells'][shells[0][0]]['status']
+    results['start'] = results['shells'][shells[0][0]]['start']
     if o.json:
         with open(o.json, 'w') as f:
             json.dump(results, f, indent=1)

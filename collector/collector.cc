@@ -55,7 +55,7 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, Collec
       sub_(net::make_socket(ctx, zmq::socket_type::sub)),
       query_(net::make_socket(ctx, zmq::socket_type::router)),
       events_(ctx, options_.host, options_.bus_in, clock, security),
-      requests_(ctx, options_.supervisors, clock, security),
+      requests_(ctx, clock, security),
       crash_watch_(requests_, clock, options_.comm_timeout,
                    [this](const msg::NodeStateChange& e) { on_crash_notice(e); }),
       request_gate_(security, security::Service::kCollector),
@@ -80,6 +80,8 @@ Collector::Collector(zmq::context_t& ctx, const config::Cluster& cluster, Collec
       rng_(std::random_device{}()),
       cron_enabled_(options_.cron_enabled),
       started_(clock.now()) {
+  for (const auto& [host, endpoint] : options_.supervisors)
+    requests_.add_peer(host, endpoint, host, "supervisor of " + host);
   for (auto& [name, node] : view_.nodes())
     care_of(node);
 }
@@ -152,7 +154,7 @@ void Collector::poll_once() {
   if (items[0].revents & ZMQ_POLLIN) on_bus();
   if (items[1].revents & ZMQ_POLLIN) on_query();
   const auto now = clock_.now();
-  requests_.expire(now);
+  requests_.expire();
   timers_.run_due(now);
   mailer_.poll();
   programs_.poll();

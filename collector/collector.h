@@ -18,7 +18,6 @@
 #include <string>
 #include <zmq.hpp>
 
-#include "collector/async_requests.h"
 #include "collector/cluster_view.h"
 #include "collector/collector_options.h"
 #include "collector/crash_mail_ledger.h"
@@ -41,6 +40,7 @@
 #include "messages/heartbeat.h"
 #include "messages/request.h"
 #include "net/event_publisher.h"
+#include "net/request_mux.h"
 #include "security/request_gate.h"
 
 namespace bc::collector {
@@ -164,7 +164,7 @@ class Collector {
   zmq::socket_t sub_;
   zmq::socket_t query_;
   net::EventPublisher events_;
-  AsyncRequests requests_;
+  net::RequestMux requests_;  // to the supervisors, one peer per host
   CrashWatch crash_watch_;
   NoticeOrder notice_order_;
   security::RequestGate request_gate_;

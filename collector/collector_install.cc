@@ -83,7 +83,7 @@ void Collector::apply_configuration(config::Cluster cluster, const std::string& 
     // Endpoints of hosts already known stay as they are (a daemon does not move its sockets).
     const std::string endpoint = config::supervisor_endpoint(cluster_, host);
     options_.supervisors.emplace(host, endpoint);
-    requests_.add_host(host, options_.supervisors.at(host));
+    requests_.add_peer(host, endpoint, host, "supervisor of " + host);
     if (HostView* h = view_.host(host)) h->last_heartbeat = now;  // grace from now
   }
   for (auto it = options_.supervisors.begin(); it != options_.supervisors.end();) {

@@ -62,7 +62,7 @@ void Collector::heard_from_supervisor(const std::string& host) {
   if (liveness_.heard_directly(host)) {
     if (HostView* h = view_.host(host); h != nullptr && !h->up) host_up(*h);
   }
-  requests_.on_readable(host);
+  requests_.read(host);
 }
 
 void Collector::ping_host(const std::string& host) {

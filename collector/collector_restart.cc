@@ -151,7 +151,7 @@ void Collector::send_start(const std::string& name) {
   NodeView* node = view_.node(name);
   if (node == nullptr) return;
   const auto timeout = options_.start_timeout + options_.comm_timeout;
-  Status sent = requests_.send(
+  const auto sent = requests_.send(
       node->spec.host, "start", one_node(name), timeout,
       [this, name](const Result<msg::Reply>& reply) {
         NodeView* n = view_.node(name);
@@ -170,7 +170,7 @@ void Collector::send_start(const std::string& name) {
         if (taken && n->state == NodeState::kRunning) manager_news();
       });
   if (!sent.is_ok()) {
-    spdlog::warn("restart of {} not sent: {}", name, sent.message());
+    spdlog::warn("restart of {} not sent: {}", name, sent.status().message());
     care_event(*node, CareEvent::kStartReply, "not sent");
   }
 }

@@ -8,7 +8,7 @@
 
 namespace bc::collector {
 
-CrashWatch::CrashWatch(AsyncRequests& requests, const Clock& clock,
+CrashWatch::CrashWatch(net::RequestMux& requests, const Clock& clock,
                        std::chrono::milliseconds comm_timeout, OnCrash on_crash)
     : requests_(requests),
       clock_(clock),
@@ -41,7 +41,7 @@ void CrashWatch::ask(const std::string& host) {
   msg::Value args = msg::Value::empty_map().set("hold", hold_s);
   // Nothing heard yet (our start): the reconciliation that arms us tells the present.
   if (w.heard > 0) args.set("after", w.heard);
-  Status sent = requests_.send(
+  const auto sent = requests_.send(
       host, "watch_crashes", std::move(args), kHold + comm_timeout_,
       [this, host, generation](const Result<msg::Reply>& r) { on_answer(host, generation, r); });
   if (!sent.is_ok()) return;

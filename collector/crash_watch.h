@@ -15,9 +15,9 @@
 #include <map>
 #include <string>
 
-#include "collector/async_requests.h"
 #include "common/clock.h"
 #include "messages/node_events.h"
+#include "net/request_mux.h"
 
 namespace bc::collector {
 
@@ -29,7 +29,7 @@ class CrashWatch {
 
   // `comm_timeout`: how long past the hold time an answer may take before the supervisor
   // counts as unreachable.
-  CrashWatch(AsyncRequests& requests, const Clock& clock, std::chrono::milliseconds comm_timeout,
+  CrashWatch(net::RequestMux& requests, const Clock& clock, std::chrono::milliseconds comm_timeout,
              OnCrash on_crash);
 
   // Asks `host` for its next crash unless a watch asked within the last second is still
@@ -53,7 +53,7 @@ class CrashWatch {
   void on_answer(const std::string& host, std::uint64_t generation,
                  const Result<msg::Reply>& reply);
 
-  AsyncRequests& requests_;
+  net::RequestMux& requests_;
   const Clock& clock_;
   std::chrono::milliseconds comm_timeout_;
   OnCrash on_crash_;

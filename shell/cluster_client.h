@@ -1,21 +1,21 @@
 #pragma once
-// The shell's line to the supervisors: one DEALER per host, requests to many hosts in
-// parallel, and one deadline for the lot. A host that does not answer in time is reported
-// unreachable by name; it never holds up the others and never looks "crashed".
-// Owned by one shell command; single-threaded.
+// The shell's line to the supervisors: the blocking mode of net::RequestMux (one DEALER per
+// host, requests to many hosts in parallel) with one deadline for a batch and Ctrl-C. A host
+// that does not answer in time is reported unreachable by name; it never holds up the
+// others and never looks "crashed". One client serves a whole command, so that its steps
+// reuse their connections. Owned by one shell command; single-threaded.
 
 #include <chrono>
 #include <functional>
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 #include <zmq.hpp>
 
+#include "common/clock.h"
 #include "common/status.h"
 #include "config/cluster.h"
 #include "messages/request.h"
-#include "net/request_client.h"
+#include "net/request_mux.h"
 
 namespace bc::shell {
 
@@ -48,16 +48,19 @@ class ClusterClient {
   std::chrono::milliseconds comm_timeout() const { return comm_timeout_; }
 
  private:
-  net::RequestClient& client_for(const std::string& host);
-  // Sends `cancel` for each call not done and waits briefly for the hosts to confirm.
-  void cancel_unanswered(const std::vector<Call>& calls, const std::vector<std::uint64_t>& ids,
-                         const std::vector<bool>& done, std::vector<Outcome>& outcomes);
+  // Connects to the supervisor of `host` unless connected.
+  void connect(const std::string& host);
+  // Ends each call not done as cancelled, sends `cancel` for it and waits briefly for the
+  // hosts to confirm; returns the calls it ended.
+  std::vector<std::size_t> cancel_unanswered(const std::vector<Call>& calls,
+                                             const std::vector<std::uint64_t>& ids,
+                                             const std::vector<bool>& done,
+                                             std::vector<Outcome>& outcomes);
 
-  zmq::context_t& ctx_;
   const config::Cluster& cluster_;
-  const security::BusSecurity* security_;
   std::chrono::milliseconds comm_timeout_;
-  std::map<std::string, std::unique_ptr<net::RequestClient>> clients_;
+  SystemClock clock_;
+  net::RequestMux mux_;
 };
 
 }  // namespace bc::shell

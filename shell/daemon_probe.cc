@@ -5,8 +5,9 @@
 #include <optional>
 
 #include "messages/codec.h"
-#include "net/request_client.h"
+#include "net/request_mux.h"
 #include "net/socket_factory.h"
+#include "shell/interrupt.h"
 
 namespace bc::shell {
 namespace {
@@ -52,8 +53,8 @@ Status probe_daemon(ShellContext& ctx, const LocalDaemon& d) {
     own = std::move(loaded).value();
     security = &*own;
   }
-  net::RequestClient client(ctx.zmq(), d.endpoint, security, server);
-  auto reply = client.call("ping", msg::Value::empty_map(), comm);
+  auto reply = net::call_once(ctx.zmq(), d.endpoint, security, server, "ping",
+                              msg::Value::empty_map(), comm, &interrupted);
   if (!reply.is_ok()) return reply.status();
   // A supervisor refuses a host's key every command: that refusal is its answer.
   return own ? Status::ok() : msg::reply_status(*reply);

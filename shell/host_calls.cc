@@ -3,8 +3,8 @@
 #include <ostream>
 
 #include "messages/codec.h"
-
 #include "shell/node_args.h"
+#include "shell/result_printer.h"
 
 namespace bc::shell {
 
@@ -20,6 +20,16 @@ std::vector<Outcome> call_hosts(
   return client.run(calls, client.comm_timeout() + extra_time);
 }
 
+namespace {
+
+// The result of an outcome, or nullptr: result_or_report() without the report.
+const msg::Value* result_of(const Outcome& outcome) {
+  if (!outcome.reply.is_ok() || !outcome.reply->result) return nullptr;
+  return &*outcome.reply->result;
+}
+
+}  // namespace
+
 const msg::Value* result_or_report(ShellContext& ctx, const Outcome& outcome) {
   if (!outcome.reply.is_ok()) {
     ctx.fail(outcome.reply.status());
@@ -30,36 +40,60 @@ const msg::Value* result_or_report(ShellContext& ctx, const Outcome& outcome) {
     ctx.fail(Status(s.code(), outcome.call.host + ": " + s.message()));
     return nullptr;
   }
-  return outcome.reply->result ? &*outcome.reply->result : nullptr;
+  return result_of(outcome);
+}
+
+namespace {
+
+const msg::Value::Array* node_entries(const msg::Value& result) {
+  const msg::Value* list = result.find("nodes");
+  return list != nullptr ? list->as_array() : nullptr;
+}
+
+}  // namespace
+
+HostPrinter node_entries_printer(
+    std::function<void(std::ostream&, const Outcome&, const msg::Value& entry)> text) {
+  HostPrinter printer;
+  printer.succeeded = [](const msg::Value& result) { return node_entries(result) != nullptr; };
+  printer.json = [](const msg::Value& result, msg::Value& array) {
+    if (const msg::Value::Array* entries = node_entries(result)) {
+      for (const msg::Value& n : *entries)
+        array.push_back(n);
+    }
+  };
+  printer.text = [text = std::move(text)](std::ostream& out, const Outcome& o,
+                                          const msg::Value& result) {
+    if (const msg::Value::Array* entries = node_entries(result)) {
+      for (const msg::Value& n : *entries)
+        text(out, o, n);
+    }
+  };
+  return printer;
 }
 
 int print_host_results(ShellContext& ctx, const std::vector<Outcome>& outcomes,
                        const HostPrinter& printer) {
-  int rc = 0;
-  msg::Value json = msg::Value::empty_array();
-  for (const Outcome& o : outcomes) {
+  ResultPrinter<Outcome> p;
+  p.failed = [&](const Outcome& o) {
     const msg::Value* result = result_or_report(ctx, o);
-    if (result == nullptr) {
-      rc = 1;
-      continue;
+    return result == nullptr || (printer.succeeded && !printer.succeeded(*result));
+  };
+  p.text = [&](std::ostream& out, const Outcome& o) {
+    if (const msg::Value* result = result_of(o); result != nullptr && printer.text)
+      printer.text(out, o, *result);
+  };
+  p.json = [&](const Outcome& o, msg::Value& array) {
+    const msg::Value* result = result_of(o);
+    if (result == nullptr) return;
+    if (printer.json) {
+      printer.json(*result, array);
+    } else {
+      array.push_back(*result);
     }
-    if (printer.succeeded && !printer.succeeded(*result)) rc = 1;
-    if (ctx.json()) {
-      if (printer.json) {
-        printer.json(*result, json);
-      } else {
-        json.push_back(*result);
-      }
-    } else if (printer.text) {
-      printer.text(ctx.out(), o, *result);
-    }
-  }
-  if (ctx.json()) {
-    ctx.out() << msg::to_json(json) << '\n';
-  } else if (printer.finish) {
-    printer.finish(ctx.out());
-  }
-  return rc;
+  };
+  p.finish = printer.finish;
+  return print_results(ctx, outcomes, p);
 }
 
 }  // namespace bc::shell

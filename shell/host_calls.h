@@ -34,6 +34,12 @@ struct HostPrinter {
   std::function<void(std::ostream&)> finish;
 };
 
+// The printer of a per-host command whose result is {nodes: [entry, ...]} (top, diag): a
+// host without that list is a failure, --json is one array of every host's entries, and
+// `text` prints one entry.
+HostPrinter node_entries_printer(
+    std::function<void(std::ostream&, const Outcome&, const msg::Value& entry)> text);
+
 // The one loop of the per-host commands (df, exec, diag, capstats): every host's result as
 // text, or with --json one array; a host without a result is reported (result_or_report).
 // Returns the exit code: 1 when a host had no result or its result failed.

@@ -129,23 +129,6 @@ bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::s
   return true;
 }
 
-bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes,
-                           std::future<Result<install::Bundle>>& edited) {
-  std::vector<Call> calls;
-  for (const auto& [host, _] : by_host(nodes))
-    calls.push_back({host, "ping", msg::Value::empty_map(), host});
-  std::map<std::string, std::string> installed;
-  if (!calls.empty()) {
-    ClusterClient client(ctx.zmq(), *ctx.cluster(), ctx.security());
-    for (const Outcome& o : client.run(calls, client.comm_timeout())) {
-      if (o.reply.is_ok() && o.reply->ok && o.reply->result) {
-        installed[o.call.host] = o.reply->result->get_string("installed").value_or("");
-      }
-    }
-  }
-  return warn_if_not_installed(ctx, installed, edited);
-}
-
 std::vector<HostInstall> install_on_hosts(ShellContext& ctx, const install::Bundle& bundle,
                                           const std::vector<std::string>& hosts) {
   const config::Cluster& cluster = *ctx.cluster();

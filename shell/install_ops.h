@@ -41,9 +41,6 @@ std::future<Result<install::Bundle>> edited_bundle_async(const config::Cluster& 
 // that did not answer are left out. Returns true when it warned.
 bool warn_if_not_installed(ShellContext& ctx, const std::map<std::string, std::string>& installed,
                            std::future<Result<install::Bundle>>& edited);
-// The same, asking the hosts of `nodes` first (for start).
-bool warn_if_not_installed(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes,
-                           std::future<Result<install::Bundle>>& edited);
 
 struct HostInstall {
   std::string host;

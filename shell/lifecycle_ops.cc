@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <ostream>
 
 #include "messages/codec.h"
 #include "shell/cluster_client.h"
@@ -36,27 +35,40 @@ std::string outcome_error(const Outcome& o) {
   return msg::reply_status(*o.reply).message();
 }
 
-// What the hosts of a stage said before it was worked: the hosts that did not answer, and
-// the state and pid of every node the others know, by node_key().
+// What the hosts said before the first stage was worked: the hosts that did not answer, the
+// state and pid of every node the others know, by node_key(), and each one's installed
+// version.
 struct Survey {
   std::vector<std::string> down;
   std::map<std::string, msg::Value> nodes;
+  std::map<std::string, std::string> installed;
 };
 
-// Asks every host of `nodes` for its status first (CommTimeout), so that a down host is
-// reported at once instead of after the long start/stop deadline, and so that nodes already
-// in the state asked for are left untouched (and said so) rather than reported as worked.
-Survey survey_hosts(ShellContext& ctx, ClusterClient& client,
-                    const std::vector<config::NodeSpec>& nodes) {
+// Asks every host of `nodes` for its status once, before the first stage (CommTimeout), so
+// that a down host is reported at once instead of after the long start/stop deadline, and
+// so that nodes already in the state asked for are left untouched (and said so) rather than
+// reported as worked. One round for all stages: a stage's own requests are answered with
+// the state they leave, so asking again before each stage only added round trips.
+// `known`: status replies the caller has already; used when they cover every host.
+Survey survey_hosts(ClusterClient& client, const std::vector<config::NodeSpec>& nodes,
+                    const LifecycleProgress& progress, const std::vector<Outcome>& known = {}) {
   std::vector<Call> calls;
-  for (const auto& [host, host_nodes] : by_host(nodes))
+  bool covered = true;
+  for (const auto& [host, host_nodes] : by_host(nodes)) {
     calls.push_back({host, "status", msg::Value::empty_map(), host});
+    covered = covered && std::any_of(known.begin(), known.end(), [&](const Outcome& o) {
+                return o.call.host == host && o.call.cmd == "status";
+              });
+  }
   Survey survey;
-  for (const Outcome& o : client.run(calls, client.comm_timeout())) {
+  for (const Outcome& o : covered ? known : client.run(calls, client.comm_timeout())) {
     if (!o.reply.is_ok()) {
       survey.down.push_back(o.call.host);
-      ctx.fail(o.reply.status().message());
+      if (progress.host_down) progress.host_down(o.reply.status());
       continue;
+    }
+    if (o.reply->ok && o.reply->result) {
+      survey.installed[o.call.host] = o.reply->result->get_string("installed").value_or("");
     }
     const msg::Value* list = o.reply->result ? o.reply->result->find("nodes") : nullptr;
     if (list == nullptr || list->as_array() == nullptr) continue;
@@ -81,122 +93,95 @@ msg::Value node_json(const config::NodeSpec& node, const std::string& stage, boo
   return v;
 }
 
-// " (pid N)" for an entry with a process, else "".
-std::string pid_text(const msg::Value& entry) {
-  auto pid = entry.get_int("pid");
-  return pid.is_ok() && *pid > 0 ? " (pid " + std::to_string(*pid) + ")" : "";
+// What start or stop asks of a node, and which states mean it need not or need not again.
+struct Verb {
+  const char* cmd;              // "start"
+  std::string_view done_state;  // "running": such a node is left untouched
+  std::string_view busy_state;  // "initializing": someone else started it; waited for
+};
+
+constexpr Verb kStart{"start", "running", "initializing"};
+constexpr Verb kStop{"stop", "stopped", "terminating"};
+
+// Counts `outcome` and adds its --json entry.
+void record(OpSummary& summary, const std::string& stage, const NodeOutcome& outcome,
+            std::map<std::string, msg::Value>& entries) {
+  using Kind = NodeOutcome::Kind;
+  const bool ok = outcome.kind == Kind::kWorked || outcome.kind == Kind::kAlready ||
+                  outcome.kind == Kind::kJoined;
+  ok ? (outcome.kind == Kind::kWorked ? ++summary.ok : ++summary.skipped) : ++summary.failed;
+  msg::Value entry = node_json(outcome.node, stage, ok,
+                               outcome.entry.is_nil() ? nullptr : &outcome.entry, outcome.error);
+  if (outcome.kind == Kind::kAlready || outcome.kind == Kind::kJoined) entry.set("skipped", true);
+  entries[node_key(outcome.node)] = std::move(entry);
 }
 
-// What start or stop asks of a node, and how the answers read.
-struct Verb {
-  const char* cmd;                             // "start"
-  std::string (*describe)(const msg::Value&);  // a worked node's entry -> "started (pid 7)"
-  std::string_view done_state;                 // "running": such a node is left untouched
-  const char* done_text;                       // "already running"
-  std::string_view busy_state;  // "initializing": someone else started it; waited for
-  const char* busy_text;        // "was already starting; now running"
-  const char* doing;            // "starting"
-};
+// A stage not worked (an earlier one failed, or Ctrl-C): its nodes are not attempted.
+OpSummary stage_not_run(const Stage& stage, const std::string& why,
+                        const LifecycleProgress& progress) {
+  OpSummary summary;
+  summary.not_attempted = static_cast<int>(stage.nodes.size());
+  for (const auto& node : stage.nodes) {
+    summary.nodes.push_back(node_json(node, stage.label, false, nullptr, "not attempted: " + why));
+  }
+  if (progress.stage_not_run) progress.stage_not_run(stage.label, why);
+  return summary;
+}
+
+// The outcome of one node's request.
+NodeOutcome outcome_of(const config::NodeSpec& node, const Outcome& o, bool was_busy) {
+  NodeOutcome out{node, NodeOutcome::Kind::kWorked, msg::Value(), ""};
+  if (const msg::Value* entry = node_entry(o, node.name)) out.entry = *entry;
+  if (o.reply.is_ok() && o.reply->ok) {
+    if (was_busy) out.kind = NodeOutcome::Kind::kJoined;
+    return out;
+  }
+  // Cancelled: the host was not heard from again, so whether it did it is not known.
+  const bool cancelled = !o.reply.is_ok() && o.reply.status().code() == ErrorCode::kCancelled;
+  out.kind = cancelled ? NodeOutcome::Kind::kUnconfirmed : NodeOutcome::Kind::kFailed;
+  out.error = outcome_error(o);
+  return out;
+}
 
 // Runs one stage: one request per node. A node already in the verb's done state is not
 // asked; one on its way there (started by the collector, stopped by another shell) is
 // waited for; both are counted as skipped, not as worked by us.
-// A stage that Ctrl-C cancelled before it was asked for: its nodes are not attempted.
-OpSummary cancelled_stage(ShellContext& ctx, const Stage& stage, std::string_view doing) {
+OpSummary run_stage(ClusterClient& client, const Survey& survey, const Stage& stage,
+                    const Verb& verb, milliseconds timeout, const LifecycleProgress& progress) {
   OpSummary summary;
-  summary.not_attempted = static_cast<int>(stage.nodes.size());
-  for (const auto& node : stage.nodes) {
-    summary.nodes.push_back(
-        node_json(node, stage.label, false, nullptr, "not attempted: cancelled (Ctrl-C)"));
-  }
-  if (!ctx.json()) ctx.out() << "not " << doing << ' ' << stage.label << ": cancelled (Ctrl-C)\n";
-  return summary;
-}
-
-OpSummary run_stage(ShellContext& ctx, ClusterClient& client, const Stage& stage, const Verb& verb,
-                    milliseconds timeout) {
-  OpSummary summary;
-  const Survey survey = survey_hosts(ctx, client, stage.nodes);
-  if (interrupted()) return cancelled_stage(ctx, stage, verb.doing);
-  const auto& down = survey.down;
   std::vector<Call> calls;
-  std::map<std::string, msg::Value> results;  // by node_key(), printed in stage order
+  std::map<std::string, msg::Value> entries;  // by node_key(), listed in stage order
   std::map<std::string, const config::NodeSpec*> by_key;
   std::vector<std::string> busy;  // node_key()s
+  const auto done = [&](const NodeOutcome& outcome) {
+    record(summary, stage.label, outcome, entries);
+    if (progress.node_done) progress.node_done(outcome);
+  };
   for (const auto& node : stage.nodes) {
     by_key[node_key(node)] = &node;
+    const auto& down = survey.down;
     if (std::find(down.begin(), down.end(), node.host) != down.end()) {
-      const std::string error = "host " + node.host + " unreachable";
-      if (!ctx.json()) ctx.out() << "  " << node.name << " failed: " << error << '\n';
-      results[node_key(node)] = node_json(node, stage.label, false, nullptr, error);
-      ++summary.failed;
+      done({node, NodeOutcome::Kind::kFailed, msg::Value(), "host " + node.host + " unreachable"});
       continue;
     }
     const auto known = survey.nodes.find(node_key(node));
     const std::string state =
         known != survey.nodes.end() ? known->second.get_string("state").value_or("") : "";
     if (state == verb.done_state) {
-      msg::Value entry = node_json(node, stage.label, true, &known->second, "");
-      results[node_key(node)] = std::move(entry.set("skipped", true));
-      ++summary.skipped;
-      if (!ctx.json()) {
-        ctx.out() << "  " << node.name << " is " << verb.done_text << pid_text(known->second)
-                  << '\n';
-      }
+      done({node, NodeOutcome::Kind::kAlready, known->second, ""});
       continue;
     }
     if (state == verb.busy_state) busy.push_back(node_key(node));
     calls.push_back({node.host, verb.cmd, nodes_arg({node}), node_key(node)});
   }
   client.run(calls, timeout, [&](const Outcome& o) {
-    const config::NodeSpec& node = *by_key.at(o.call.tag);
-    const msg::Value* entry = node_entry(o, node.name);
-    const bool ok = o.reply.is_ok() && o.reply->ok;
-    const bool was_busy = ok && std::find(busy.begin(), busy.end(), o.call.tag) != busy.end();
-    ok ? (was_busy ? ++summary.skipped : ++summary.ok) : ++summary.failed;
-    const std::string error = ok ? std::string() : outcome_error(o);
-    results[o.call.tag] = node_json(node, stage.label, ok, entry, error);
-    if (was_busy) results[o.call.tag].set("skipped", true);
-    if (ctx.json()) return;
-    if (was_busy && entry != nullptr) {
-      ctx.out() << "  " << node.name << ' ' << verb.busy_text << pid_text(*entry) << '\n'
-                << std::flush;
-    } else if (ok && entry != nullptr) {
-      ctx.out() << "  " << node.name << ' ' << verb.describe(*entry) << '\n' << std::flush;
-    } else {
-      // Cancelled: the host was not heard from again, so whether it did it is not known.
-      const bool cancelled = !o.reply.is_ok() && o.reply.status().code() == ErrorCode::kCancelled;
-      ctx.out() << "  " << node.name << (cancelled ? " not confirmed: " : " failed: ") << error
-                << '\n'
-                << std::flush;
-    }
+    const bool was_busy = std::find(busy.begin(), busy.end(), o.call.tag) != busy.end();
+    done(outcome_of(*by_key.at(o.call.tag), o, was_busy));
   });
   for (const auto& node : stage.nodes)
-    summary.nodes.push_back(std::move(results[node_key(node)]));
+    summary.nodes.push_back(std::move(entries[node_key(node)]));
   return summary;
 }
-
-std::string describe_start(const msg::Value& entry) {
-  return "started" + pid_text(entry);
-}
-
-std::string describe_stop(const msg::Value& entry) {
-  if (entry.get_bool("crashed_during_shutdown").value_or(false)) {
-    return "stopped, but crashed during shutdown; see diag";
-  }
-  const std::string how =
-      entry.get_bool("killed").value_or(false) ? "stopped (killed after StopTimeout)" : "stopped";
-  // It leaves its supervisor's table with its process: status no longer lists it.
-  return entry.get_bool("configured").value_or(true) ? how : how + "; it was no longer configured";
-}
-
-constexpr Verb kStart{"start",           &describe_start, "running",
-                      "already running", "initializing",  "was already starting; now running",
-                      "starting"};
-constexpr Verb kStop{"stop",        &describe_stop,
-                     "stopped",     "already stopped",
-                     "terminating", "was already stopping; now stopped",
-                     "stopping"};
 
 void add(OpSummary& total, const OpSummary& part) {
   total.ok += part.ok;
@@ -209,12 +194,15 @@ void add(OpSummary& total, const OpSummary& part) {
   }
 }
 
+constexpr const char* kCancelled = "cancelled (Ctrl-C)";
+
 }  // namespace
 
-OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes) {
+OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes,
+                      const LifecycleProgress& progress) {
   const config::Cluster& cluster = *ctx.cluster();
-  if (!security::curve_enabled(cluster.options)) {
-    ctx.warn(
+  if (!security::curve_enabled(cluster.options) && progress.warning) {
+    progress.warning(
         "BusSecurity = plain: the bus is neither authenticated nor encrypted; anyone "
         "who reaches port " +
         cluster.options.get("SupervisorPort") + " of a host can run commands there");
@@ -223,30 +211,25 @@ OpSummary start_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& no
   const milliseconds timeout = option_ms(cluster, "StartTimeout") + client.comm_timeout();
   OpSummary total;
   total.skipped_as = "already running";
+  const Survey survey = survey_hosts(client, nodes, progress);
+  total.installed = survey.installed;
   bool failed = false;
   for (const Stage& stage : start_stages(nodes)) {
-    if (interrupted()) {
-      add(total, cancelled_stage(ctx, stage, kStart.doing));
+    if (interrupted() || failed) {
+      add(total,
+          stage_not_run(stage, interrupted() ? kCancelled : "an earlier stage failed", progress));
       continue;
     }
-    if (failed) {
-      total.not_attempted += static_cast<int>(stage.nodes.size());
-      for (const auto& node : stage.nodes) {
-        total.nodes.push_back(
-            node_json(node, stage.label, false, nullptr, "not attempted: an earlier stage failed"));
-      }
-      if (!ctx.json()) ctx.out() << "not starting " << stage.label << ": an earlier stage failed\n";
-      continue;
-    }
-    if (!ctx.json()) ctx.out() << "starting " << stage.label << " ...\n" << std::flush;
-    const OpSummary part = run_stage(ctx, client, stage, kStart, timeout);
+    if (progress.stage_begins) progress.stage_begins(stage.label);
+    const OpSummary part = run_stage(client, survey, stage, kStart, timeout, progress);
     failed = part.failed > 0;
     add(total, part);
   }
   return total;
 }
 
-OpSummary stop_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes) {
+OpSummary stop_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes,
+                     const LifecycleProgress& progress, const std::vector<Outcome>& host_status) {
   const config::Cluster& cluster = *ctx.cluster();
   ClusterClient client(ctx.zmq(), cluster, ctx.security());
   // StopTimeout, then SIGKILL and its verification, then the way back.
@@ -254,14 +237,16 @@ OpSummary stop_nodes(ShellContext& ctx, const std::vector<config::NodeSpec>& nod
       option_ms(cluster, "StopTimeout") + milliseconds(2000) + client.comm_timeout();
   OpSummary total;
   total.skipped_as = "already stopped";
+  const Survey survey = survey_hosts(client, nodes, progress, host_status);
+  total.installed = survey.installed;
   auto stages = start_stages(nodes);
   for (auto it = stages.rbegin(); it != stages.rend(); ++it) {
     if (interrupted()) {
-      add(total, cancelled_stage(ctx, *it, kStop.doing));
+      add(total, stage_not_run(*it, kCancelled, progress));
       continue;
     }
-    if (!ctx.json()) ctx.out() << "stopping " << it->label << " ...\n" << std::flush;
-    add(total, run_stage(ctx, client, *it, kStop, timeout));
+    if (progress.stage_begins) progress.stage_begins(it->label);
+    add(total, run_stage(client, survey, *it, kStop, timeout, progress));
   }
   return total;
 }

@@ -8,6 +8,7 @@
 
 #include "common/paths.h"
 #include "common/version.h"
+#include "net/request_mux.h"
 #include "shell/shell.h"
 
 int main(int argc, char** argv) {
@@ -51,5 +52,11 @@ int main(int argc, char** argv) {
   }
   ctx.set_key(key);
   bc::shell::Shell shell(ctx);
-  return words.empty() ? shell.run_interactive() : shell.dispatch(words);
+  const int rc = words.empty() ? shell.run_interactive() : shell.dispatch(words);
+  if (const char* debug = std::getenv("BROCLUSTER_DEBUG_ROUND_TRIPS"); debug && *debug) {
+    // For bench/ and tests: how many requests this shell sent, in how many waits.
+    const bc::net::MuxTraffic t = bc::net::process_traffic();
+    std::cerr << "round trips: " << t.requests << " requests in " << t.waits << " waits\n";
+  }
+  return rc;
 }

@@ -6,6 +6,7 @@
 #include "messages/codec.h"
 
 #include "shell/cluster_client.h"
+#include "shell/result_printer.h"
 
 namespace bc::shell {
 
@@ -74,21 +75,18 @@ msg::Value answer_json(const NodeAnswer& answer) {
 
 int print_answers(ShellContext& ctx, const std::vector<NodeAnswer>& answers,
                   const AnswerPrinter& printer) {
-  int rc = 0;
-  msg::Value json = msg::Value::empty_array();
-  for (const NodeAnswer& a : answers) {
-    if (!a.ok() && !(printer.tolerated && printer.tolerated(a))) rc = 1;
-    if (a.ok() && printer.failed && printer.failed(a)) rc = 1;
-    if (!ctx.json()) {
-      printer.text(ctx.out(), a);
-      continue;
-    }
+  ResultPrinter<NodeAnswer> p;
+  p.failed = [&](const NodeAnswer& a) {
+    if (!a.ok()) return !(printer.tolerated && printer.tolerated(a));
+    return printer.failed && printer.failed(a);
+  };
+  p.text = printer.text;
+  p.json = [&](const NodeAnswer& a, msg::Value& array) {
     msg::Value entry = answer_json(a);
     if (printer.annotate) printer.annotate(a, entry);
-    json.push_back(std::move(entry));
-  }
-  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
-  return rc;
+    array.push_back(std::move(entry));
+  };
+  return print_results(ctx, answers, p);
 }
 
 }  // namespace bc::shell

@@ -31,18 +31,21 @@ std::vector<UnconfiguredNode> unconfigured_in(const std::string& host, const msg
 }
 
 std::vector<UnconfiguredNode> find_unconfigured(ShellContext& ctx,
-                                                const std::vector<std::string>& hosts) {
+                                                const std::vector<std::string>& hosts,
+                                                std::vector<Outcome>* replies) {
   std::vector<Call> calls;
   for (const std::string& host : hosts)
     calls.push_back({host, "status", msg::Value::empty_map(), host});
   std::vector<UnconfiguredNode> out;
   if (calls.empty()) return out;
   ClusterClient client(ctx.zmq(), *ctx.cluster(), ctx.security());
-  for (const Outcome& o : client.run(calls, client.comm_timeout())) {
+  std::vector<Outcome> outcomes = client.run(calls, client.comm_timeout());
+  for (const Outcome& o : outcomes) {
     if (!o.reply.is_ok() || !o.reply->ok || !o.reply->result) continue;
     auto found = unconfigured_in(o.call.host, *o.reply->result);
     std::move(found.begin(), found.end(), std::back_inserter(out));
   }
+  if (replies != nullptr) *replies = std::move(outcomes);
   return out;
 }
 
@@ -106,7 +109,7 @@ std::optional<NodeSelection> select_with_unconfigured(ShellContext& ctx,
   std::vector<std::string> hosts;
   for (const auto& [host, _] : by_host(cluster->nodes))
     hosts.push_back(host);
-  for (UnconfiguredNode& u : find_unconfigured(ctx, hosts)) {
+  for (UnconfiguredNode& u : find_unconfigured(ctx, hosts, &selection.host_status)) {
     if (selected_by(u.spec, args)) selection.unconfigured.push_back(std::move(u));
   }
   for (const std::string& name : unknown) {

@@ -12,6 +12,7 @@
 
 #include "config/node_config.h"
 #include "messages/value.h"
+#include "shell/cluster_client.h"
 #include "shell/shell_context.h"
 
 namespace bc::shell {
@@ -28,9 +29,11 @@ struct UnconfiguredNode {
 std::vector<UnconfiguredNode> unconfigured_in(const std::string& host, const msg::Value& result);
 
 // Asks the supervisors of `hosts` (one `status` each, in parallel, CommTimeout). A host
-// that does not answer is left out: callers report unreachable hosts their own way.
+// that does not answer is left out: callers report unreachable hosts their own way. The
+// replies go to `replies` too when given (stop reuses them).
 std::vector<UnconfiguredNode> find_unconfigured(ShellContext& ctx,
-                                                const std::vector<std::string>& hosts);
+                                                const std::vector<std::string>& hosts,
+                                                std::vector<Outcome>* replies = nullptr);
 
 // "worker-3 on 127.0.0.2 is running but no longer configured; 'stop worker-3' ends it"
 std::string unconfigured_line(const UnconfiguredNode& node);
@@ -45,6 +48,9 @@ bool selected_by(const config::NodeSpec& node, const std::vector<std::string>& a
 struct NodeSelection {
   std::vector<config::NodeSpec> configured;  // from node.cfg, in type order
   std::vector<UnconfiguredNode> unconfigured;
+  // The hosts' status replies when the supervisors were asked: stop's first look at the
+  // nodes' states, so that it does not ask again.
+  std::vector<Outcome> host_status;
   // Both, as one list for start_stages() (which puts each node in its type's stage).
   std::vector<config::NodeSpec> all() const;
 };

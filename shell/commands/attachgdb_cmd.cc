@@ -91,27 +91,22 @@ int cmd_attachgdb(ShellContext& ctx, const std::vector<std::string>& args) {
   const bool terminal = isatty(STDIN_FILENO) == 1 && !ctx.json();
   for (const auto& node : *nodes)
     (terminal && is_local_node(node) ? local : remote).push_back(node);
-  int rc = 0;
-  msg::Value json = msg::Value::empty_array();
-  for (const NodeAnswer& a :
-       call_per_node(ctx, remote, "backtrace", msg::Value::empty_map(), kBacktraceWait)) {
-    if (!a.ok()) rc = 1;
-    if (ctx.json()) {
-      json.push_back(answer_json(a));
-      continue;
-    }
+  AnswerPrinter printer;
+  printer.text = [](std::ostream& out, const NodeAnswer& a) {
     if (!a.ok()) {
-      ctx.out() << a.node.name << ": " << failure_text(a.status) << '\n';
-      continue;
+      out << a.node.name << ": " << failure_text(a.status) << '\n';
+      return;
     }
-    ctx.out() << "[" << a.node.name << "] pid " << a.result.get_int("pid").value_or(0) << '\n'
-              << a.result.get_string("output").value_or("") << '\n';
-    if (a.result.get_bool("timed_out").value_or(false)) {
-      ctx.out() << a.node.name << ": gdb timed out\n";
-      rc = 1;
-    }
-  }
-  if (ctx.json()) ctx.out() << msg::to_json(json) << '\n';
+    out << "[" << a.node.name << "] pid " << a.result.get_int("pid").value_or(0) << '\n'
+        << a.result.get_string("output").value_or("") << '\n';
+    if (a.result.get_bool("timed_out").value_or(false)) out << a.node.name << ": gdb timed out\n";
+  };
+  printer.failed = [](const NodeAnswer& a) {
+    return a.result.get_bool("timed_out").value_or(false);
+  };
+  int rc = print_answers(
+      ctx, call_per_node(ctx, remote, "backtrace", msg::Value::empty_map(), kBacktraceWait),
+      printer);
   if (!local.empty() && attach_locally(ctx, local) != 0) rc = 1;
   return rc;
 }

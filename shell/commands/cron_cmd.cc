@@ -5,8 +5,9 @@
 
 #include "config/endpoints.h"
 #include "messages/codec.h"
-#include "net/request_client.h"
+#include "net/request_mux.h"
 #include "shell/commands/handlers.h"
+#include "shell/interrupt.h"
 #include "shell/local_daemons.h"
 #include "shell/shell_context.h"
 
@@ -23,11 +24,11 @@ int cmd_cron(ShellContext& ctx, const std::vector<std::string>& args) {
     cmd = args[0] == "?" ? "cron_status" : "cron_" + args[0];
   }
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
-  net::RequestClient client(ctx.zmq(), config::collector_endpoint(*cluster), ctx.security(),
-                            std::string(security::kBrokerKeyName));
   const double seconds = cluster->options.get_double("CommTimeout") + (cmd == "cron" ? 60 : 0);
-  auto reply = client.call(cmd, msg::Value::empty_map(),
-                           std::chrono::milliseconds(static_cast<long>(seconds * 1000)));
+  auto reply =
+      net::call_once(ctx.zmq(), config::collector_endpoint(*cluster), ctx.security(),
+                     std::string(security::kBrokerKeyName), cmd, msg::Value::empty_map(),
+                     std::chrono::milliseconds(static_cast<long>(seconds * 1000)), &interrupted);
   if (!reply.is_ok()) return ctx.fail("the collector did not answer: " + reply.status().message());
   if (Status s = msg::reply_status(*reply); !s.is_ok()) return ctx.fail(s.message());
   if (ctx.json()) {

@@ -9,6 +9,7 @@
 #include "shell/commands/handlers.h"
 #include "shell/daemon_probe.h"
 #include "shell/lifecycle_ops.h"
+#include "shell/lifecycle_text.h"
 #include "shell/local_daemons.h"
 #include "shell/local_host.h"
 #include "shell/shell_context.h"
@@ -101,7 +102,7 @@ int stop_nodes_of(ShellContext& ctx, const std::string& host, msg::Value& doc) {
   for (const config::NodeSpec& n : ctx.cluster()->nodes) {
     if (n.host == host) nodes.push_back(n);
   }
-  const OpSummary summary = stop_nodes(ctx, nodes);
+  const OpSummary summary = stop_nodes(ctx, nodes, stop_progress_text(ctx));
   doc.set("nodes", summary_json("stopped", summary));
   if (!ctx.json()) ctx.out() << summary.ok << " node(s) stopped\n";
   return summary.succeeded() ? 0 : 1;

@@ -23,37 +23,24 @@ int cmd_diag(ShellContext& ctx, const std::vector<std::string>& args) {
   auto nodes = selected_nodes(ctx, args);
   if (!nodes) return 1;
   if (Status s = ensure_local_daemons(ctx); !s.is_ok()) return ctx.fail(s.message());
-  const auto entries = [](const msg::Value& result) -> const msg::Value::Array* {
-    const msg::Value* list = result.find("nodes");
-    return list != nullptr ? list->as_array() : nullptr;
-  };
-  HostPrinter printer;
-  printer.succeeded = [&](const msg::Value& result) { return entries(result) != nullptr; };
-  printer.json = [&](const msg::Value& result, msg::Value& array) {
-    if (entries(result) == nullptr) return;
-    for (const msg::Value& n : *entries(result))
-      array.push_back(n);
-  };
-  printer.text = [&](std::ostream& out, const Outcome&, const msg::Value& result) {
-    if (entries(result) == nullptr) return;
-    for (const msg::Value& n : *entries(result)) {
-      out << "[" << n.get_string("name").value_or("?") << "]\n";
-      if (auto report = n.get_string("report"); report.is_ok()) {
-        out << *report << '\n';
-        continue;
-      }
-      // A node that could not be started has no record: its reason (the exec error) is
-      // what there is to say.
-      const std::string state = n.get_string("state").value_or("?");
-      const std::string reason = n.get_string("reason").value_or("");
-      out << "No crash record; state " << state;
-      if (state == "failed" && !reason.empty()) out << ": " << reason;
-      out << ".\n"
-          << "==== stdout (tail)\n"
-          << n.get_string("stdout_tail").value_or("") << "\n==== stderr (tail)\n"
-          << n.get_string("stderr_tail").value_or("") << "\n\n";
-    }
-  };
+  const HostPrinter printer =
+      node_entries_printer([](std::ostream& out, const Outcome&, const msg::Value& n) {
+        out << "[" << n.get_string("name").value_or("?") << "]\n";
+        if (auto report = n.get_string("report"); report.is_ok()) {
+          out << *report << '\n';
+          return;
+        }
+        // A node that could not be started has no record: its reason (the exec error) is
+        // what there is to say.
+        const std::string state = n.get_string("state").value_or("?");
+        const std::string reason = n.get_string("reason").value_or("");
+        out << "No crash record; state " << state;
+        if (state == "failed" && !reason.empty()) out << ": " << reason;
+        out << ".\n"
+            << "==== stdout (tail)\n"
+            << n.get_string("stdout_tail").value_or("") << "\n==== stderr (tail)\n"
+            << n.get_string("stderr_tail").value_or("") << "\n\n";
+      });
   return print_host_results(ctx, call_hosts(ctx, *nodes, "diag", &nodes_arg, kDiagWait), printer);
 }
 

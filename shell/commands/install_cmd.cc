@@ -8,11 +8,12 @@
 #include "common/strings.h"
 #include "config/endpoints.h"
 #include "messages/codec.h"
-#include "net/request_client.h"
+#include "net/request_mux.h"
 #include "security/bus_security.h"
 #include "security/keygen.h"
 #include "shell/commands/handlers.h"
 #include "shell/install_ops.h"
+#include "shell/interrupt.h"
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
 #include "shell/unconfigured_nodes.h"
@@ -26,9 +27,10 @@ namespace {
 void tell_collector(ShellContext& ctx) {
   const config::Cluster* cluster = ctx.cluster();
   if (cluster == nullptr) return;
-  net::RequestClient client(ctx.zmq(), config::collector_endpoint(*cluster), ctx.security(),
-                            std::string(security::kBrokerKeyName));
-  auto reply = client.call("reload", msg::Value::empty_map(), std::chrono::milliseconds(1000));
+  auto reply =
+      net::call_once(ctx.zmq(), config::collector_endpoint(*cluster), ctx.security(),
+                     std::string(security::kBrokerKeyName), "reload", msg::Value::empty_map(),
+                     std::chrono::milliseconds(1000), &interrupted);
   if (reply.is_ok() && !reply->ok && !ctx.json()) {
     ctx.err() << "Warning: the collector keeps its configuration: "
               << msg::reply_status(*reply).message() << '\n';

@@ -6,6 +6,7 @@
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
 #include "shell/lifecycle_ops.h"
+#include "shell/lifecycle_text.h"
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
 #include "shell/unconfigured_nodes.h"
@@ -27,7 +28,7 @@ int cmd_restart(ShellContext& ctx, const std::vector<std::string>& args) {
     if (ctx.json()) ctx.out() << msg::to_json(json.set("ok", ok)) << '\n';
     return ok ? 0 : 1;
   };
-  const OpSummary stopped = stop_nodes(ctx, *nodes);
+  const OpSummary stopped = stop_nodes(ctx, *nodes, stop_progress_text(ctx));
   json.set("stop", summary_json("stopped", stopped));
   if (stopped.failed > 0) {
     if (!ctx.json()) print_summary(ctx, "stopped", stopped);
@@ -43,7 +44,7 @@ int cmd_restart(ShellContext& ctx, const std::vector<std::string>& args) {
       return finish(false);
     }
   }
-  const OpSummary started = start_nodes(ctx, *nodes);
+  const OpSummary started = start_nodes(ctx, *nodes, start_progress_text(ctx));
   json.set("start", summary_json("started", started));
   if (ctx.json()) return finish(started.succeeded());
   return print_summary(ctx, "started", started);

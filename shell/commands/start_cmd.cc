@@ -1,11 +1,13 @@
 // `start [<nodes>]`: manager, proxies, workers; a line per node as it comes up.
 
+#include <map>
 #include <ostream>
 
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
 #include "shell/install_ops.h"
 #include "shell/lifecycle_ops.h"
+#include "shell/lifecycle_text.h"
 #include "shell/local_daemons.h"
 #include "shell/node_args.h"
 #include "shell/unconfigured_nodes.h"
@@ -44,19 +46,19 @@ int cmd_start(ShellContext& ctx, const std::vector<std::string>& args) {
   if (!selection || !refuse_unconfigured(ctx, *selection, "start")) return 1;
   const auto* nodes = &selection->configured;
   auto edited = edited_bundle_async(*ctx.cluster());
-  const OpSummary summary = start_nodes(ctx, *nodes);
-  // Nodes start from what is installed; say so when that is not what is being edited.
-  // Asked afterwards, and only of the hosts that answered, so that an unreachable host
-  // costs one CommTimeout, not two.
-  std::vector<config::NodeSpec> answered;
-  for (const config::NodeSpec& n : *nodes) {
-    for (const msg::Value& e : *summary.nodes.as_array()) {
-      if (e.get_string("name").value_or("") == n.name && e.get_bool("ok").value_or(false)) {
-        answered.push_back(n);
-      }
+  const OpSummary summary = start_nodes(ctx, *nodes, start_progress_text(ctx));
+  // Nodes start from what is installed; say so when that is not what is being edited. The
+  // versions are those the hosts' status gave before the first stage (no second question),
+  // of the hosts whose nodes answered, so that an unreachable host costs one CommTimeout.
+  std::map<std::string, std::string> installed;
+  for (const msg::Value& e : *summary.nodes.as_array()) {
+    const std::string host = e.get_string("host").value_or("");
+    const auto known = summary.installed.find(host);
+    if (e.get_bool("ok").value_or(false) && known != summary.installed.end()) {
+      installed.insert(*known);
     }
   }
-  warn_if_not_installed(ctx, answered, edited);
+  warn_if_not_installed(ctx, installed, edited);
   return print_summary(ctx, "started", summary);
 }
 

@@ -21,30 +21,22 @@ namespace {
 
 // One snapshot; false when some host failed.
 bool print_top(ShellContext& ctx, const std::vector<config::NodeSpec>& nodes) {
-  bool ok = true;
   Table table({"Name", "Type", "Host", "Pid", "VSize", "Rss", "Cpu", "Cmd"});
-  msg::Value json = msg::Value::empty_array();
-  for (const Outcome& o : call_hosts(ctx, nodes, "top", &nodes_arg)) {
-    const msg::Value* result = result_or_report(ctx, o);
-    const msg::Value* list = result != nullptr ? result->find("nodes") : nullptr;
-    if (list == nullptr || list->as_array() == nullptr) {
-      ok = false;
-      continue;
-    }
-    for (const msg::Value& n : *list->as_array()) {
-      json.push_back(n);
-      const auto pid = n.get_int("pid").value_or(0);
-      char cpu[16];
-      std::snprintf(cpu, sizeof cpu, "%.1f%%", n.get_double("cpu").value_or(0));
-      table.add({n.get_string("name").value_or("?"), n.get_string("type").value_or("?"),
-                 o.call.host, pid > 0 ? std::to_string(pid) : "-",
-                 pid > 0 ? human_bytes(n.get_double("vsize").value_or(0)) : "-",
-                 pid > 0 ? human_bytes(n.get_double("rss").value_or(0)) : "-", pid > 0 ? cpu : "-",
-                 n.get_string("cmd").value_or(n.get_string("state").value_or(""))});
-    }
-  }
-  ctx.out() << (ctx.json() ? msg::to_json(json) + "\n" : table.render()) << std::flush;
-  return ok;
+  HostPrinter printer = node_entries_printer([&](std::ostream&, const Outcome& o,
+                                                 const msg::Value& n) {
+    const auto pid = n.get_int("pid").value_or(0);
+    char cpu[16];
+    std::snprintf(cpu, sizeof cpu, "%.1f%%", n.get_double("cpu").value_or(0));
+    table.add({n.get_string("name").value_or("?"), n.get_string("type").value_or("?"), o.call.host,
+               pid > 0 ? std::to_string(pid) : "-",
+               pid > 0 ? human_bytes(n.get_double("vsize").value_or(0)) : "-",
+               pid > 0 ? human_bytes(n.get_double("rss").value_or(0)) : "-", pid > 0 ? cpu : "-",
+               n.get_string("cmd").value_or(n.get_string("state").value_or(""))});
+  });
+  printer.finish = [&](std::ostream& out) { out << table.render(); };
+  const int rc = print_host_results(ctx, call_hosts(ctx, nodes, "top", &nodes_arg), printer);
+  ctx.out() << std::flush;
+  return rc == 0;
 }
 
 // Raw keyboard input for the refresh loop, restored on every way out.

@@ -71,25 +71,30 @@ std::string describe(const msg::Reply& reply) {
 
 Client::Client(zmq::context_t& ctx, const std::string& endpoint,
                const security::BusSecurity* security, const std::string& server)
-    : client_(ctx, endpoint, security, server) {}
+    : mux_(ctx, clock_, security) {
+  mux_.add_peer(kServer, endpoint, server);
+}
 
 msg::Reply Client::call(std::string_view cmd, const msg::Value& args, Millis timeout) {
   return wait(send(cmd, args), timeout);
 }
 
 std::uint64_t Client::send(std::string_view cmd, const msg::Value& args) {
-  return client_.send(cmd, args);
+  // The deadline is each wait's; this one only bounds a request nobody waits for.
+  return *mux_.send(kServer, cmd, args, std::chrono::hours(1));
 }
 
 msg::Reply Client::wait(std::uint64_t id, Millis timeout) {
-  auto reply = client_.wait(id, timeout);
+  auto reply = mux_.wait(id, timeout);
   if (reply.is_ok()) return *reply;
   return msg::make_error(id, reply.status());
 }
 
 std::optional<msg::Reply> Client::poll(std::uint64_t id) {
-  client_.drain();
-  return client_.take(id);
+  mux_.read(kServer);
+  auto done = mux_.take(id);
+  if (!done || !done->is_ok()) return std::nullopt;
+  return std::move(**done);
 }
 
 msg::Value Client::status_of(const std::string& node) {

@@ -1,6 +1,6 @@
 #pragma once
 // Test support: the two ways a test talks to running daemons. Client sends commands to a
-// supervisor (a DEALER, through net::RequestClient) and waits for the reply with a
+// supervisor (a DEALER, through net::RequestMux) and waits for the reply with a
 // deadline; EventTap subscribes to everything on the broker's XPUB and records every event
 // so that a test can wait for the next event it expects, in order, with a deadline.
 // Both are owned by one test thread and use a zmq::context_t that outlives them.
@@ -17,7 +17,7 @@
 
 #include "common/clock.h"
 #include "messages/codec.h"
-#include "net/request_client.h"
+#include "net/request_mux.h"
 
 namespace bc::test {
 
@@ -54,10 +54,12 @@ class Client {
   // The status entry of one node (nil when the call fails).
   msg::Value status_of(const std::string& node);
 
-  zmq::socket_t& socket() { return client_.socket(); }
+  zmq::socket_t& socket() { return mux_.socket(kServer); }
 
  private:
-  net::RequestClient client_;
+  static constexpr const char* kServer = "server";
+  SystemClock clock_;
+  net::RequestMux mux_;
 };
 
 // One event as the tap received it. The bodies of the types tests look at are decoded.

@@ -175,10 +175,12 @@ std::string NodeRun::diagnostics() const {
 }
 
 ControlClient::ControlClient(const std::string& endpoint)
-    : client_(std::make_unique<net::RequestClient>(ctx_, endpoint)) {}
+    : mux_(std::make_unique<net::RequestMux>(ctx_, clock_)) {
+  mux_->add_peer(kNode, endpoint);
+}
 
 msg::Reply ControlClient::call(const std::string& cmd, msg::Value args, Millis timeout) {
-  Result<msg::Reply> r = client_->call(cmd, std::move(args), timeout);
+  Result<msg::Reply> r = mux_->call(kNode, cmd, std::move(args), timeout);
   if (r) return *r;
   return msg::make_error(0, r.status());
 }

@@ -16,7 +16,7 @@
 
 #include "common/clock.h"
 #include "messages/request.h"
-#include "net/request_client.h"
+#include "net/request_mux.h"
 #include "tests/support/run_process.h"
 
 namespace bc::test {
@@ -97,11 +97,13 @@ class ControlClient {
                   Millis timeout = Millis(10000));
   // print <id>: the value text, or "error: <message>".
   std::string print(const std::string& id);
-  zmq::socket_t& socket() { return client_->socket(); }
+  zmq::socket_t& socket() { return mux_->socket(kNode); }
 
  private:
+  static constexpr const char* kNode = "node";
   zmq::context_t ctx_;
-  std::unique_ptr<net::RequestClient> client_;
+  SystemClock clock_;
+  std::unique_ptr<net::RequestMux> mux_;
 };
 
 // The brocluster-node executable of the build.
