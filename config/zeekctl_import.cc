@@ -25,7 +25,7 @@ bool valid_key(std::string_view key) {
   return key.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.") == std::string::npos;
 }
 
-bool quoted(std::string_view v) {
+bool is_quoted(std::string_view v) {
   return v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front();
 }
 
@@ -69,7 +69,7 @@ class ZeekctlCfgReader {
                               "' is not valid (letters, digits, '_' and '.', not starting "
                               "with a digit)");
     }
-    if (quoted(value)) {
+    if (is_quoted(value)) {
       return diags_.error(file_, number,
                           "the value of " + key + " is wrapped in quotes, which zeekctl refuses");
     }
