@@ -14,7 +14,7 @@
 namespace bc::security {
 
 // Makes every key the cluster needs that is missing: one per host of `hosts` and the
-// broker's (role supervisor), and "admin" (role admin). Returns the names made (empty when
+// broker's (role supervisor), "admin" (role admin) and "web" (role monitor, brocluster-web's). Returns the names made (empty when
 // all existed).
 Result<std::vector<std::string>> ensure_cluster_keys(const config::ClusterConfig& options,
                                                      const std::vector<std::string>& hosts);
