@@ -229,7 +229,7 @@ void ClusterState::on_alert(const msg::Alert& e) {
   while (alerts_.size() > kAlertsKept) alerts_.pop_front();
 }
 
-msg::Value ClusterState::to_value(std::int64_t now_us) const {
+msg::Value ClusterState::hosts_value(std::int64_t now_us) const {
   msg::Value hosts = msg::Value::empty_array();
   for (const auto& [name, h] : hosts_) {
     msg::Value v = msg::Value::empty_map();
@@ -238,6 +238,11 @@ msg::Value ClusterState::to_value(std::int64_t now_us) const {
       v.set("heartbeat_age_ms", (now_us - h.last_heartbeat_us) / 1000);
     hosts.push_back(std::move(v));
   }
+  return hosts;
+}
+
+msg::Value ClusterState::to_value(std::int64_t now_us) const {
+  msg::Value hosts = hosts_value(now_us);
   msg::Value nodes = msg::Value::empty_array();
   for (const auto& [name, n] : nodes_) {
     msg::Value v = msg::Value::empty_map();

@@ -112,6 +112,8 @@ class ClusterState {
 
   // The cluster as JSON (the /api/v1/snapshot body and the first event of a stream).
   msg::Value to_value(std::int64_t now_us) const;
+  // Its `hosts` part alone (the `hosts` event of a stream).
+  msg::Value hosts_value(std::int64_t now_us) const;
 
  private:
   NodeView& node(const std::string& name, const std::string& host, const std::string& type);

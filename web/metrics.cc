@@ -53,14 +53,14 @@ void render_hosts(std::string& out, const ClusterState& s) {
     if (h.last_heartbeat_us > 0)
       hb.sample(fmt::format("host=\"{}\"", escape_label(name)), seconds(h.last_heartbeat_us));
   }
-  Family counters(out, "brocluster_daemon_counter", "gauge",
-                  "A counter of a BroCluster daemon (role) as its last heartbeat reported it "
+  Family counters(out, "brocluster_daemon_stat", "gauge",
+                  "A figure a BroCluster daemon (role) counts as its last heartbeat reported it "
                   "(docs/PROTOCOL.md section 2: counts since the daemon started, and levels "
                   "such as jobs).");
   for (const auto& [name, h] : s.hosts()) {
     for (const auto& [role, d] : h.daemons) {
       for (const auto& [counter, value] : d.counters) {
-        counters.sample(fmt::format("host=\"{}\",role=\"{}\",counter=\"{}\"", escape_label(name),
+        counters.sample(fmt::format("host=\"{}\",role=\"{}\",stat=\"{}\"", escape_label(name),
                                     escape_label(role), escape_label(counter)),
                         static_cast<double>(value));
       }

@@ -14,6 +14,8 @@ namespace {
 
 // Events read per wake-up before the HTTP side gets its turn.
 constexpr int kBusBatch = 512;
+// How often open event streams get the hosts' state (up, heartbeat age).
+constexpr std::chrono::seconds kHostsEvery{2};
 
 HttpReply json_reply(const msg::Value& v, int status = 200) {
   return {status, "application/json", msg::to_json(v) + "\n", false};
@@ -69,7 +71,9 @@ void WebDaemon::publish(const std::string& type, const std::string& json) {
 void WebDaemon::feed(std::string_view topic, std::string_view body) {
   const ClusterState::Outcome out = state_.apply_event(topic, body);
   if (out.gap && !snapshot_id_) want_snapshot_ = true;
-  if (!out.applied) return;
+  // Heartbeats are not streamed (a few per second per host): a `hosts` summary is, every
+  // kHostsEvery while anyone listens.
+  if (!out.applied || out.type == msg::Heartbeat::kType) return;
   if (auto json = msg::event_to_json(body); json.is_ok()) publish(out.type, *json);
 }
 
@@ -130,7 +134,8 @@ void WebDaemon::run() {
     items.push_back({collector_.socket().handle(), 0, ZMQ_POLLIN, 0});
     const std::size_t http_first = items.size();
     server_.add_poll_items(items);
-    auto wait = server_.next_wait(std::chrono::milliseconds(500));
+    auto wait = server_.next_wait(server_.streams() > 0 ? std::chrono::milliseconds(kHostsEvery)
+                                                        : std::chrono::milliseconds(1000));
     if (want_snapshot_ && !snapshot_id_) {
       wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
                                 std::max(next_snapshot_ - clock_.now(),
@@ -146,6 +151,10 @@ void WebDaemon::run() {
     if (items[1].revents & ZMQ_POLLIN) read_collector();
     check_snapshot_deadline();
     server_.on_poll(items, http_first);
+    if (server_.streams() > 0 && clock_.now() >= next_hosts_event_) {
+      next_hosts_event_ = clock_.now() + kHostsEvery;
+      publish("hosts", msg::to_json(state_.hosts_value(clock_.wall_us())));
+    }
   }
   spdlog::info("stopping: {} requests served, {} refused, {} timed out",
                server_.counters().requests, server_.counters().refused,

@@ -80,6 +80,7 @@ class WebDaemon {
   std::optional<std::uint64_t> snapshot_id_;  // in flight
   std::chrono::steady_clock::time_point snapshot_deadline_{};
   std::chrono::steady_clock::time_point next_snapshot_{};  // when to ask (again)
+  std::chrono::steady_clock::time_point next_hosts_event_{};
   bool want_snapshot_ = true;
   std::uint64_t snapshot_failures_ = 0;
   std::int64_t start_us_ = 0;
