@@ -10,6 +10,7 @@ PKGS=(
   python3 python3-zmq python3-msgpack
   bro-aux tcpreplay tcpdump iproute2 time tmux
   systemd  # systemd-analyze: the install test verifies the generated units
+  prometheus  # promtool: tests/integration/web_test.cc checks /metrics with it
 )
 
 missing=()

@@ -10,9 +10,9 @@
 #include <cmath>
 #include <optional>
 
+#include "common/unique_fd.h"
 #include "messages/codec.h"
 #include "net/request_client.h"
-#include "common/unique_fd.h"
 #include "net/socket_factory.h"
 
 namespace bc::shell {
@@ -39,7 +39,8 @@ Status probe_broker(ShellContext& ctx, const LocalDaemon& d, std::chrono::millis
 
 // brocluster-web: GET /healthz answers "200" within `timeout`.
 Status probe_web(const config::Cluster& cluster, std::chrono::milliseconds timeout) {
-  const std::string where = cluster.options.get("WebAddress") + ":" + cluster.options.get("WebPort");
+  const std::string where =
+      cluster.options.get("WebAddress") + ":" + cluster.options.get("WebPort");
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<std::uint16_t>(cluster.options.get_int("WebPort")));
@@ -48,10 +49,9 @@ Status probe_web(const config::Cluster& cluster, std::chrono::milliseconds timeo
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   const auto left = [&] {
-    return static_cast<int>(std::max<long>(
-        0, std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                 std::chrono::steady_clock::now())
-               .count()));
+    return static_cast<int>(std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  deadline - std::chrono::steady_clock::now())
+                                                  .count()));
   };
   (void)::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
   pollfd p{fd.get(), POLLOUT, 0};

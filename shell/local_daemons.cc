@@ -106,8 +106,7 @@ bool wait_released(const std::string& pid_file, std::chrono::milliseconds timeou
 }  // namespace
 
 std::string web_url(const config::Cluster& cluster) {
-  return "http://" + cluster.options.get("WebAddress") + ":" + cluster.options.get("WebPort") +
-         "/";
+  return "http://" + cluster.options.get("WebAddress") + ":" + cluster.options.get("WebPort") + "/";
 }
 
 bool pid_file_held(const std::string& path) {

@@ -226,7 +226,8 @@ void ClusterState::on_alert(const msg::Alert& e) {
     hosts_[subject].name = subject;
   }
   alerts_.push_back({e.kind, e.severity, e.message, subject, e.env.ts});
-  while (alerts_.size() > kAlertsKept) alerts_.pop_front();
+  while (alerts_.size() > kAlertsKept)
+    alerts_.pop_front();
 }
 
 msg::Value ClusterState::hosts_value(std::int64_t now_us) const {
@@ -234,8 +235,7 @@ msg::Value ClusterState::hosts_value(std::int64_t now_us) const {
   for (const auto& [name, h] : hosts_) {
     msg::Value v = msg::Value::empty_map();
     v.set("host", name).set("up", h.up).set("state_version", h.state_version);
-    if (h.last_heartbeat_us > 0)
-      v.set("heartbeat_age_ms", (now_us - h.last_heartbeat_us) / 1000);
+    if (h.last_heartbeat_us > 0) v.set("heartbeat_age_ms", (now_us - h.last_heartbeat_us) / 1000);
     hosts.push_back(std::move(v));
   }
   return hosts;

@@ -90,9 +90,9 @@ class ClusterState {
   void apply_snapshot(const msg::Value& result, std::int64_t now_us);
 
   struct Outcome {
-    bool applied = false;          // false: older than the snapshot (or not decodable)
-    bool gap = false;              // events were missed: take a new snapshot
-    std::string type;              // the event's type
+    bool applied = false;  // false: older than the snapshot (or not decodable)
+    bool gap = false;      // events were missed: take a new snapshot
+    std::string type;      // the event's type
   };
   // One bus event (topic frame, msgpack body).
   Outcome apply_event(std::string_view topic, std::string_view body);

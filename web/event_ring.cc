@@ -4,7 +4,8 @@ namespace bc::web {
 
 const StreamEvent& EventRing::push(std::string type, std::string data) {
   events_.push_back({next_id_++, std::move(type), std::move(data)});
-  while (events_.size() > capacity_) events_.pop_front();
+  while (events_.size() > capacity_)
+    events_.pop_front();
   return events_.back();
 }
 

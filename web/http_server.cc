@@ -48,14 +48,14 @@ std::string lower(std::string s) {
 }
 
 std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
     s.remove_suffix(1);
   return std::string(s);
 }
 
-std::string head_of(int status, const std::string& content_type, bool stream,
-                    std::size_t length) {
+std::string head_of(int status, const std::string& content_type, bool stream, std::size_t length) {
   std::string h = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
   h += "Content-Type: " + content_type + "\r\n";
   h += "Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
@@ -108,7 +108,8 @@ std::string url_decode(std::string_view s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+    } else if (s[i] == '%' && i + 2 < s.size() &&
+               std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
       out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
       i += 2;
@@ -196,7 +197,8 @@ void HttpServer::accept_all() {
       // once a slot is free.
       ++counters_.refused;
       const std::string body = "too many clients\n";
-      const std::string reply = head_of(503, "text/plain; charset=utf-8", false, body.size()) + body;
+      const std::string reply =
+          head_of(503, "text/plain; charset=utf-8", false, body.size()) + body;
       (void)::send(fd, reply.data(), reply.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
       ::close(fd);
       continue;
@@ -325,8 +327,8 @@ std::chrono::milliseconds HttpServer::next_wait(std::chrono::milliseconds cap) c
 }
 
 std::size_t HttpServer::streams() const {
-  return static_cast<std::size_t>(
-      std::count_if(conns_.begin(), conns_.end(), [](const auto& kv) { return kv.second->stream; }));
+  return static_cast<std::size_t>(std::count_if(conns_.begin(), conns_.end(),
+                                                [](const auto& kv) { return kv.second->stream; }));
 }
 
 void HttpServer::close_conn(int fd) {

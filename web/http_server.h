@@ -22,8 +22,8 @@
 namespace bc::web {
 
 struct HttpRequest {
-  std::string method;  // "GET"
-  std::string path;    // without the query
+  std::string method;                          // "GET"
+  std::string path;                            // without the query
   std::map<std::string, std::string> query;    // decoded ?a=b&c=d
   std::map<std::string, std::string> headers;  // names in lower case
 };
@@ -51,9 +51,9 @@ struct HttpServerOptions {
 
 struct HttpCounters {
   std::uint64_t requests = 0;
-  std::uint64_t refused = 0;     // over max_clients
-  std::uint64_t timed_out = 0;   // request head or write deadline missed
-  std::uint64_t bad = 0;         // unparsable request head
+  std::uint64_t refused = 0;    // over max_clients
+  std::uint64_t timed_out = 0;  // request head or write deadline missed
+  std::uint64_t bad = 0;        // unparsable request head
 };
 
 class HttpServer {

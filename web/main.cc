@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   const std::optional<int> ready = bc::daemon::begin_daemon("web", *cluster, cli);
   if (!ready) return 1;
   const int ready_fd = *ready;
-  auto security = bc::security::BusSecurity::load(cluster->options, std::string(bc::security::kWebKeyName));
+  auto security =
+      bc::security::BusSecurity::load(cluster->options, std::string(bc::security::kWebKeyName));
   if (!security.is_ok()) {
     spdlog::error("{}", security.status().message());
     bc::daemon::report_ready(ready_fd, security.status().message());

@@ -16,7 +16,7 @@ namespace bc::web {
 inline constexpr std::string_view kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
 struct WebSelfStats {
-  std::int64_t start_us = 0;    // when brocluster-web started
+  std::int64_t start_us = 0;  // when brocluster-web started
   HttpCounters http;
   std::size_t clients = 0;
   std::size_t streams = 0;

@@ -40,7 +40,8 @@ WebDaemon::WebDaemon(zmq::context_t& ctx, WebOptions options, const Clock& clock
       sub_(net::make_socket(ctx, zmq::socket_type::sub)),
       collector_(ctx, options_.collector_endpoint, options_.security.get(),
                  std::string(security::kBrokerKeyName)),
-      server_(options_.http, [this](const HttpRequest& req) { return handle(req); }, clock),
+      server_(
+          options_.http, [this](const HttpRequest& req) { return handle(req); }, clock),
       ring_(options_.ring_capacity),
       start_us_(clock.wall_us()) {}
 
@@ -83,7 +84,8 @@ void WebDaemon::read_bus() {
     if (!sub_.recv(topic, zmq::recv_flags::dontwait)) return;
     if (!topic.more()) continue;
     (void)sub_.recv(body, zmq::recv_flags::none);
-    while (body.more()) (void)sub_.recv(body, zmq::recv_flags::none);  // not ours: dropped
+    while (body.more())
+      (void)sub_.recv(body, zmq::recv_flags::none);  // not ours: dropped
     feed(topic.to_string_view(), body.to_string_view());
   }
 }
@@ -137,9 +139,9 @@ void WebDaemon::run() {
     auto wait = server_.next_wait(server_.streams() > 0 ? std::chrono::milliseconds(kHostsEvery)
                                                         : std::chrono::milliseconds(1000));
     if (want_snapshot_ && !snapshot_id_) {
-      wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::max(next_snapshot_ - clock_.now(),
-                                         std::chrono::steady_clock::duration::zero())));
+      wait = std::min(
+          wait, std::chrono::duration_cast<std::chrono::milliseconds>(std::max(
+                    next_snapshot_ - clock_.now(), std::chrono::steady_clock::duration::zero())));
     }
     try {
       zmq::poll(items.data(), items.size(), wait);
@@ -198,8 +200,8 @@ HttpReply WebDaemon::events(const HttpRequest& req) {
     }
   }
   // A new client, or one the ring cannot catch up: the whole state, as of the last id.
-  reply.body += sse_frame(ring_.last_id(), "snapshot",
-                          msg::to_json(state_.to_value(clock_.wall_us())));
+  reply.body +=
+      sse_frame(ring_.last_id(), "snapshot", msg::to_json(state_.to_value(clock_.wall_us())));
   return reply;
 }
 
@@ -227,7 +229,8 @@ std::string WebDaemon::web_target() const {
 }
 
 HttpReply WebDaemon::services() {
-  if (options_.cluster == nullptr) return json_reply(service_groups({{web_target(), "", "", "brocluster"}}));
+  if (options_.cluster == nullptr)
+    return json_reply(service_groups({{web_target(), "", "", "brocluster"}}));
   return json_reply(service_groups(scrape_targets(*options_.cluster, web_target())));
 }
 

@@ -33,10 +33,10 @@ struct WebOptions {
   std::string bus_endpoint;        // the broker's XPUB
   std::string collector_endpoint;  // the collector's ROUTER
   HttpServerOptions http;
-  std::chrono::milliseconds comm_timeout{10000};  // for a snapshot answer
-  std::chrono::milliseconds resync_retry{2000};   // after a snapshot that did not come
-  std::string stats_log;                          // for /api/v1/history
-  std::size_t ring_capacity = 4096;               // events kept for Last-Event-ID
+  std::chrono::milliseconds comm_timeout{10000};          // for a snapshot answer
+  std::chrono::milliseconds resync_retry{2000};           // after a snapshot that did not come
+  std::string stats_log;                                  // for /api/v1/history
+  std::size_t ring_capacity = 4096;                       // events kept for Last-Event-ID
   std::shared_ptr<const security::BusSecurity> security;  // the "web" key; plain when null
   const config::Cluster* cluster = nullptr;               // for /services.json
 };

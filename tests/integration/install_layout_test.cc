@@ -26,7 +26,7 @@ using ::testing::Not;
 const char* const kUnitDir = "share/brocluster/systemd";
 const std::vector<std::string> kUnits = {
     "brocluster-broker.service", "brocluster-collector.service", "brocluster-supervisor.service",
-    "brocluster-supervisor@.service"};
+    "brocluster-supervisor@.service", "brocluster-web.service"};
 
 // One install per test suite: it copies every executable and takes seconds.
 class InstallLayout : public ::testing::Test {
@@ -60,7 +60,8 @@ TEST_F(InstallLayout, EveryPathTheDocsPromiseExists) {
       // README: executables in bin/, sample configuration in etc/.
       "bin/brocluster", "bin/brocluster-broker", "bin/brocluster-supervisor",
       "bin/brocluster-collector", "bin/brocluster-node", "bin/brocluster-trace-summary",
-      "etc/cluster.cfg", "etc/node.cfg", "etc/networks.cfg", "etc/analysis.dat",
+      "bin/brocluster-web", "etc/cluster.cfg", "etc/node.cfg", "etc/networks.cfg",
+      "etc/analysis.dat",
       // CONFIG.md: PolicyDir and the first SitePolicyPath dir with its samples.
       "policy", "policy/local/local.bro",
       // The docs, and PROTOCOL.md's monitor client in the docdir's examples/.
@@ -80,6 +81,7 @@ TEST_F(InstallLayout, UnitsNameTheInstallPrefix) {
     const std::string text = file_text(unit(u));
     const std::string daemon = u.find("supervisor") != std::string::npos  ? "brocluster-supervisor"
                                : u.find("collector") != std::string::npos ? "brocluster-collector"
+                               : u.find("web") != std::string::npos       ? "brocluster-web"
                                                                           : "brocluster-broker";
     EXPECT_THAT(text, HasSubstr("ExecStart=\"" + prefix() + "/bin/" + daemon + "\" --base \"" +
                                 prefix() + "\""))

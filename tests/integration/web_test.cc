@@ -37,9 +37,8 @@ class WebDaemonTest : public ::testing::Test {
     web_port_ = port + 4;
     base_.write("etc/cluster.cfg",
                 "NodeProgram = " + build_path("tests/fake_node/brocluster-fake-node") +
-                    "\nBrokerPubPort = " + std::to_string(port) +
-                    "\nBrokerSubPort = " + std::to_string(port + 1) +
-                    "\nSupervisorPort = " + std::to_string(port + 2) +
+                    "\nBrokerPubPort = " + std::to_string(port) + "\nBrokerSubPort = " +
+                    std::to_string(port + 1) + "\nSupervisorPort = " + std::to_string(port + 2) +
                     "\nCollectorPort = " + std::to_string(port + 3) +
                     "\nWebPort = " + std::to_string(web_port_) +
                     "\nHeartbeatInterval = 0.2\nReadyGraceTime = 0.2\nStopTimeout = 2"
@@ -121,8 +120,8 @@ TEST_F(WebDaemonTest, MetricsPassPromtoolAndFollowAKill) {
       kWait))
       << text;
   EXPECT_EQ(metric_value(text, "brocluster_restart_duration_seconds_count"), 1.0) << text;
-  EXPECT_TRUE(metric_value(text, series("brocluster_node_last_crash_timestamp_seconds",
-                                        "worker-1", "worker")));
+  EXPECT_TRUE(metric_value(
+      text, series("brocluster_node_last_crash_timestamp_seconds", "worker-1", "worker")));
   EXPECT_EQ(metric_value(text, series("brocluster_node_crashes_total", "worker-2", "worker")), 0.0);
 }
 
@@ -168,7 +167,8 @@ TEST_F(WebDaemonTest, ASilentClientBlocksNobodyAndIsClosedAtTheRequestDeadline) 
 
   // Up to the cap (32) every connection is accepted; one more is refused with 503 at once.
   std::vector<UniqueFd> more;
-  for (int i = 1; i < 32; ++i) more.push_back(open_idle_connection(web_port_));
+  for (int i = 1; i < 32; ++i)
+    more.push_back(open_idle_connection(web_port_));
   ASSERT_TRUE(poll_until(
       [&] {
         auto refused = http_get(web_port_, "/metrics", {}, Millis(1000));

@@ -53,8 +53,8 @@ bool send_all(int fd, const std::string& data) {
 }
 
 std::string request(int port, const std::string& path, const std::string& headers) {
-  return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n" +
-         headers + "\r\n";
+  return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n" + headers +
+         "\r\n";
 }
 
 // Splits "HTTP/1.1 200 OK\r\nA: b\r\n" into status and headers.
@@ -108,8 +108,7 @@ bool wait_closed(int fd, Millis timeout, std::string* received) {
   }
 }
 
-SseStream::SseStream(int port, const std::string& path, const std::string& headers,
-                     Millis timeout)
+SseStream::SseStream(int port, const std::string& path, const std::string& headers, Millis timeout)
     : fd_(connect_to(port, timeout)) {
   if (fd_.get() < 0 || !send_all(fd_.get(), request(port, path, headers))) return;
   const auto deadline = Steady::now() + timeout;
