@@ -1,5 +1,6 @@
 // brocluster-web on a one-box cluster the shell starts (issue 19): /metrics passes promtool
-// and follows a kill -9, /services.json names our endpoint, the web daemon's monitor key is
+// (skipped, saying so, where Debian's prometheus package is not installed) and follows a
+// kill -9, /services.json names our endpoint, the web daemon's monitor key is
 // refused every command that changes something, a client that sends nothing neither holds
 // up others nor stays past the request deadline, the client cap answers 503, and an event
 // stream resumes from Last-Event-ID.
@@ -85,20 +86,34 @@ class WebDaemonTest : public ::testing::Test {
   int web_port_ = 0;
 };
 
-TEST_F(WebDaemonTest, MetricsPassPromtoolAndFollowAKill) {
+TEST_F(WebDaemonTest, MetricsPassPromtool) {
+  if (!std::filesystem::exists("/usr/bin/promtool")) {
+    GTEST_SKIP() << "promtool not installed (Debian package prometheus; scripts/deps.sh)";
+  }
+  // After a crash and its restart too, so that every family has samples.
+  const std::vector<pid_t> pids = pids_with_env("CLUSTER_SPOOL=" + spool() + "/worker-1");
+  ASSERT_EQ(pids.size(), 1u);
+  ASSERT_EQ(kill(pids[0], SIGKILL), 0);
+  std::string text;
+  ASSERT_TRUE(poll_until(
+      [&] {
+        text = metrics();
+        return metric_value(text, "brocluster_restart_duration_seconds_count") == 1.0;
+      },
+      kWait))
+      << text;
+  RunOptions run;
+  run.stdin_data = text;
+  run.timeout = Millis(30000);
+  const auto check = run_process({"/usr/bin/promtool", "check", "metrics"}, run);
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err << text;
+}
+
+TEST_F(WebDaemonTest, MetricsFollowAKill) {
   auto answer = http_get(web_port_, "/metrics");
   ASSERT_TRUE(answer);
   EXPECT_EQ(answer->status, 200);
   EXPECT_EQ(answer->headers["content-type"], "text/plain; version=0.0.4; charset=utf-8");
-  if (std::filesystem::exists("/usr/bin/promtool")) {
-    RunOptions run;
-    run.stdin_data = answer->body;
-    run.timeout = Millis(30000);
-    const auto check = run_process({"/usr/bin/promtool", "check", "metrics"}, run);
-    EXPECT_EQ(check.exit_code, 0) << check.out << check.err << answer->body;
-  } else {
-    ADD_FAILURE() << "promtool not installed (Debian package prometheus; scripts/deps.sh)";
-  }
   const std::string crashes = series("brocluster_node_crashes_total", "worker-1", "worker");
   const std::string restarts = series("brocluster_node_restarts_total", "worker-1", "worker");
   const std::string running =
@@ -234,6 +249,18 @@ TEST_F(WebDaemonTest, EventStreamResumesFromLastEventId) {
   auto reset = stranger.next(Millis(5000));
   ASSERT_TRUE(reset);
   EXPECT_EQ(reset->type, "snapshot");
+}
+
+// docs/MONITORING.md's examples are what Prometheus accepts.
+TEST(WebDocs, ExampleAlertRulesPassPromtool) {
+  if (!std::filesystem::exists("/usr/bin/promtool")) {
+    GTEST_SKIP() << "promtool not installed (Debian package prometheus; scripts/deps.sh)";
+  }
+  const std::string examples = std::string(BC_SOURCE_DIR) + "/docs/examples/";
+  auto r = run_process({"/usr/bin/promtool", "check", "rules", examples + "brocluster-alerts.yml"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  r = run_process({"/usr/bin/promtool", "check", "config", examples + "prometheus.yml"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 }  // namespace
