@@ -151,7 +151,8 @@ TEST_F(HostKeyBundles, EachBundleHoldsTheListsAndOnlyThatHostsSecret) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(keys() + "/hosts/<host>/"));
   const std::vector<std::string> hosts = {"127.0.0.1", "127.0.0.2", "127.0.0.3"};
-  const std::vector<std::string> all = {"127.0.0.1", "127.0.0.2", "127.0.0.3", "broker", "admin"};
+  const std::vector<std::string> all = {"127.0.0.1", "127.0.0.2", "127.0.0.3",
+                                        "broker",    "admin",     "web"};
   struct stat st {};
   ASSERT_EQ(::stat((keys() + "/hosts").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u) << "hosts/ holds secrets";
@@ -160,9 +161,10 @@ TEST_F(HostKeyBundles, EachBundleHoldsTheListsAndOnlyThatHostsSecret) {
     for (const char* list : {"supervisor", "admin"}) {
       EXPECT_EQ(file_text(dir + "/" + list), file_text(keys() + "/" + list)) << host << " " << list;
     }
-    // The manager's host runs the broker and the collector: it gets their key too.
+    // The manager's host runs the broker, the collector and brocluster-web: it gets their
+    // keys too.
     std::set<std::string> expected = {host + ".key"};
-    if (host == "127.0.0.1") expected.insert("broker.key");
+    if (host == "127.0.0.1") expected.insert({"broker.key", "web.key"});
     EXPECT_EQ(bundle_secrets(host), expected) << host;
     EXPECT_EQ(file_text(dir + "/secret/" + host + ".key"),
               file_text(keys() + "/secret/" + host + ".key"));
