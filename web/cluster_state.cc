@@ -51,6 +51,7 @@ void ClusterState::apply_snapshot(const msg::Value& result, std::int64_t now_us)
       if (name.empty()) continue;
       HostView& host = hosts_[name];
       host.name = name;
+      host.supervised = true;
       if (auto up = h.get_bool("up"); up.is_ok()) host.up = *up;
       std::uint64_t seq = 0;
       if (const auto* seqs = h.find("seq")) {
@@ -65,6 +66,11 @@ void ClusterState::apply_snapshot(const msg::Value& result, std::int64_t now_us)
     }
   }
   if (const auto* nodes = result.find("nodes"); nodes && nodes->as_array()) {
+    // A node the installed node.cfg no longer has is forgotten with its series.
+    std::map<std::string, bool> listed;
+    for (const msg::Value& v : *nodes->as_array())
+      listed[str_of(v, "name")] = true;
+    std::erase_if(nodes_, [&](const auto& kv) { return !listed.contains(kv.first); });
     for (const msg::Value& v : *nodes->as_array()) {
       const std::string host = str_of(v, "host");
       NodeView& n = node(str_of(v, "name"), host, str_of(v, "type"));
@@ -209,6 +215,7 @@ void ClusterState::on_heartbeat(const msg::Heartbeat& e) {
   d.uptime_s = e.uptime_s;
   d.counters = e.counters;
   if (e.role == "supervisor") {
+    h.supervised = true;
     h.up = true;
     h.last_heartbeat_us = e.env.ts;
     h.state_version = e.state_version;
@@ -223,6 +230,7 @@ void ClusterState::on_alert(const msg::Alert& e) {
   if (!subject.empty()) {
     if (e.kind == msg::kAlertHostDown) hosts_[subject].up = false;
     if (e.kind == msg::kAlertHostUp) hosts_[subject].up = true;
+    hosts_[subject].supervised = true;
     hosts_[subject].name = subject;
   }
   alerts_.push_back({e.kind, e.severity, e.message, subject, e.env.ts});
@@ -233,6 +241,7 @@ void ClusterState::on_alert(const msg::Alert& e) {
 msg::Value ClusterState::hosts_value(std::int64_t now_us) const {
   msg::Value hosts = msg::Value::empty_array();
   for (const auto& [name, h] : hosts_) {
+    if (!h.supervised) continue;  // a broker box without nodes
     msg::Value v = msg::Value::empty_map();
     v.set("host", name).set("up", h.up).set("state_version", h.state_version);
     if (h.last_heartbeat_us > 0) v.set("heartbeat_age_ms", (now_us - h.last_heartbeat_us) / 1000);

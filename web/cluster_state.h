@@ -60,6 +60,7 @@ struct DaemonView {
 
 struct HostView {
   std::string name;
+  bool supervised = false;  // a host of node.cfg (snapshot, or its supervisor was heard)
   bool up = false;
   std::int64_t last_heartbeat_us = 0;  // of its supervisor
   std::uint64_t state_version = 0;

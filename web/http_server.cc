@@ -211,24 +211,29 @@ void HttpServer::accept_all() {
 }
 
 void HttpServer::on_readable(Conn& c) {
+  const int fd = c.fd;
+  bool eof = false;
   char buf[4096];
   for (;;) {
-    const ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
     if (n == 0) {
-      close_conn(c.fd);  // the client went away
-      return;
+      eof = true;  // gone, or only done sending (a half-close): its answer may still go
+      break;
     }
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) break;
-      close_conn(c.fd);
+      close_conn(fd);
       return;
     }
     if (c.responded) continue;  // a stream's client has nothing more to say: ignored
     c.in.append(buf, static_cast<std::size_t>(n));
     if (c.in.size() > kMaxHead) break;
   }
-  if (c.responded) return;
-  if (c.in.find("\r\n\r\n") != std::string::npos || c.in.size() > kMaxHead) respond(c);
+  if (!c.responded && (c.in.find("\r\n\r\n") != std::string::npos || c.in.size() > kMaxHead)) {
+    respond(c);  // may close the connection
+  }
+  auto it = conns_.find(fd);
+  if (eof && it != conns_.end() && (it->second->stream || !it->second->responded)) close_conn(fd);
 }
 
 void HttpServer::respond(Conn& c) {

@@ -45,8 +45,9 @@ double seconds(std::int64_t us) {
 void render_hosts(std::string& out, const ClusterState& s) {
   Family up(out, "brocluster_host_up", "gauge",
             "1 while the host's supervisor is heard (the collector's verdict), else 0.");
-  for (const auto& [name, h] : s.hosts())
-    up.sample(fmt::format("host=\"{}\"", escape_label(name)), h.up ? 1 : 0);
+  for (const auto& [name, h] : s.hosts()) {
+    if (h.supervised) up.sample(fmt::format("host=\"{}\"", escape_label(name)), h.up ? 1 : 0);
+  }
   Family hb(out, "brocluster_host_last_heartbeat_timestamp_seconds", "gauge",
             "When the host's supervisor sent its last heartbeat (its clock).");
   for (const auto& [name, h] : s.hosts()) {

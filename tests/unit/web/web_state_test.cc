@@ -135,6 +135,28 @@ TEST(WebState, EventsTheSnapshotHasAreNotAppliedAGapIsReported) {
   EXPECT_EQ(s.nodes().at("worker-1").state, "terminating");
 }
 
+TEST(WebState, ABrokerBoxIsNoHostAndARemovedNodeIsForgotten) {
+  ClusterState s;
+  msg::Heartbeat hb;
+  msg::stamp(hb, "broker-box", 1, kT0);
+  hb.role = "broker";
+  s.apply_event("hb.broker-box", msg::encode(hb));
+  Feed f(s);
+  f.state("worker-1", "stopped", "running", kT0);
+  f.state("worker-9", "stopped", "running", kT0);
+  msg::Value snap = msg::Value::empty_map().set(
+      "nodes", msg::Value::empty_array().push_back(msg::Value::empty_map()
+                                                       .set("name", "worker-1")
+                                                       .set("host", "h1")
+                                                       .set("type", "worker")
+                                                       .set("state", "running")));
+  s.apply_snapshot(snap, kT0 + 1'000'000);
+  const std::string text = render_metrics(s, {});
+  EXPECT_EQ(text.find("host=\"broker-box\"} "), std::string::npos) << text;
+  EXPECT_EQ(s.nodes().count("worker-9"), 0u);
+  EXPECT_EQ(s.nodes().count("worker-1"), 1u);
+}
+
 TEST(WebState, GarbageIsCountedNotApplied) {
   ClusterState s;
   EXPECT_FALSE(s.apply_event("node.h1.x", "\x81\xa1v\x01").applied);
