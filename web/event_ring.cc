@@ -3,9 +3,13 @@
 namespace bc::web {
 
 const StreamEvent& EventRing::push(std::string type, std::string data) {
+  bytes_ += data.size();
   events_.push_back({next_id_++, std::move(type), std::move(data)});
-  while (events_.size() > capacity_)
+  // The newest event stays, whatever its size.
+  while (events_.size() > 1 && (events_.size() > capacity_ || bytes_ > max_bytes_)) {
+    bytes_ -= events_.front().data.size();
     events_.pop_front();
+  }
   return events_.back();
 }
 

@@ -20,7 +20,10 @@ struct StreamEvent {
 
 class EventRing {
  public:
-  explicit EventRing(std::size_t capacity) : capacity_(capacity) {}
+  // At most `capacity` events and `max_bytes` of their data (a `snapshot` event of a large
+  // cluster is large), whichever is reached first.
+  explicit EventRing(std::size_t capacity, std::size_t max_bytes = 16 << 20)
+      : capacity_(capacity), max_bytes_(max_bytes) {}
 
   // Numbers and keeps the event; returns it.
   const StreamEvent& push(std::string type, std::string data);
@@ -31,6 +34,8 @@ class EventRing {
 
  private:
   std::size_t capacity_;
+  std::size_t max_bytes_;
+  std::size_t bytes_ = 0;
   std::deque<StreamEvent> events_;
   std::uint64_t next_id_ = 1;
 };

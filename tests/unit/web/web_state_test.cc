@@ -183,6 +183,13 @@ TEST(WebEvents, TheRingResumesWithinItselfAndNotBeyond) {
   EXPECT_FALSE(ring.after(6));  // never given out: from before a restart
   EXPECT_EQ(ring.after(5)->size(), 0u);
   EXPECT_EQ(sse_frame(7, "crash", "{}"), "id: 7\nevent: crash\ndata: {}\n\n");
+
+  EventRing small(100, 10);  // bytes bound it first
+  small.push("a", "12345");
+  small.push("b", "12345");
+  small.push("c", "123");
+  EXPECT_FALSE(small.after(0));
+  EXPECT_EQ(small.after(1)->size(), 2u);
 }
 
 TEST(WebHistory, OneNodesSamplesAndActionsSinceATime) {
