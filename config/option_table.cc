@@ -136,6 +136,11 @@ constexpr std::array kOptions = {
                "Supervisor command port (ROUTER), bound on every host."},
     OptionSpec{"CollectorPort", kInt, "7763", kDesign,
                "Collector query port (ROUTER) on BrokerHost."},
+    OptionSpec{"WebAddress", kString, "127.0.0.1", kDesign,
+               "Address brocluster-web listens on (HTTP); exposing it beyond loopback is a "
+               "deliberate setting."},
+    OptionSpec{"WebPort", kInt, "7764", kDesign,
+               "brocluster-web's HTTP port on BrokerHost (/metrics, /services.json, /api/v1)."},
     OptionSpec{"BrokerHost", kString, "", kDesign,
                "Host running broker and collector; empty = the host of the manager (or "
                "standalone) node, filled in at load."},

@@ -11,6 +11,7 @@ PKGS=(
   bro-aux tcpreplay tcpdump iproute2 time tmux
   systemd  # systemd-analyze: the install test verifies the generated units
   gnuplot-nox  # brocluster plot (docs/CONFIG.md, "Plotting stats.log")
+  prometheus  # promtool: tests/integration/web_test.cc checks /metrics with it
 )
 
 missing=()

@@ -22,6 +22,8 @@ namespace bc::security {
 
 inline constexpr std::string_view kBrokerKeyName = "broker";
 inline constexpr std::string_view kAdminKeyName = "admin";
+// brocluster-web's key (role monitor): it may subscribe and read the collector, no more.
+inline constexpr std::string_view kWebKeyName = "web";
 
 class BusSecurity {
  public:

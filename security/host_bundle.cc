@@ -67,9 +67,13 @@ Result<std::vector<std::string>> write_host_bundles(const config::Cluster& clust
     if (!valid_key_name(host) || !fs::exists(secret_key_path(options, host), ec)) continue;
     if (existing_only && !fs::exists(host_bundle_dir(options, host), ec)) continue;
     std::vector<std::string> keys = {host};
-    if (config::host_address(cluster, host) == broker &&
-        fs::exists(secret_key_path(options, std::string(kBrokerKeyName)), ec)) {
-      keys.emplace_back(kBrokerKeyName);
+    // The BrokerHost runs the broker and the collector (key "broker") and brocluster-web
+    // (key "web").
+    for (std::string_view name : {kBrokerKeyName, kWebKeyName}) {
+      if (config::host_address(cluster, host) == broker &&
+          fs::exists(secret_key_path(options, std::string(name)), ec)) {
+        keys.emplace_back(name);
+      }
     }
     if (Status s = write_host_bundle(options, host, keys); !s.is_ok()) return s;
     written.push_back(host);

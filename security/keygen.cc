@@ -72,7 +72,7 @@ Result<std::vector<std::string>> ensure_cluster_keys(const config::ClusterConfig
   for (const std::string& host : hosts) {
     // A host's key is named after it; these names are the daemons' and the admin's, whose
     // keys have other rights (docs/SECURITY.md).
-    if (host == kBrokerKeyName || host == kAdminKeyName) {
+    if (host == kBrokerKeyName || host == kAdminKeyName || host == kWebKeyName) {
       return Status::invalid_argument("node.cfg names a host " + bc::quoted(host) +
                                       ", the name of another key: rename the host");
     }
@@ -80,6 +80,7 @@ Result<std::vector<std::string>> ensure_cluster_keys(const config::ClusterConfig
   }
   wanted.emplace_back(Role::kSupervisor, std::string(kBrokerKeyName));
   wanted.emplace_back(Role::kAdmin, std::string(kAdminKeyName));
+  wanted.emplace_back(Role::kMonitor, std::string(kWebKeyName));
   std::vector<std::string> made;
   for (const auto& [role, name] : wanted) {
     if (lists->find_name(name) != nullptr) continue;

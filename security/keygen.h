@@ -14,8 +14,8 @@
 namespace bc::security {
 
 // Makes every key the cluster needs that is missing: one per host of `hosts` and the
-// broker's (role supervisor), and "admin" (role admin). Returns the names made (empty when
-// all existed).
+// broker's (role supervisor), "admin" (role admin) and "web" (role monitor, brocluster-web's).
+// Returns the names made (empty when all existed).
 Result<std::vector<std::string>> ensure_cluster_keys(const config::ClusterConfig& options,
                                                      const std::vector<std::string>& hosts);
 // Makes one named key in `role`; an error when the name is taken.

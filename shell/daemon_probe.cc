@@ -1,9 +1,16 @@
 #include "shell/daemon_probe.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
 
+#include "common/unique_fd.h"
 #include "messages/codec.h"
 #include "net/request_mux.h"
 #include "net/socket_factory.h"
@@ -31,6 +38,40 @@ Status probe_broker(ShellContext& ctx, const LocalDaemon& d, std::chrono::millis
                              std::to_string(timeout.count()) + " ms");
 }
 
+// brocluster-web: GET /healthz answers "200" within `timeout`.
+Status probe_web(const config::Cluster& cluster, std::chrono::milliseconds timeout) {
+  const std::string where =
+      cluster.options.get("WebAddress") + ":" + cluster.options.get("WebPort");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(cluster.options.get_int("WebPort")));
+  if (inet_pton(AF_INET, cluster.options.get("WebAddress").c_str(), &addr.sin_addr) != 1)
+    return Status::invalid_argument("WebAddress is not an IPv4 address");
+  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto left = [&] {
+    return static_cast<int>(std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  deadline - std::chrono::steady_clock::now())
+                                                  .count()));
+  };
+  (void)::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  pollfd p{fd.get(), POLLOUT, 0};
+  if (::poll(&p, 1, left()) <= 0) return Status::unreachable("no connection to " + where);
+  const std::string req = "GET /healthz HTTP/1.1\r\nHost: " + where + "\r\n\r\n";
+  if (::send(fd.get(), req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size()))
+    return Status::unreachable("cannot send to " + where);
+  std::string answer;
+  p = {fd.get(), POLLIN, 0};
+  while (answer.size() < 12 && ::poll(&p, 1, left()) > 0) {
+    char buf[256];
+    const ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    answer.append(buf, static_cast<std::size_t>(n));
+  }
+  if (answer.starts_with("HTTP/1.1 200")) return Status::ok();
+  return Status::unreachable(where + " did not answer GET /healthz");
+}
+
 }  // namespace
 
 Status probe_daemon(ShellContext& ctx, const LocalDaemon& d) {
@@ -41,6 +82,7 @@ Status probe_daemon(ShellContext& ctx, const LocalDaemon& d) {
         2 * seconds_option(cluster, "HeartbeatInterval") + std::chrono::milliseconds(500);
     return probe_broker(ctx, d, std::min(beats, comm));
   }
+  if (d.name == "web") return probe_web(cluster, comm);
   const std::string server =
       d.name == "supervisor" ? d.host : std::string(security::kBrokerKeyName);
   const security::BusSecurity* security = ctx.security();

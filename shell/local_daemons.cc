@@ -105,6 +105,10 @@ bool wait_released(const std::string& pid_file, std::chrono::milliseconds timeou
 
 }  // namespace
 
+std::string web_url(const config::Cluster& cluster) {
+  return "http://" + cluster.options.get("WebAddress") + ":" + cluster.options.get("WebPort") + "/";
+}
+
 bool pid_file_held(const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
@@ -156,8 +160,10 @@ std::vector<LocalDaemon> daemons_of(const config::Cluster& cluster, const std::s
   const bool broker = broker_runs_on(cluster, host);
   if (broker) out.push_back(make_daemon(spool, "broker", config::broker_sub_endpoint(cluster), ""));
   out.push_back(make_daemon(spool, "supervisor", config::supervisor_endpoint(cluster, host), host));
-  if (broker)
+  if (broker) {
     out.push_back(make_daemon(spool, "collector", config::collector_endpoint(cluster), ""));
+    out.push_back(make_daemon(spool, "web", web_url(cluster), ""));
+  }
   return out;
 }
 
@@ -231,7 +237,11 @@ Status ensure_local_daemons(ShellContext& ctx) {
   auto host = this_host(*cluster, "");
   if (!host.is_ok()) return host.status();
   for (const LocalDaemon& d : daemons_of(*cluster, *host)) {
-    if (Status s = start_daemon(ctx, d); !s.is_ok()) return s;
+    Status s = start_daemon(ctx, d);
+    if (s.is_ok()) continue;
+    // The web daemon only watches: the cluster runs without it (its port may be taken).
+    if (d.name != "web") return s;
+    ctx.err() << "warning: " << s.message() << "\n";
   }
   return Status::ok();
 }

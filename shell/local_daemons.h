@@ -19,7 +19,7 @@
 namespace bc::shell {
 
 struct LocalDaemon {
-  std::string name;        // "broker", "supervisor", "collector"
+  std::string name;        // "broker", "supervisor", "collector", "web"
   std::string executable;  // "brocluster-broker"
   std::string pid_file;    // SpoolDir/<name>.pid
   std::string log_file;    // SpoolDir/<name>.log
@@ -27,18 +27,22 @@ struct LocalDaemon {
   std::string host;        // the node.cfg host it serves (the supervisor)
 };
 
+// brocluster-web's address: "http://<WebAddress>:<WebPort>/".
+std::string web_url(const config::Cluster& cluster);
+
 // The node.cfg host that is this machine: `requested` when given (it must be one of
 // node.cfg's hosts), else the only local one. kNotFound when none is, kInvalidArgument
 // when several are and none was asked for.
 Result<std::string> this_host(const config::Cluster& cluster, const std::string& requested);
 
-// The daemons `host` runs, in start order: broker, supervisor, collector (the broker and
-// the collector only where BrokerHost is `host`, or this machine when no node runs there).
+// The daemons `host` runs, in start order: broker, supervisor, collector, web (all but the
+// supervisor only where BrokerHost is `host`, or this machine when no node runs there).
 std::vector<LocalDaemon> daemons_of(const config::Cluster& cluster, const std::string& host);
 
 // Starts whatever local daemon is missing when every host of node.cfg is this machine
 // (standalone or one-box) and StartLocalDaemons is on; a no-op otherwise (there the
-// daemons are the hosts' business). Prints one line per daemon it starts.
+// daemons are the hosts' business). Prints one line per daemon it starts. brocluster-web
+// failing to start is a warning: no command needs it.
 Status ensure_local_daemons(ShellContext& ctx);
 
 // Makes the bus keys of a cluster that has none yet (a standalone or one-box cluster is

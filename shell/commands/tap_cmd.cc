@@ -9,12 +9,12 @@
 #include <ostream>
 
 #include "config/endpoints.h"
+#include "messages/clone_follower.h"
 #include "messages/codec.h"
 #include "messages/event_head.h"
 #include "messages/event_origin.h"
 #include "net/handshake_watch.h"
 #include "net/socket_factory.h"
-#include "shell/clone_follower.h"
 #include "shell/cluster_client.h"
 #include "shell/commands/handlers.h"
 #include "shell/event_text.h"
@@ -23,6 +23,8 @@
 #include "shell/shell_context.h"
 
 namespace bc::shell {
+using msg::CloneFollower;
+using msg::SequenceGap;
 namespace {
 
 struct BusEvent {

@@ -34,19 +34,20 @@ double seconds_since(SteadyClock::time_point t0) {
   return std::chrono::duration<double>(SteadyClock::now() - t0).count();
 }
 
-constexpr const char* kDaemons[] = {"broker", "supervisor", "collector"};
+constexpr const char* kDaemons[] = {"broker", "supervisor", "collector", "web"};
 constexpr const char* kNodes[] = {"manager", "proxy-1", "worker-1", "worker-2"};
 
 class ClusterOneBox : public ::testing::Test {
  protected:
   // A manager, a proxy and two lb_procs workers on `host`.
   void write_config(const std::string& host) {
-    port_ = choose_port_block(4);
+    port_ = choose_port_block(5);
     base_.write("etc/cluster.cfg",
                 "NodeProgram = " + build_path("tests/fake_node/brocluster-fake-node") +
                     "\nBrokerPubPort = " + std::to_string(port_) + "\nBrokerSubPort = " +
                     std::to_string(port_ + 1) + "\nSupervisorPort = " + std::to_string(port_ + 2) +
                     "\nCollectorPort = " + std::to_string(port_ + 3) +
+                    "\nWebPort = " + std::to_string(port_ + 4) +
                     "\nHeartbeatInterval = 0.2\nReadyGraceTime = 0.2\nStopTimeout = 2\n");
     base_.write("etc/node.cfg", "[manager]\ntype=manager\nhost=" + host +
                                     "\n[proxy-1]\ntype=proxy\nhost=" + host +
@@ -146,29 +147,33 @@ TEST_F(ClusterOneBox, ALoopbackAddressAsHostIsOneBoxToo) {
 TEST_F(ClusterOneBox, DaemonsStatusListsEachDaemonWithPidEndpointAndWhetherItAnswers) {
   ASSERT_EQ(shell({"start"}).exit_code, 0);
   const std::vector<pid_t> pids = daemon_pids();
-  const std::vector<int> ports = {port_ + 1, port_ + 2, port_ + 3};  // sub, supervisor, collector
+  const std::vector<std::string> endpoints = {
+      // sub, supervisor, collector, web
+      "tcp://127.0.0.1:" + std::to_string(port_ + 1),
+      "tcp://127.0.0.1:" + std::to_string(port_ + 2),
+      "tcp://127.0.0.1:" + std::to_string(port_ + 3),
+      "http://127.0.0.1:" + std::to_string(port_ + 4) + "/"};
 
   auto r = shell({"daemons", "status"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("daemons of host localhost:\n"));
-  for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_THAT(r.out,
-                ContainsRegex(std::string("\n") + kDaemons[i] + " +" + std::to_string(pids[i]) +
-                              " +tcp://127.0.0.1:" + std::to_string(ports[i]) + " +yes\n"))
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_THAT(r.out, ContainsRegex(std::string("\n") + kDaemons[i] + " +" +
+                                     std::to_string(pids[i]) + " +" + endpoints[i] + " +yes\n"))
         << r.out;
   }
 
   r = shell({"--json", "daemons"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   auto doc = Json::parse(r.out);
-  ASSERT_TRUE(doc && (*doc)["daemons"].size() == 3) << r.out;
+  ASSERT_TRUE(doc && (*doc)["daemons"].size() == 4) << r.out;
   EXPECT_TRUE((*doc)["ok"].boolean());
   EXPECT_EQ((*doc)["host"].str(), "localhost");
-  for (std::size_t i = 0; i < 3; ++i) {
+  for (std::size_t i = 0; i < 4; ++i) {
     const Json& d = (*doc)["daemons"][i];
     EXPECT_EQ(d["name"].str(), kDaemons[i]);
     EXPECT_EQ(d["pid"].integer(), pids[i]);
-    EXPECT_EQ(d["endpoint"].str(), "tcp://127.0.0.1:" + std::to_string(ports[i]));
+    EXPECT_EQ(d["endpoint"].str(), endpoints[i]);
     EXPECT_EQ(d["log"].str(), log(kDaemons[i]));
     EXPECT_TRUE(d["running"].boolean());
     EXPECT_TRUE(d["answers"].boolean()) << r.out;
@@ -179,7 +184,8 @@ TEST_F(ClusterOneBox, DaemonsStatusListsEachDaemonWithPidEndpointAndWhetherItAns
   r = shell({"daemons", "status"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   for (const char* d : kDaemons)
-    EXPECT_THAT(r.out, ContainsRegex(std::string("\n") + d + " +- +tcp://[0-9.:]+ +not running\n"));
+    EXPECT_THAT(r.out,
+                ContainsRegex(std::string("\n") + d + " +- +[a-z]+://[0-9.:]+/? +not running\n"));
 }
 
 // The interactive shell knows the command, and `help` lists it.
@@ -202,7 +208,7 @@ TEST_F(ClusterOneBox, DaemonsStopLeavesNoDaemonAndTheNodesRunUnlessWithNodes) {
 
   auto r = shell({"daemons", "stop"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  for (std::size_t i = 0; i < 3; ++i) {
+  for (std::size_t i = 0; i < 4; ++i) {
     EXPECT_THAT(r.out, HasSubstr(std::string("stopped brocluster-") + kDaemons[i] + " (pid " +
                                  std::to_string(daemons[i]) + ")\n"));
     EXPECT_FALSE(pid_alive(daemons[i])) << kDaemons[i];
@@ -221,7 +227,7 @@ TEST_F(ClusterOneBox, DaemonsStopLeavesNoDaemonAndTheNodesRunUnlessWithNodes) {
   auto doc = Json::parse(r.out);
   ASSERT_TRUE(doc.has_value()) << r.out;
   EXPECT_EQ((*doc)["nodes"]["stopped"].integer(), 4) << r.out;
-  EXPECT_EQ((*doc)["daemons"].size(), 3u) << r.out;
+  EXPECT_EQ((*doc)["daemons"].size(), 4u) << r.out;
   EXPECT_EQ(daemons_left(), std::vector<pid_t>{});
   EXPECT_EQ(pids_under({base_.path()}), std::vector<pid_t>{}) << "nothing may be left behind";
 }
@@ -261,6 +267,20 @@ TEST_F(ClusterOneBox, ADaemonFailingOnAPortInUseIsReportedWithItsErrorWithinASec
       << r.err;
   EXPECT_THAT(r.err, Not(HasSubstr("did not answer")));
   EXPECT_EQ(node_pids("manager").size(), 0u);
+}
+
+// brocluster-web only watches: a start goes on without it, and says why it is missing.
+TEST_F(ClusterOneBox, AWebDaemonThatCannotListenIsAWarningNotAFailedStart) {
+  PortHolder taken(port_ + 4);  // WebPort
+  ASSERT_TRUE(taken.ok());
+  auto r = shell({"start"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("warning: brocluster-web did not start: cannot listen on "
+                               "127.0.0.1:" +
+                               std::to_string(port_ + 4) + ": Address already in use"))
+      << r.err;
+  EXPECT_THAT(r.out, HasSubstr("4 node(s) started\n"));
+  expect_all_running();
 }
 
 TEST_F(ClusterOneBox, ADaemonWithAnUnreadableKeyIsReportedWithItsError) {

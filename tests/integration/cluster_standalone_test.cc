@@ -25,11 +25,12 @@ class ClusterStandalone : public ::testing::Test {
  protected:
   void SetUp() override { write_config(build_path("tests/fake_node/brocluster-fake-node")); }
   void write_config(const std::string& node_program, const std::string& extra = "") {
-    const int port = choose_port_block(4);
+    const int port = choose_port_block(5);
     base_.write("etc/cluster.cfg",
                 "NodeProgram = " + node_program + "\nBrokerPubPort = " + std::to_string(port) +
                     "\nBrokerSubPort = " + std::to_string(port + 1) + "\nSupervisorPort = " +
                     std::to_string(port + 2) + "\nCollectorPort = " + std::to_string(port + 3) +
+                    "\nWebPort = " + std::to_string(port + 4) +
                     "\nHeartbeatInterval = 0.2\nReadyGraceTime = 0.2\nStopTimeout = 2\n" + extra);
     base_.write("etc/node.cfg", "[bro]\ntype=standalone\nhost=localhost\n");
   }

@@ -26,7 +26,7 @@ using ::testing::Not;
 const char* const kUnitDir = "share/brocluster/systemd";
 const std::vector<std::string> kUnits = {
     "brocluster-broker.service", "brocluster-collector.service", "brocluster-supervisor.service",
-    "brocluster-supervisor@.service"};
+    "brocluster-supervisor@.service", "brocluster-web.service"};
 
 // One install per test suite: it copies every executable and takes seconds.
 class InstallLayout : public ::testing::Test {
@@ -60,7 +60,8 @@ TEST_F(InstallLayout, EveryPathTheDocsPromiseExists) {
       // README: executables in bin/, sample configuration in etc/.
       "bin/brocluster", "bin/brocluster-broker", "bin/brocluster-supervisor",
       "bin/brocluster-collector", "bin/brocluster-node", "bin/brocluster-trace-summary",
-      "etc/cluster.cfg", "etc/node.cfg", "etc/networks.cfg", "etc/analysis.dat",
+      "bin/brocluster-web", "etc/cluster.cfg", "etc/node.cfg", "etc/networks.cfg",
+      "etc/analysis.dat",
       // CONFIG.md: PolicyDir and the first SitePolicyPath dir with its samples.
       "policy", "policy/local/local.bro",
       // The docs, and PROTOCOL.md's monitor client in the docdir's examples/.
@@ -80,6 +81,7 @@ TEST_F(InstallLayout, UnitsNameTheInstallPrefix) {
     const std::string text = file_text(unit(u));
     const std::string daemon = u.find("supervisor") != std::string::npos  ? "brocluster-supervisor"
                                : u.find("collector") != std::string::npos ? "brocluster-collector"
+                               : u.find("web") != std::string::npos       ? "brocluster-web"
                                                                           : "brocluster-broker";
     EXPECT_THAT(text, HasSubstr("ExecStart=\"" + prefix() + "/bin/" + daemon + "\" --base \"" +
                                 prefix() + "\""))
@@ -149,7 +151,8 @@ TEST_F(HostKeyBundles, EachBundleHoldsTheListsAndOnlyThatHostsSecret) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr(keys() + "/hosts/<host>/"));
   const std::vector<std::string> hosts = {"127.0.0.1", "127.0.0.2", "127.0.0.3"};
-  const std::vector<std::string> all = {"127.0.0.1", "127.0.0.2", "127.0.0.3", "broker", "admin"};
+  const std::vector<std::string> all = {"127.0.0.1", "127.0.0.2", "127.0.0.3",
+                                        "broker",    "admin",     "web"};
   struct stat st {};
   ASSERT_EQ(::stat((keys() + "/hosts").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0700u) << "hosts/ holds secrets";
@@ -158,9 +161,10 @@ TEST_F(HostKeyBundles, EachBundleHoldsTheListsAndOnlyThatHostsSecret) {
     for (const char* list : {"supervisor", "admin"}) {
       EXPECT_EQ(file_text(dir + "/" + list), file_text(keys() + "/" + list)) << host << " " << list;
     }
-    // The manager's host runs the broker and the collector: it gets their key too.
+    // The manager's host runs the broker, the collector and brocluster-web: it gets their
+    // keys too.
     std::set<std::string> expected = {host + ".key"};
-    if (host == "127.0.0.1") expected.insert("broker.key");
+    if (host == "127.0.0.1") expected.insert({"broker.key", "web.key"});
     EXPECT_EQ(bundle_secrets(host), expected) << host;
     EXPECT_EQ(file_text(dir + "/secret/" + host + ".key"),
               file_text(keys() + "/secret/" + host + ".key"));

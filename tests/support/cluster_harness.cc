@@ -201,7 +201,7 @@ void SimHost::set_fake_env(const std::string& node, const std::vector<std::strin
 // ---------------------------------------------------------------- SimCluster
 
 SimCluster::SimCluster(SimOptions options)
-    : options_(std::move(options)), port_base_(choose_port_block(4)) {}
+    : options_(std::move(options)), port_base_(choose_port_block(5)) {}
 
 SimCluster::~SimCluster() {
   kill_everything();
@@ -249,6 +249,7 @@ void SimCluster::write_config() const {
       << "BrokerSubPort = " << port_base_ + 1 << '\n'
       << "SupervisorPort = " << port_base_ + 2 << '\n'
       << "CollectorPort = " << port_base_ + 3 << '\n'
+      << "WebPort = " << port_base_ + 4 << '\n'
       << "CommTimeout = " << options_.comm_timeout << '\n'
       << "HeartbeatInterval = " << options_.heartbeat << '\n'
       << "ReadyGraceTime = " << options_.ready_grace << '\n'
@@ -284,7 +285,7 @@ Status SimCluster::start() {
   for (int attempt = 0; attempt < 3; ++attempt) {
     if (attempt > 0) {
       kill_everything();  // a port was taken by a parallel test: try another block
-      port_base_ = choose_port_block(4);
+      port_base_ = choose_port_block(5);
       tap_.reset();
     }
     write_config();

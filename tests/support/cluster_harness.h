@@ -201,7 +201,8 @@ class SimCluster {
 
   SimOptions options_;
   zmq::context_t ctx_{1};  // of client() and tap(); outlives them
-  int port_base_ = 0;      // BrokerPubPort; +1 BrokerSubPort, +2 SupervisorPort, +3 CollectorPort
+  int port_base_ =
+      0;  // BrokerPubPort; +1 BrokerSubPort, +2 SupervisorPort, +3 CollectorPort, +4 WebPort
   std::vector<std::unique_ptr<SimHost>> hosts_;
   std::string node_cfg_;
   std::vector<std::string> node_names_;

@@ -97,6 +97,8 @@ const Expected kExpected[] = {
     {"BrokerSubPort", I, "7761", X},
     {"SupervisorPort", I, "7762", X},
     {"CollectorPort", I, "7763", X},
+    {"WebAddress", S, "127.0.0.1", X},
+    {"WebPort", I, "7764", X},
     {"BrokerHost", S, "", X},
     {"BindAddress", S, "", X},
     {"StartLocalDaemons", B, "1", X},
@@ -187,7 +189,7 @@ TEST(OptionTable, DefaultPortsAvoidEphemeralAndReservedRanges) {
     EXPECT_LT(port, 9991) << spec.name;
     EXPECT_GE(port, 1) << spec.name;
   }
-  EXPECT_EQ(ports, 4);
+  EXPECT_EQ(ports, 5);  // the bus ports and WebPort
 }
 
 // zeekctl's defaults: Zeek nodes get 27760.. and metrics ports 9991.., the ranges the

@@ -195,7 +195,7 @@ TEST(Keygen, MakesTheMissingKeysOnceAndRevokesByName) {
   EXPECT_FALSE(cluster_has_keys(o));
   auto made = ensure_cluster_keys(o, {"host1", "host2"});
   ASSERT_TRUE(made.is_ok()) << made.status().message();
-  EXPECT_EQ(*made, (std::vector<std::string>{"host1", "host2", "broker", "admin"}));
+  EXPECT_EQ(*made, (std::vector<std::string>{"host1", "host2", "broker", "admin", "web"}));
   EXPECT_TRUE(cluster_has_keys(o));
   EXPECT_EQ(mode_of(dir.path() + "/etc/keys/secret/admin.key"), 0600u);
   EXPECT_EQ(mode_of(dir.path() + "/etc/keys/secret"), 0700u);

@@ -1,11 +1,11 @@
 // The tap's Clone-pattern bookkeeping: what a snapshot already reflects is dropped, the
 // rest applied, and gaps are told per publisher (host, origin).
 
-#include "shell/clone_follower.h"
+#include "messages/clone_follower.h"
 
 #include <gtest/gtest.h>
 
-namespace bc::shell {
+namespace bc::msg {
 namespace {
 
 constexpr std::int64_t kAsOf = 1'800'000'000'000'000;
@@ -63,4 +63,4 @@ TEST(CloneFollower, AFilteredSubscriptionChecksNoNumbering) {
 }
 
 }  // namespace
-}  // namespace bc::shell
+}  // namespace bc::msg

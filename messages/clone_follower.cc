@@ -1,6 +1,6 @@
-#include "shell/clone_follower.h"
+#include "messages/clone_follower.h"
 
-namespace bc::shell {
+namespace bc::msg {
 
 namespace {
 constexpr const char* kSupervisor = "supervisor";
@@ -35,4 +35,4 @@ CloneFollower::Verdict CloneFollower::admit(const std::string& host, const std::
   return verdict;
 }
 
-}  // namespace bc::shell
+}  // namespace bc::msg

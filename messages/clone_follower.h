@@ -1,7 +1,7 @@
 #pragma once
 // A tap's side of the Clone pattern (docs/PROTOCOL.md §6): which bus events a snapshot
 // of the supervisors already reflects, and gaps in each publisher's numbering. Pure
-// bookkeeping, no sockets; shell/commands/tap_cmd.cc feeds it.
+// bookkeeping, no sockets; shell (tap) and brocluster-web feed it.
 
 #include <cstdint>
 #include <map>
@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-namespace bc::shell {
+namespace bc::msg {
 
 struct SequenceGap {
   std::string host;
@@ -48,4 +48,4 @@ class CloneFollower {
   std::uint64_t stale_ = 0;
 };
 
-}  // namespace bc::shell
+}  // namespace bc::msg
