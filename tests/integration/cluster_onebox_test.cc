@@ -72,8 +72,7 @@ class ClusterOneBox : public ::testing::Test {
   std::string log(const std::string& daemon) const { return spool() + "/" + daemon + ".log"; }
   // One-shot, or interactive with `input` on stdin when args are empty.
   ProcessResult shell(const std::vector<std::string>& args, const std::string& input = {}) const {
-    std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", base_.path()};
-    argv.insert(argv.end(), args.begin(), args.end());
+    const std::vector<std::string> argv = shell_argv_for(base_.path(), args);
     RunOptions run;
     run.timeout = Millis(30000);
     run.stdin_data = input;
@@ -332,8 +331,7 @@ namespace {
 
 // `brocluster <args>` run from `host`'s BroBase, as on that host.
 ProcessResult shell_on(const SimHost& host, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", host.base()};
-  argv.insert(argv.end(), args.begin(), args.end());
+  const std::vector<std::string> argv = shell_argv_for(host.base(), args);
   return run_process(argv);
 }
 

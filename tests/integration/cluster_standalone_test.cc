@@ -56,8 +56,7 @@ class ClusterStandalone : public ::testing::Test {
   // The shell run in `cwd` with `--base <base>` (relative to cwd or not).
   ProcessResult shell_in(const std::string& cwd, const std::string& base,
                          const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", base};
-    argv.insert(argv.end(), args.begin(), args.end());
+    const std::vector<std::string> argv = shell_argv_for(base, args);
     RunOptions run;
     run.timeout = Millis(30000);
     run.cwd = cwd;

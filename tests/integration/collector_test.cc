@@ -462,12 +462,8 @@ TEST_F(CollectorTest, PlotDrawsTheStatsLogTheCollectorWrote) {
       },
       kWait))
       << file_text(log);
-  const auto plot = [&](std::vector<std::string> args) {
-    std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", host().base()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions o;
-    o.timeout = std::chrono::seconds(60);
-    return run_process(argv, o);
+  const auto plot = [&](const std::vector<std::string>& args) {
+    return run_shell(host().base(), args, std::chrono::seconds(60));
   };
   const std::string png = host().tmp() + "/stats.png";
   auto r = plot({"plot", "--since", "1h", "--out", png, "--size", "800x600"});

@@ -126,9 +126,8 @@ class HostKeyBundles : public ::testing::Test {
                 "[worker-1]\ntype=worker\nhost=127.0.0.2\ninterface=lo\n"
                 "[worker-2]\ntype=worker\nhost=127.0.0.3\ninterface=lo\n");
   }
-  ProcessResult shell(std::vector<std::string> args) {
-    args.insert(args.begin(), {build_path("shell/brocluster"), "--base", base_.path()});
-    return run_process(args);
+  ProcessResult shell(const std::vector<std::string>& args) {
+    return run_process(shell_argv_for(base_.path(), args));
   }
   std::string keys() const { return base_.path() + "/etc/keys"; }
   std::string secret_of(const std::string& name) const {

@@ -24,12 +24,11 @@ class ShellCli : public ::testing::Test {
     base_.write("etc/cluster.cfg", "MailTo = ops@example.org\n");
     base_.write("etc/node.cfg", kNodeCfg);
   }
-  ProcessResult run(std::vector<std::string> args, const std::string& input = {}) {
-    args.insert(args.begin(), {build_path("shell/brocluster"), "--base", base_.path()});
+  ProcessResult run(const std::vector<std::string>& args, const std::string& input = {}) {
     RunOptions options;
     options.stdin_data = input;
     options.timeout = std::chrono::seconds(20);
-    return run_process(args, options);
+    return run_process(shell_argv_for(base_.path(), args), options);
   }
   // --json: stdout must be exactly one JSON document, whatever happened.
   Json json_run(std::vector<std::string> args, int exit_code) {

@@ -40,12 +40,11 @@ class ShellConfigCmds : public ::testing::Test {
   std::string file(const std::string& relative) const {
     return read_file(base_.path() + "/" + relative).value_or("<missing>");
   }
-  ProcessResult run(std::vector<std::string> args, const std::string& cwd = {}) {
-    args.insert(args.begin(), {build_path("shell/brocluster"), "--base", base_.path()});
+  ProcessResult run(const std::vector<std::string>& args, const std::string& cwd = {}) {
     RunOptions options;
     options.timeout = std::chrono::seconds(60);
     options.cwd = cwd;
-    return run_process(args, options);
+    return run_process(shell_argv_for(base_.path(), args), options);
   }
   // What install leaves behind, made by hand: spool/installed/v1 and current -> v1.
   std::string make_snapshot() {

@@ -71,11 +71,7 @@ class WebDaemonTest : public ::testing::Test {
   }
   std::string spool() const { return base_.path() + "/spool"; }
   ProcessResult shell(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", base_.path()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions run;
-    run.timeout = Millis(30000);
-    return run_process(argv, run);
+    return run_shell(base_.path(), args);
   }
   std::string metrics() const {
     auto m = http_get(web_port_, "/metrics");

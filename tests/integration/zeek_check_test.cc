@@ -63,11 +63,8 @@ class ZeekCheck : public ::testing::Test {
       out << line << '\n';
   }
 
-  ProcessResult run(std::vector<std::string> args) {
-    args.insert(args.begin(), {build_path("shell/brocluster"), "--base", base_.path()});
-    RunOptions options;
-    options.timeout = std::chrono::seconds(60);
-    return run_process(args, options);
+  ProcessResult run(const std::vector<std::string>& args) {
+    return run_shell(base_.path(), args, std::chrono::seconds(60));
   }
 
   // What `install` would leave in spool/installed: the bundle of the files as they are now,

@@ -80,16 +80,10 @@ class ZeekControl : public ::testing::Test {
   }
 
   ProcessResult shell(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", base_.path()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    RunOptions run;
-    run.timeout = Millis(30000);
-    return run_process(argv, run);
+    return run_shell(base_.path(), args);
   }
   std::unique_ptr<BackgroundProcess> shell_background(const std::vector<std::string>& args) const {
-    std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", base_.path()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return std::make_unique<BackgroundProcess>(argv);
+    return std::make_unique<BackgroundProcess>(shell_argv_for(base_.path(), args));
   }
 
   void install_and_start() {

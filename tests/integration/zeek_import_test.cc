@@ -70,11 +70,8 @@ class ZeekImport : public ::testing::Test {
     zeek_.write("etc/networks.cfg", kNetworksCfg);
   }
 
-  ProcessResult run(std::vector<std::string> args) {
-    args.insert(args.begin(), {build_path("shell/brocluster"), "--base", base_.path()});
-    RunOptions options;
-    options.timeout = std::chrono::seconds(60);
-    return run_process(args, options);
+  ProcessResult run(const std::vector<std::string>& args) {
+    return run_shell(base_.path(), args, std::chrono::seconds(60));
   }
 
   ProcessResult import(std::vector<std::string> extra = {}) {

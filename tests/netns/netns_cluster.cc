@@ -217,9 +217,7 @@ void NetnsCluster::set_fake_env(const std::string& node,
 }
 
 std::vector<std::string> NetnsCluster::shell_argv(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {build_path("shell/brocluster"), "--base", base(0)};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return net_->in_ns(0, argv);
+  return net_->in_ns(0, shell_argv_for(base(0), args));
 }
 
 ProcessResult NetnsCluster::shell(const std::vector<std::string>& args, Millis timeout) const {

@@ -348,16 +348,11 @@ Status SimCluster::kill_supervisor(SimHost& host, int sig) {
 }
 
 std::vector<std::string> SimCluster::shell_argv(const std::vector<std::string>& args) const {
-  std::vector<std::string> argv = {build_path("shell/brocluster"), "--base",
-                                   hosts_.front()->base()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
+  return shell_argv_for(hosts_.front()->base(), args);
 }
 
 ProcessResult SimCluster::shell(const std::vector<std::string>& args, Millis timeout) const {
-  RunOptions run;
-  run.timeout = timeout;
-  return run_process(shell_argv(args), run);
+  return run_shell(hosts_.front()->base(), args, timeout);
 }
 
 std::unique_ptr<BackgroundProcess> SimCluster::shell_background(

@@ -128,6 +128,18 @@ std::string build_path(const std::string& relative) {
   return std::string(dir != nullptr ? dir : BC_BUILD_DIR) + "/" + relative;
 }
 
+std::vector<std::string> shell_argv_for(const std::string& base, std::vector<std::string> args) {
+  args.insert(args.begin(), {build_path("shell/brocluster"), "--base", base});
+  return args;
+}
+
+ProcessResult run_shell(const std::string& base, const std::vector<std::string>& args,
+                        std::chrono::milliseconds timeout) {
+  RunOptions options;
+  options.timeout = timeout;
+  return run_process(shell_argv_for(base, args), options);
+}
+
 std::string source_path(const std::string& relative) {
   const char* dir = std::getenv("BROCLUSTER_SOURCE_DIR");
   return std::string(dir != nullptr ? dir : BC_SOURCE_DIR) + "/" + relative;

@@ -40,6 +40,12 @@ std::string build_path(const std::string& relative);
 // $BROCLUSTER_SOURCE_DIR/<relative>.
 std::string source_path(const std::string& relative);
 
+// `brocluster --base <base> <args...>` of this build: its argv, and run to completion
+// (killed at `timeout`). The one way the tests run the shell on a BroBase of their own.
+std::vector<std::string> shell_argv_for(const std::string& base, std::vector<std::string> args);
+ProcessResult run_shell(const std::string& base, const std::vector<std::string>& args,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
 // A unique temporary directory, $TMPDIR/<prefix>XXXXXX, removed with its contents on
 // destruction (permissions restored first, so read-only test directories go too). The one
 // temp-dir helper of the tests.
