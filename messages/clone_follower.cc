@@ -1,5 +1,7 @@
 #include "messages/clone_follower.h"
 
+#include <algorithm>
+
 namespace bc::msg {
 
 namespace {
@@ -10,7 +12,12 @@ void CloneFollower::snapshot(const std::string& host, std::uint64_t seq, std::in
   floors_[host] = {seq, as_of};
   // The next event of that supervisor must follow the snapshot; one that does not was
   // missed between the answer and the bus.
-  if (seq > 0) last_[{host, kSupervisor}] = seq;
+  // Never backwards: a snapshot that lags behind events already heard (the collector had
+  // not folded them in yet) must not make the next one look like a gap.
+  if (seq > 0) {
+    std::uint64_t& last = last_[{host, kSupervisor}];
+    last = std::max(last, seq);
+  }
 }
 
 CloneFollower::Verdict CloneFollower::admit(const std::string& host, const std::string& origin,

@@ -63,7 +63,10 @@ Status WebDaemon::start() {
     return Status::io_error("cannot connect to " + options_.bus_endpoint + ": " + e.what());
   }
   sub_.set(zmq::sockopt::subscribe, "");
-  next_snapshot_ = clock_.now();
+  // The first snapshot waits for the bus's first event: then the subscription is in place
+  // and no event after the snapshot can be missed (the Clone pattern). Without any event,
+  // it is asked for anyway after CommTimeout.
+  next_snapshot_ = clock_.now() + options_.comm_timeout;
   return Status::ok();
 }
 
@@ -73,6 +76,10 @@ void WebDaemon::publish(const std::string& type, const std::string& json) {
 }
 
 void WebDaemon::feed(std::string_view topic, std::string_view body) {
+  if (!heard_bus_) {
+    heard_bus_ = true;
+    next_snapshot_ = std::min(next_snapshot_, clock_.now());
+  }
   const ClusterState::Outcome out = state_.apply_event(topic, body);
   if (out.gap && !snapshot_id_) want_snapshot_ = true;
   // Heartbeats are not streamed (a few per second per host): a `hosts` summary is, every

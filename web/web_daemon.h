@@ -81,6 +81,7 @@ class WebDaemon {
   std::chrono::steady_clock::time_point next_snapshot_{};  // when to ask (again)
   std::chrono::steady_clock::time_point next_hosts_event_{};
   bool want_snapshot_ = true;
+  bool heard_bus_ = false;  // an event came: the subscription is in place
   std::uint64_t snapshot_failures_ = 0;
   std::int64_t start_us_ = 0;
   std::atomic<bool> stop_{false};

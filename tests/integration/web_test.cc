@@ -136,6 +136,15 @@ TEST_F(WebDaemonTest, MetricsFollowAKill) {
   EXPECT_EQ(metric_value(text, series("brocluster_node_crashes_total", "worker-2", "worker")), 0.0);
 }
 
+// `start` on a fresh BroBase starts the daemons and then the nodes at once: one snapshot,
+// taken once the web daemon's subscription is in place, and no gap after it (a snapshot
+// lagging behind events already heard must not look like one).
+TEST_F(WebDaemonTest, NodesStartedWithTheDaemonsAreFollowedWithoutAGap) {
+  const std::string text = metrics();
+  EXPECT_EQ(metric_value(text, "brocluster_bus_sequence_gaps_total"), 0.0) << text;
+  EXPECT_EQ(metric_value(text, "brocluster_web_reconciliations_total"), 1.0) << text;
+}
+
 TEST_F(WebDaemonTest, ServicesJsonListsOurEndpointForHttpServiceDiscovery) {
   auto answer = http_get(web_port_, "/services.json");
   ASSERT_TRUE(answer);

@@ -62,5 +62,16 @@ TEST(CloneFollower, AFilteredSubscriptionChecksNoNumbering) {
   EXPECT_FALSE(v.gap);
 }
 
+TEST(CloneFollower, ASnapshotBehindTheEventsAlreadyHeardMakesNoGap) {
+  msg::CloneFollower f(true);
+  // Events 7 and 8 arrive before the collector, which had folded in only 6, answers.
+  EXPECT_TRUE(f.admit("h1", "supervisor", 7, kAsOf - 20).apply);
+  EXPECT_TRUE(f.admit("h1", "supervisor", 8, kAsOf - 10).apply);
+  f.snapshot("h1", 6, kAsOf);
+  auto next = f.admit("h1", "supervisor", 9, kAsOf + 10);
+  EXPECT_TRUE(next.apply);
+  EXPECT_FALSE(next.gap);
+}
+
 }  // namespace
 }  // namespace bc::msg
