@@ -42,12 +42,13 @@ trap cleanup EXIT
 
 cmake --install "$build" --prefix "$base" >/dev/null
 # Every port of this session away from a cluster the machine may already run.
-port=$((23000 + RANDOM % 2000 * 4))
+port=$((23000 + RANDOM % 1900 * 5))
 cat >>"$base/etc/cluster.cfg" <<CFG
 BrokerPubPort = $port
 BrokerSubPort = $((port + 1))
 SupervisorPort = $((port + 2))
 CollectorPort = $((port + 3))
+WebPort = $((port + 4))
 SendMail = 0
 # Stats every second and a stats.log sample per node every second, so that `plot` has
 # something to draw.
