@@ -33,8 +33,7 @@ int main(int argc, char** argv) {
   options.host = cluster->options.get("BrokerHost");
   options.pub_in = bc::config::broker_pub_endpoint(*cluster);
   options.sub_out = bc::config::broker_sub_endpoint(*cluster);
-  options.heartbeat_interval = std::chrono::milliseconds(
-      static_cast<long>(cluster->options.get_double("HeartbeatInterval") * 1000));
+  options.heartbeat_interval = cluster->options.get_millis("HeartbeatInterval");
 
   const std::optional<int> ready = bc::daemon::begin_daemon("broker", *cluster, cli);
   if (!ready) return 1;

@@ -1,5 +1,6 @@
 #include "config/cluster_config.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -31,6 +32,10 @@ bool ClusterConfig::get_bool(std::string_view name) const {
 double ClusterConfig::get_double(std::string_view name) const {
   double out = 0;
   return parse_double(get(name), &out) ? out : 0.0;
+}
+
+std::chrono::milliseconds ClusterConfig::get_millis(std::string_view name) const {
+  return std::chrono::milliseconds(std::llround(std::max(get_double(name), 0.0) * 1000.0));
 }
 
 void ClusterConfig::set(std::string name, std::string value) {

@@ -3,6 +3,7 @@
 // and `${Option:default}` interpolation. A ClusterConfig holds every option of the
 // option table (defaults filled in) plus unknown keys read from the file, all resolved.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -25,6 +26,9 @@ class ClusterConfig {
   std::int64_t get_int(std::string_view name) const;
   bool get_bool(std::string_view name) const;
   double get_double(std::string_view name) const;
+  // A duration option given in seconds (CommTimeout, HeartbeatInterval, ...), rounded to
+  // milliseconds; a negative value is 0. The one conversion the daemons and the shell use.
+  std::chrono::milliseconds get_millis(std::string_view name) const;
 
   // Sets a resolved value (used by the loader and by tests).
   void set(std::string name, std::string value);

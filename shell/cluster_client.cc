@@ -18,8 +18,7 @@ constexpr std::chrono::milliseconds kCancelWait{2000};
 ClusterClient::ClusterClient(zmq::context_t& ctx, const config::Cluster& cluster,
                              const security::BusSecurity* security)
     : cluster_(cluster),
-      comm_timeout_(
-          static_cast<long>(std::lround(cluster.options.get_double("CommTimeout") * 1000))),
+      comm_timeout_(cluster.options.get_millis("CommTimeout")),
       mux_(ctx, clock_, security) {
   mux_.set_interrupt_check(&interrupted);
 }

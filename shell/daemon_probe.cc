@@ -19,11 +19,6 @@
 namespace bc::shell {
 namespace {
 
-std::chrono::milliseconds seconds_option(const config::Cluster& cluster, const char* name) {
-  return std::chrono::milliseconds(
-      static_cast<long>(std::lround(cluster.options.get_double(name) * 1000)));
-}
-
 Status probe_broker(ShellContext& ctx, const LocalDaemon& d, std::chrono::milliseconds timeout) {
   zmq::socket_t sub = net::make_socket(ctx.zmq(), zmq::socket_type::sub);
   if (Status s = ctx.security()->secure_client(sub, std::string(security::kBrokerKeyName));
@@ -76,10 +71,10 @@ Status probe_web(const config::Cluster& cluster, std::chrono::milliseconds timeo
 
 Status probe_daemon(ShellContext& ctx, const LocalDaemon& d) {
   const config::Cluster& cluster = *ctx.cluster();
-  const auto comm = seconds_option(cluster, "CommTimeout");
+  const auto comm = cluster.options.get_millis("CommTimeout");
   if (d.name == "broker") {
     const auto beats =
-        2 * seconds_option(cluster, "HeartbeatInterval") + std::chrono::milliseconds(500);
+        2 * cluster.options.get_millis("HeartbeatInterval") + std::chrono::milliseconds(500);
     return probe_broker(ctx, d, std::min(beats, comm));
   }
   if (d.name == "web") return probe_web(cluster, comm);

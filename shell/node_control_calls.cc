@@ -43,8 +43,7 @@ std::vector<NodeAnswer> control_nodes(ShellContext& ctx, const std::vector<confi
   extra.set("cmd", cmd).set("args", args);
   // The supervisor gives the node CommTimeout; our deadline covers that and the trip to
   // the supervisor, so that a silent node is reported by name rather than as its host.
-  const auto node_time = std::chrono::milliseconds(
-      static_cast<long>(std::lround(ctx.cluster()->options.get_double("CommTimeout") * 1000)));
+  const auto node_time = ctx.cluster()->options.get_millis("CommTimeout");
   return call_per_node(ctx, nodes, "node_control", extra, node_time);
 }
 

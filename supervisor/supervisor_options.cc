@@ -7,15 +7,6 @@
 #include "config/endpoints.h"
 
 namespace bc::sup {
-namespace {
-
-Millis seconds_option(const config::ClusterConfig& options, std::string_view name) {
-  const double seconds = options.get_double(name);
-  return Millis(static_cast<long>(std::llround(std::max(seconds, 0.0) * 1000.0)));
-}
-
-}  // namespace
-
 Result<std::string> choose_host(const config::Cluster& cluster, const std::string& requested) {
   const std::vector<std::string> hosts = cluster.hosts();
   if (!requested.empty()) {
@@ -51,11 +42,11 @@ Result<SupervisorOptions> supervisor_options(const config::Cluster& cluster,
                         << 20;
   out.crash_core_max_bytes =
       static_cast<std::uint64_t>(std::max<std::int64_t>(o.get_int("CrashCoreMaxSize"), 0)) << 20;
-  out.stop_timeout = seconds_option(o, "StopTimeout");
-  out.ready_grace = seconds_option(o, "ReadyGraceTime");
-  out.start_timeout = seconds_option(o, "StartTimeout");
-  out.heartbeat_interval = std::max(seconds_option(o, "HeartbeatInterval"), Millis(10));
-  out.stats_interval = std::max(seconds_option(o, "StatsInterval"), Millis(100));
+  out.stop_timeout = o.get_millis("StopTimeout");
+  out.ready_grace = o.get_millis("ReadyGraceTime");
+  out.start_timeout = o.get_millis("StartTimeout");
+  out.heartbeat_interval = std::max(o.get_millis("HeartbeatInterval"), Millis(10));
+  out.stats_interval = std::max(o.get_millis("StatsInterval"), Millis(100));
   out.debug = o.get_bool("Debug");
   out.df_paths = {out.base_dir, out.spool_dir, out.log_dir, out.tmp_dir};
   for (const auto& node : cluster.nodes) {

@@ -19,10 +19,6 @@ void on_signal(int) {
   if (g_web != nullptr) g_web->stop();  // an atomic store: async-signal-safe
 }
 
-std::chrono::milliseconds seconds_option(const bc::config::Cluster& cluster, const char* name) {
-  return std::chrono::milliseconds(static_cast<long>(cluster.options.get_double(name) * 1000));
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,7 +35,7 @@ int main(int argc, char** argv) {
   options.collector_endpoint = bc::config::collector_endpoint(*cluster);
   options.http.address = cluster->options.get("WebAddress");
   options.http.port = static_cast<int>(cluster->options.get_int("WebPort"));
-  options.comm_timeout = seconds_option(*cluster, "CommTimeout");
+  options.comm_timeout = cluster->options.get_millis("CommTimeout");
   options.stats_log = cluster->options.get("StatsLog");
   options.cluster = &*cluster;
 

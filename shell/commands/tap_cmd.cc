@@ -151,9 +151,8 @@ int cmd_tap(ShellContext& ctx, const std::vector<std::string>& args) {
   // Events read before the snapshot, shown after it (those it reflects are dropped).
   std::deque<BusEvent> early;
   const auto subscribed_by = std::chrono::steady_clock::now() +
-                             std::chrono::milliseconds(static_cast<long>(
-                                 1000 * (2 * cluster->options.get_double("HeartbeatInterval") +
-                                         cluster->options.get_double("CommTimeout"))));
+                             2 * cluster->options.get_millis("HeartbeatInterval") +
+                             cluster->options.get_millis("CommTimeout");
   bool snapshot_due = snapshot;
   bool heard_supervisor = false;  // a supervisor's heartbeat came through
   while (!interrupted()) {
