@@ -1,60 +1,43 @@
 #include "web/stats_history.h"
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <fstream>
-#include <vector>
 
-#include "common/strings.h"
+#include "collector/stats_log_reader.h"
 
 namespace bc::web {
-namespace {
 
-std::optional<double> number(std::string_view s) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  return v;
-}
-
-std::vector<std::string_view> words(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t at = 0;
-  while (at < line.size()) {
-    const auto sp = line.find(' ', at);
-    const auto end = sp == std::string_view::npos ? line.size() : sp;
-    if (end > at) out.push_back(line.substr(at, end - at));
-    at = end + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
+// stats.log's own reader (collector/stats_log_reader.h) parses the line; this only picks
+// the node and time and shapes the JSON. Numbers are doubles as JSON has them; a column
+// without a value ("-") is left out.
 bool parse_history_line(std::string_view line, const std::string& node, double since,
                         msg::Value& samples, msg::Value& actions) {
-  const std::vector<std::string_view> w = words(line);
-  if (w.size() < 4 || w[2] != node) return false;
-  const auto t = number(w[0]);
-  if (!t || *t < since) return false;
-  if (w[3].starts_with("action=")) {
-    const auto detail_at = line.find(w[3]) + w[3].size();
-    msg::Value a = msg::Value::empty_map();
-    a.set("t", *t).set("action", std::string(w[3].substr(7)));
-    a.set("detail", detail_at < line.size() ? std::string(line.substr(detail_at + 1)) : "");
-    actions.push_back(std::move(a));
+  const auto record = collector::parse_stats_log_line(line);
+  if (!record) return false;
+  if (const auto* a = std::get_if<collector::StatsLogAction>(&*record)) {
+    if (a->node != node || a->time < since) return false;
+    actions.push_back(msg::Value::empty_map()
+                          .set("t", a->time)
+                          .set("action", a->action)
+                          .set("detail", a->detail));
     return true;
   }
-  msg::Value s = msg::Value::empty_map();
-  s.set("t", *t);
-  for (std::size_t i = 4; i < w.size(); ++i) {
-    const auto eq = w[i].find('=');
-    if (eq == std::string_view::npos) continue;
-    const auto v = number(w[i].substr(eq + 1));
-    if (v) s.set(std::string(w[i].substr(0, eq)), *v);  // "-": no value, left out
-  }
-  samples.push_back(std::move(s));
+  const auto& r = std::get<collector::StatsLogSample>(*record);
+  if (r.node != node || r.time < since) return false;
+  msg::Value v = msg::Value::empty_map();
+  v.set("t", r.time)
+      .set("cpu", r.sample.cpu_pct)
+      .set("rss", static_cast<double>(r.sample.rss))
+      .set("vsize", static_cast<double>(r.sample.vsize));
+  const auto put = [&](const char* key, auto value) {
+    if (value) v.set(key, static_cast<double>(*value));
+  };
+  put("cpu_user_s", r.sample.cpu_user_s);
+  put("cpu_system_s", r.sample.cpu_system_s);
+  put("packets_received", r.sample.packets_received);
+  put("packets_dropped", r.sample.packets_dropped);
+  samples.push_back(std::move(v));
   return true;
 }
 
