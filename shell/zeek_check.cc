@@ -10,6 +10,7 @@
 #include "common/exec_path.h"
 #include "common/file_util.h"
 #include "common/os_error.h"
+#include "common/scratch_dir.h"
 #include "common/strings.h"
 #include "config/node_profile.h"
 #include "install/cluster_bundle.h"
@@ -22,30 +23,6 @@ namespace bc::shell {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh directory under TmpDir for one check, removed with everything Zeek left in it.
-class ScratchDir {
- public:
-  static Result<ScratchDir> make(const std::string& tmp_dir) {
-    if (Status s = ensure_dir(tmp_dir, 0700); !s.is_ok()) return s;
-    std::string pattern = tmp_dir + "/zeek-check-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      return Status::io_error("cannot make a directory for Zeek's check in " + bc::quoted(tmp_dir));
-    }
-    return ScratchDir(pattern);
-  }
-  ScratchDir(ScratchDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
-  ScratchDir& operator=(ScratchDir&&) = delete;
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  explicit ScratchDir(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
 
 std::vector<std::string> output_lines(std::string_view text) {
   std::vector<std::string> out;
@@ -258,7 +235,7 @@ Result<std::vector<ZeekTypeResult>> run_zeek_checks(const config::Cluster& clust
   auto version = zeek_version_of(cluster);
   if (!version.is_ok()) return version.status();
   if (!version->has_value()) return results;  // no node of profile zeek in the cluster
-  auto scratch = ScratchDir::make(cluster.options.get("TmpDir"));
+  auto scratch = ScratchDir::make(cluster.options.get("TmpDir"), "zeek-check-");
   if (!scratch.is_ok()) return scratch.status();
 
   RunPlan plan;

@@ -17,6 +17,7 @@
 
 #include "collector/stats_log_reader.h"
 #include "common/exec_path.h"
+#include "common/scratch_dir.h"
 #include "messages/codec.h"
 #include "shell/commands/handlers.h"
 #include "shell/local_process.h"
@@ -137,31 +138,6 @@ msg::Value plot_json(const PlotData& data, const PlotStyle& style, double since,
   return v.set("series", std::move(series)).set("marks", std::move(marks));
 }
 
-// A temporary directory removed with everything in it when it goes out of scope.
-class ScratchDir {
- public:
-  static Result<ScratchDir> make(const std::string& parent) {
-    std::error_code ec;
-    std::filesystem::create_directories(parent, ec);
-    std::string templ = parent + "/plot.XXXXXX";
-    if (::mkdtemp(templ.data()) == nullptr) {
-      return Status::io_error("cannot make a temporary directory in '" + parent +
-                              "': " + std::strerror(errno));
-    }
-    return ScratchDir(templ);
-  }
-  ScratchDir(ScratchDir&& o) noexcept : path_(std::exchange(o.path_, {})) {}
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  explicit ScratchDir(std::string p) : path_(std::move(p)) {}
-  std::string path_;
-};
-
 }  // namespace
 
 int cmd_plot(ShellContext& ctx, const std::vector<std::string>& raw_args) {
@@ -217,7 +193,7 @@ int cmd_plot(ShellContext& ctx, const std::vector<std::string>& raw_args) {
         "plot needs gnuplot, which is not in PATH; install Debian's gnuplot-nox "
         "(apt-get install gnuplot-nox)");
   }
-  auto scratch = ScratchDir::make(cluster->options.get("TmpDir"));
+  auto scratch = ScratchDir::make(cluster->options.get("TmpDir"), "plot.");
   if (!scratch.is_ok()) return ctx.fail(scratch.status());
   auto files = write_plot_files(data, scratch->path());
   if (!files.is_ok()) return ctx.fail(files.status());
