@@ -46,15 +46,6 @@ std::string zeek_addr(std::string_view address) {
 
 // A Zeek string literal. zeekctl does not escape; for every name it accepts the result
 // is the same, and an odd interface name cannot break the script.
-std::string zeek_string(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string port_text(int port) {
   return std::to_string(port) + "/tcp";
 }
@@ -309,6 +300,15 @@ std::string render_zeek_telemetry_config(const ZeekLayout& layout) {
          zeek_string(layout.metrics_address) +
          ";\n"
          "@endif\n";
+}
+
+std::string zeek_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20) out += c;
+  }
+  return out + "\"";
 }
 
 }  // namespace bc::config

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -84,5 +85,9 @@ Result<ZeekLayout> make_zeek_layout(const std::vector<NodeSpec>& nodes, const Ze
 // zeekctl-config.zeek). Empty when there is nothing to bind: Zeek < 7.0, no metrics ports
 // or no MetricsAddress.
 std::string render_zeek_telemetry_config(const ZeekLayout& layout);
+
+// `text` as a Zeek string literal: quotes and backslashes escaped, control characters
+// dropped (a newline would end the script line). For every value written into a script.
+std::string zeek_string(std::string_view text);
 
 }  // namespace bc::config
