@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "supervisor/core_backtrace.h"
 #include "supervisor/node_launcher.h"
+#include "supervisor/zeek_control.h"
 
 namespace bc::sup {
 namespace {
@@ -87,7 +88,7 @@ void zeek_control(Supervisor& sup, const msg::Request& r, const Responder& respo
                   const Node& node, const std::string& cmd, const msg::Value& args,
                   long timeout_ms) {
   const std::string& name = node.spec.name;
-  if (cmd != "print" && cmd != "netstats" && cmd != "peerstatus") {
+  if (!zeek_answers(cmd)) {
     return fail(r, respond,
                 Status::unsupported(name + ": not supported by this node program (Zeek nodes "
                                            "answer print, netstats and peerstatus)"));

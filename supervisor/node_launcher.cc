@@ -27,13 +27,9 @@ bool has_control_endpoint(const SupervisorOptions& options, const config::NodeSp
   return st && S_ISSOCK(st->st_mode);
 }
 
-std::vector<std::string> inherited_environment() {
-  return pass_through_environment();
-}
-
 std::vector<std::string> node_environment(const SupervisorOptions& options,
                                           const config::NodeSpec& node) {
-  std::vector<std::string> env = inherited_environment();
+  std::vector<std::string> env = pass_through_environment();
   const std::string dir = node_dir(options, node);
   set_env(env, "CLUSTER_NODE", node.name);
   set_env(env, "CLUSTER_NODE_TYPE", std::string(config::node_type_name(node.type)));
@@ -92,7 +88,7 @@ SpawnSpec make_zeek_spawn_spec(const SupervisorOptions& options, const config::N
   spec.argv = {zeek.path};
   for (std::string& arg : zeek_args(options.cluster_options, node, zeek.version))
     spec.argv.push_back(std::move(arg));
-  spec.env = zeek_environment(inherited_environment(), node, spec.cwd, zeek, install);
+  spec.env = zeek_environment(pass_through_environment(), node, spec.cwd, zeek, install);
   return spec;
 }
 

@@ -47,8 +47,6 @@ SpawnSpec make_zeek_spawn_spec(const SupervisorOptions& options, const config::N
                                const ZeekBinary& zeek);
 // The program a zeek node runs as configured: its program=, else ZeekPath.
 std::string zeek_program(const SupervisorOptions& options, const config::NodeSpec& node);
-// The environment variables passed through from the supervisor's own (PATH, HOME, ...).
-std::vector<std::string> inherited_environment();
 
 // .cmdline and .env_vars of a run in the node's `dir`, written right after its spawn (in
 // the same loop turn, before its exit can be seen, so a node that dies at once can still

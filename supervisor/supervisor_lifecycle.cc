@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/env_list.h"
 #include "config/node_profile.h"
 #include "supervisor/crash_recorder.h"
 #include "supervisor/node_launcher.h"
@@ -129,12 +130,10 @@ bool Supervisor::is_zeek(const Node& node) const {
 }
 
 Result<ZeekBinary> Supervisor::find_zeek(const Node& node) {
-  std::vector<std::string> env = inherited_environment();
+  std::vector<std::string> env = pass_through_environment();
   // A PATH in env_vars is the node's PATH: zeek is looked up there.
   for (const auto& [key, value] : node.spec.env_vars) {
-    if (key != "PATH") continue;
-    std::erase_if(env, [](const std::string& e) { return e.starts_with("PATH="); });
-    env.push_back("PATH=" + value);
+    if (key == "PATH") set_env(env, key, value);
   }
   return zeek_probe_.find(zeek_program(options_, node.spec), env);
 }

@@ -162,6 +162,10 @@ std::string topic_segment(const std::string& text) {
 
 }  // namespace
 
+bool zeek_answers(const std::string& cmd) {
+  return find_command(cmd) != nullptr;
+}
+
 std::string zeek_request_topic(const std::string& node_topic) {
   return std::string(kZeekRequestTopicPrefix) + node_topic + "/";
 }

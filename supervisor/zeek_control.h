@@ -39,6 +39,9 @@ inline constexpr std::string_view kZeekRequestTopicPrefix = "zeek/brocluster/con
 inline constexpr std::string_view kZeekReplyTopicPrefix = "zeek/brocluster/control/reply/";
 
 // The topic a node takes our requests on (control.zeek subscribes to it).
+// Whether a Zeek node answers `cmd` over the control channel (print, netstats, peerstatus).
+bool zeek_answers(const std::string& cmd);
+
 std::string zeek_request_topic(const std::string& node_topic);
 
 // The data-message of request `cmd` (print with args {id}, netstats, peerstatus) for
