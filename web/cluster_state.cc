@@ -140,7 +140,10 @@ ClusterState::Outcome ClusterState::apply_event(std::string_view topic, std::str
     ++undecodable_;
     return out;
   }
-  const std::string origin = msg::origin_of(out.type, body);
+  // From what is decoded already; only a log line's component is read again.
+  const std::string origin = heartbeat ? heartbeat->role
+                             : alert   ? std::string("collector")
+                                       : msg::origin_of(out.type, body);
   const auto verdict = follower_.admit(env->host, origin, env->seq, env->ts);
   if (verdict.gap) {
     ++gaps_;
