@@ -163,6 +163,7 @@ std::vector<LocalDaemon> daemons_of(const config::Cluster& cluster, const std::s
   if (broker) {
     out.push_back(make_daemon(spool, "collector", config::collector_endpoint(cluster), ""));
     out.push_back(make_daemon(spool, "web", web_url(cluster), ""));
+    out.back().required = false;
   }
   return out;
 }
@@ -239,8 +240,7 @@ Status ensure_local_daemons(ShellContext& ctx) {
   for (const LocalDaemon& d : daemons_of(*cluster, *host)) {
     Status s = start_daemon(ctx, d);
     if (s.is_ok()) continue;
-    // The web daemon only watches: the cluster runs without it (its port may be taken).
-    if (d.name != "web") return s;
+    if (d.required) return s;
     ctx.err() << "warning: " << s.message() << "\n";
   }
   return Status::ok();

@@ -25,6 +25,9 @@ struct LocalDaemon {
   std::string log_file;    // SpoolDir/<name>.log
   std::string endpoint;    // where it serves (the broker: its subscribe side)
   std::string host;        // the node.cfg host it serves (the supervisor)
+  // False for a daemon the cluster runs without (brocluster-web only watches): a start
+  // that fails is a warning, not a failed command.
+  bool required = true;
 };
 
 // brocluster-web's address: "http://<WebAddress>:<WebPort>/".
