@@ -1,7 +1,5 @@
 #include "shell/daemon_probe.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +12,7 @@
 #include "messages/codec.h"
 #include "net/request_mux.h"
 #include "net/socket_factory.h"
+#include "net/tcp_connect.h"
 #include "shell/interrupt.h"
 
 namespace bc::shell {
@@ -35,29 +34,20 @@ Status probe_broker(ShellContext& ctx, const LocalDaemon& d, std::chrono::millis
 
 // brocluster-web: GET /healthz answers "200" within `timeout`.
 Status probe_web(const config::Cluster& cluster, std::chrono::milliseconds timeout) {
-  const std::string where =
-      cluster.options.get("WebAddress") + ":" + cluster.options.get("WebPort");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(cluster.options.get_int("WebPort")));
-  if (inet_pton(AF_INET, cluster.options.get("WebAddress").c_str(), &addr.sin_addr) != 1)
-    return Status::invalid_argument("WebAddress is not an IPv4 address");
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  const std::string where = web_url(cluster);
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  const auto left = [&] {
-    return static_cast<int>(std::max<long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  deadline - std::chrono::steady_clock::now())
-                                                  .count()));
-  };
-  (void)::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  pollfd p{fd.get(), POLLOUT, 0};
-  if (::poll(&p, 1, left()) <= 0) return Status::unreachable("no connection to " + where);
-  const std::string req = "GET /healthz HTTP/1.1\r\nHost: " + where + "\r\n\r\n";
+  auto connected = net::tcp_connect(cluster.options.get("WebAddress"),
+                                    static_cast<int>(cluster.options.get_int("WebPort")), deadline);
+  if (!connected.is_ok()) return Status::unreachable(where + ": " + connected.status().message());
+  UniqueFd fd(*connected);
+  const std::string req = "GET /healthz HTTP/1.1\r\nHost: " + cluster.options.get("WebAddress") +
+                          "\r\nConnection: close\r\n\r\n";
   if (::send(fd.get(), req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size()))
     return Status::unreachable("cannot send to " + where);
   std::string answer;
-  p = {fd.get(), POLLIN, 0};
-  while (answer.size() < 12 && ::poll(&p, 1, left()) > 0) {
+  while (answer.size() < 12) {
+    auto ready = net::wait_for(fd.get(), POLLIN, deadline);
+    if (!ready.is_ok() || !*ready) break;
     char buf[256];
     const ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
     if (n <= 0) break;
