@@ -3,38 +3,12 @@
 #include <array>
 #include <string>
 
+#include "common/base64.h"
 #include "messages/json_render.h"
 #include "messages/wire_write.h"
 
 namespace bc::msg::detail {
-namespace {
-
-// RFC 4648 base64 with padding: how binary values appear in JSON.
-std::string base64(const std::vector<std::uint8_t>& bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    for (int shift = 18; shift >= 0; shift -= 6) {
-      out += kAlphabet[(n >> shift) & 0x3f];
-    }
-  }
-  const std::size_t rest = bytes.size() - i;
-  if (rest > 0) {
-    std::uint32_t n = bytes[i] << 16;
-    if (rest == 2) n |= bytes[i + 1] << 8;
-    out += kAlphabet[(n >> 18) & 0x3f];
-    out += kAlphabet[(n >> 12) & 0x3f];
-    out += rest == 2 ? kAlphabet[(n >> 6) & 0x3f] : '=';
-    out += '=';
-  }
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void write_string(Packer& pk, std::string_view s) {
   pk.pack_str(static_cast<std::uint32_t>(s.size()));
@@ -105,7 +79,9 @@ void render_value(JsonWriter& w, const Value& value) {
       w.string_value(*value.as_string());
       return;
     case Value::Kind::kBinary:
-      w.string_value(base64(value.as_binary()->bytes));
+      w.string_value(
+          base64(std::string_view(reinterpret_cast<const char*>(value.as_binary()->bytes.data()),
+                                  value.as_binary()->bytes.size())));
       return;
     case Value::Kind::kArray:
       w.begin_array();
