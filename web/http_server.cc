@@ -41,20 +41,6 @@ const char* reason_phrase(int status) {
   }
 }
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return s;
-}
-
-std::string trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return std::string(s);
-}
-
 std::string head_of(int status, const std::string& content_type, bool stream, std::size_t length) {
   std::string h = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
   h += "Content-Type: " + content_type + "\r\n";
@@ -94,7 +80,7 @@ bool parse_head(std::string_view head, HttpRequest& req) {
     const std::string_view h = head.substr(at, end - at);
     const auto colon = h.find(':');
     if (colon == std::string_view::npos) return false;
-    req.headers[lower(std::string(h.substr(0, colon)))] = trim(h.substr(colon + 1));
+    req.headers[to_lower(h.substr(0, colon))] = std::string(trim(h.substr(colon + 1)));
     at = end + 2;
   }
   return true;

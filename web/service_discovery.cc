@@ -8,13 +8,6 @@
 namespace bc::web {
 namespace {
 
-std::string type_of(const std::string& zeek_type) {
-  std::string out;
-  for (char ch : zeek_type)
-    out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
-}
-
 // $ip as Zeek writes it: an IPv6 address in brackets, as a target needs it too.
 std::string host_port(const std::string& address, const std::string& port) {
   if (address.find(':') != std::string::npos && !address.starts_with("["))
@@ -39,7 +32,7 @@ std::vector<ScrapeTarget> zeek_targets(const std::string& layout_text,
     std::smatch m;
     if (std::regex_search(line, m, node_line)) {
       const std::string address = specific(metrics_address) ? metrics_address : m[3].str();
-      out.push_back({host_port(address, m[4].str()), m[1].str(), type_of(m[2].str()), "zeek"});
+      out.push_back({host_port(address, m[4].str()), m[1].str(), to_lower(m[2].str()), "zeek"});
     } else if (std::regex_search(line, m, standalone) && !standalone_node.empty()) {
       const std::string address = specific(metrics_address) ? metrics_address : "127.0.0.1";
       out.push_back({host_port(address, m[1].str()), standalone_node, "standalone", "zeek"});
